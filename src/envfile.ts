@@ -1,0 +1,155 @@
+import { issue, warning, type Issue } from './errors.js';
+import { configMapKey, envVarName } from './k8s.js';
+
+export interface EnvFile {
+  entries: Array<[key: string, value: string]>;
+  issues: Issue[];
+}
+
+/** Both tools read lines with Go's bufio.Scanner, whose buffer holds 64 KiB including the LF. */
+const MAX_LINE_BYTES = 65535;
+const LF = 0x0a;
+const CR = 0x0d;
+// Go's unicode.IsSpace is Unicode White_Space; JS trimStart() differs (it strips U+FEFF, keeps U+0085).
+const LEADING_SPACE = /^\p{White_Space}*/u;
+// ignoreBOM keeps a U+FEFF in the text: only line 1 may drop one, and that is done on the bytes.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses a .env file exactly as kustomize's configMapGenerator `envs:` and
+ * `kubectl create configmap --from-env-file` do.
+ *
+ * Grammar (over bytes; measured against kubectl v1.32 and its kustomize v5.5):
+ *
+ *   file   = *( line LF ) [ line ]        ; the last line needs no LF; empty file = no entries
+ *   line   = [ BOM ] *space body [ CR ]   ; BOM (EF BB BF) dropped on line 1 only; one CR dropped
+ *   body   = "" | "#" *any | key [ "=" value ]
+ *   key    = *( any except "=" )          ; up to the FIRST "=", trailing spaces included
+ *   value  = *any                         ; verbatim: quotes, " # ...", "=", inner CR, trailing spaces
+ *   space  = Unicode White_Space (Go's unicode.IsSpace): tab, VT, FF, CR, NBSP, NEL, U+3000, ...
+ *            but not U+FEFF, so a BOM on a later line stays part of the key
+ *
+ * Where the tools disagree, or one of them goes wrong silently, the result is an issue:
+ * - `KEY` without "=": kustomize sets "" but kubectl reads KEY from its own environment, so the
+ *   output depends on the machine; a warning, and the entry gets "" as in kustomize.
+ * - invalid keys (`export A`, `A ` from `A = 1`, `1A`, `..a`, over 253 characters, a later-line
+ *   BOM): kubectl checks them as env var names and as ConfigMap keys and rejects them; kustomize
+ *   emits them and the API server then rejects the ConfigMap.
+ * - `=x`: kubectl rejects it, kustomize silently drops the line.
+ * - a line over 65535 bytes (CR included): both tools silently stop reading there and lose it
+ *   and every line after it.
+ * - duplicate keys and invalid UTF-8 are rejected by both.
+ *
+ * Columns are 1-based UTF-16 offsets into the line without its BOM. Messages and hints name
+ * keys but never values: the same files feed Secrets.
+ */
+export function parseEnvFile(bytes: Uint8Array): EnvFile {
+  const entries: EnvFile['entries'] = [];
+  const issues: Issue[] = [];
+  const firstLine = new Map<string, number>();
+  for (let start = 0, line = 1; start < bytes.length; line++) {
+    const lf = bytes.indexOf(LF, start);
+    const end = lf < 0 ? bytes.length : lf;
+    let raw = bytes.subarray(start, end);
+    start = end + 1;
+
+    if (raw.length > MAX_LINE_BYTES) {
+      issues.push(
+        issue(
+          'envfile.line-too-long',
+          `line is ${raw.length} bytes long; kubectl and kustomize silently drop a line over ${MAX_LINE_BYTES} bytes and every line after it`,
+          { line, col: 1, hint: 'move the large value out of the env file into a file of its own' },
+        ),
+      );
+    }
+    if (raw[raw.length - 1] === CR) raw = raw.subarray(0, -1);
+    if (line === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
+
+    let text: string;
+    try {
+      text = utf8.decode(raw);
+    } catch {
+      issues.push(
+        issue('envfile.invalid-utf8', 'line is not valid UTF-8', {
+          line,
+          col: invalidUtf8Col(raw),
+          hint: 'save the file as UTF-8',
+        }),
+      );
+      continue;
+    }
+
+    const content = text.replace(LEADING_SPACE, '');
+    if (content === '' || content.startsWith('#')) continue;
+    const col = text.length - content.length + 1;
+    const eq = content.indexOf('=');
+    const key = eq < 0 ? content : content.slice(0, eq);
+    const value = eq < 0 ? '' : content.slice(eq + 1);
+
+    if (key === '') {
+      issues.push(
+        issue('envfile.empty-key', "line starts with '=' and has no key (kustomize would silently drop it)", {
+          line,
+          col,
+          hint: "write KEY=value, or start the line with '#' to make it a comment",
+        }),
+      );
+      continue;
+    }
+    const invalid = envVarName(key) ?? configMapKey(key);
+    if (invalid) {
+      issues.push(
+        issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid}`, {
+          line,
+          col: col + Math.max(key.search(/^[0-9]|[^-._a-zA-Z0-9]/), 0),
+          hint: keyHint(key),
+        }),
+      );
+    } else if (eq < 0) {
+      issues.push(
+        warning(
+          'envfile.no-equals',
+          `line has no '=': ${key} gets the value "" (kubectl would read ${key} from its environment instead)`,
+          { line, col, hint: `write ${key}= to make the empty value explicit` },
+        ),
+      );
+    }
+
+    const first = firstLine.get(key);
+    if (first !== undefined) {
+      issues.push(
+        issue('envfile.duplicate-key', `duplicate key ${JSON.stringify(key)}`, {
+          line,
+          col,
+          hint: `${key} is first defined on line ${first}; keep only one of the two`,
+        }),
+      );
+      continue;
+    }
+    firstLine.set(key, line);
+    entries.push([key, value]);
+  }
+  return { entries, issues };
+}
+
+function keyHint(key: string): string {
+  if (key.startsWith('\ufeff')) {
+    return 'delete the invisible byte order mark (U+FEFF) before the key; only line 1 may start with one (joining files with cat leaves it mid-file)';
+  }
+  if (/^export\s/.test(key)) return "remove 'export ': the file is read as KEY=value lines, not as a shell script";
+  if (key !== key.trimEnd()) return `write ${key.trimEnd()}=<value> without spaces around '='`;
+  return "rename the key: letters, digits, '_', '-' and '.', not starting with a digit (e.g. MY_SETTING)";
+}
+
+/** The column of the first byte that does not decode: the text decoded before it, plus one. */
+function invalidUtf8Col(raw: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let decoded = '';
+  try {
+    for (let i = 0; i < raw.length; i++) decoded += decoder.decode(raw.subarray(i, i + 1), { stream: true });
+    decoder.decode();
+  } catch {
+    // decoded now ends before the sequence that failed
+  }
+  return decoded.length + 1;
+}

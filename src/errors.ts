@@ -1,0 +1,127 @@
+/**
+ * Every user-facing problem is an Issue: plain data with a stable `code`, a position and an
+ * optional hint. Stages collect issues instead of throwing the first one; `formatIssue` is the
+ * one place that turns them into text.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Issue {
+  /** Stable identifier, e.g. `port.syntax`; tests assert it, not the wording. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** The file the problem is in (a kustz.yml, an env file, ...) or a flag such as `--set a=b`. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  col?: number;
+  /** JSON-pointer-like dotted path into kustz.yml, e.g. `service.ports[1]`. */
+  path?: string;
+  hint?: string;
+  /**
+   * A code frame (the offending source line with a caret). Left out where the line could hold
+   * a credential.
+   */
+  frame?: string;
+}
+
+/** Thrown by the core when any error-severity issue was found; carries all of them. */
+export class KustzError extends Error {
+  readonly issues: Issue[];
+  constructor(issues: Issue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'KustzError';
+    this.issues = issues;
+  }
+}
+
+/** A mistake on the command line (exit code 2), as opposed to a mistake in the input (exit 1). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function issue(
+  code: string,
+  message: string,
+  extra: Partial<Omit<Issue, 'code' | 'message'>> = {},
+): Issue {
+  return { code, message, severity: 'error', ...extra };
+}
+
+export function warning(
+  code: string,
+  message: string,
+  extra: Partial<Omit<Issue, 'code' | 'message' | 'severity'>> = {},
+): Issue {
+  return { code, message, ...extra, severity: 'warning' };
+}
+
+export function hasErrors(issues: readonly Issue[]): boolean {
+  return issues.some((i) => i.severity === 'error');
+}
+
+/**
+ * `kustz: file:line:col: message (at path)` then an indented code frame and hint.
+ * Warnings read `kustz: warning: file:line:col: message`.
+ */
+export function formatIssue(i: Issue): string {
+  let where = '';
+  if (i.file) {
+    where = i.file;
+    if (i.line) where += `:${i.line}` + (i.col ? `:${i.col}` : '');
+    where += ': ';
+  }
+  const at = i.path ? ` (at ${i.path})` : '';
+  let out = `kustz: ${i.severity === 'warning' ? 'warning: ' : ''}${where}${i.message}${at}`;
+  if (i.frame) out += '\n' + i.frame;
+  if (i.hint) out += `\n  hint: ${i.hint}`;
+  return out;
+}
+
+/** Two lines: the source line and a caret under `col`. Tabs are kept so the caret lines up. */
+export function codeFrame(sourceLine: string, col: number): string {
+  const line = sourceLine.replace(/\r$/, '');
+  const shown = line.length > 160 ? line.slice(0, 160) + '…' : line;
+  const pad = shown.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, ' ');
+  return `  | ${shown}\n  | ${pad}^`;
+}
+
+/** Did-you-mean: the candidate closest to `word` by edit distance, if it is close enough. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j]!;
+      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** Where a problem sits when it is not in kustz.yml itself: a position inside another file. */
+export interface FilePosition {
+  line: number;
+  col: number;
+}
+
+export const REDACTED = '<redacted>';

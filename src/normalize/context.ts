@@ -1,0 +1,69 @@
+import { issue, warning, type Issue } from '../errors.js';
+import { confinementProblem, type LoadRestrictor, type ReadFile } from '../files.js';
+import { formatPath, type ParsedConfig, type Path } from '../parse.js';
+import type { Parsed } from '../shorthand.js';
+
+/**
+ * What every normalizer needs: the config with its positions, a place to put problems, and
+ * the injected reader. Problems are collected so a file's every mistake shows in one run.
+ */
+export class Context {
+  readonly issues: Issue[] = [];
+
+  constructor(
+    readonly config: ParsedConfig,
+    private readonly readFile: ReadFile,
+    private readonly loadRestrictor: LoadRestrictor,
+    readonly env: Readonly<Record<string, string | undefined>>,
+  ) {}
+
+  /** An error at the node `path` points to. */
+  error(path: Path, code: string, message: string, hint?: string, extra: Partial<Issue> = {}): void {
+    this.issues.push(issue(code, message, { ...this.config.locate(path), path: formatPath(path), ...(hint ? { hint } : {}), ...extra }));
+  }
+
+  warn(path: Path, code: string, message: string, hint?: string): void {
+    const { frame: _frame, ...where } = this.config.locate(path);
+    this.issues.push(warning(code, message, { ...where, path: formatPath(path), ...(hint ? { hint } : {}) }));
+  }
+
+  /** Problems found inside another file (an env file, a docker config): positions are that file's. */
+  addFileIssues(file: string, found: Issue[]): void {
+    for (const i of found) this.issues.push({ ...i, file });
+  }
+
+  /** Unwraps a short-string parse, reporting its failure at `path`. */
+  parsed<T>(path: Path, code: string, result: Parsed<T>): T | undefined {
+    if (result.ok) return result.value;
+    this.error(path, code, result.message, result.hint);
+    return undefined;
+  }
+
+  /** Runs an API-server rule and reports its failure at `path`. */
+  check(path: Path, code: string, what: string, problem: string | undefined, hint?: string): boolean {
+    if (problem === undefined) return true;
+    this.error(path, code, `${what} ${problem}`, hint);
+    return false;
+  }
+
+  /** Reads a file named at `path` in kustz.yml, after the load restrictor's check. */
+  read(path: Path, file: string): Uint8Array | undefined {
+    if (this.loadRestrictor === 'rootonly') {
+      const outside = confinementProblem(file);
+      if (outside) {
+        this.error(path, 'file.outside-root', outside, 'move the file next to kustz.yml, or pass --load-restrictor none');
+        return undefined;
+      }
+    }
+    const result = this.readFile(file);
+    if (result.ok) return result.bytes;
+    this.error(path, 'file.read', result.message, result.hint);
+    return undefined;
+  }
+
+  /** Where a file named in kustz.yml is shown in messages: relative to the kustz.yml's directory. */
+  displayName(file: string): string {
+    const dir = this.config.file.includes('/') ? this.config.file.slice(0, this.config.file.lastIndexOf('/') + 1) : '';
+    return dir + file;
+  }
+}

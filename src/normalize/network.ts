@@ -1,0 +1,131 @@
+import { parseIngressRule, parsePort, type IngressRuleSpec, type PortSpec } from '../shorthand.js';
+import * as rules from '../k8s.js';
+import type { KustzConfig } from '../types.js';
+import type { Context } from './context.js';
+
+export interface ServicePortModel extends PortSpec {
+  name: string;
+}
+
+export interface ServiceModel {
+  type: 'ClusterIP' | 'NodePort';
+  ports: ServicePortModel[];
+}
+
+export interface IngressModel {
+  annotations: Array<[string, string]>;
+  rules: Array<{ host?: string; paths: Array<{ path: string; pathType: string; service: string; port: number | string }> }>;
+  tls: Array<{ hosts: string[]; secretName: string }>;
+}
+
+/** The API server's default --service-node-port-range. */
+const NODE_PORT_RANGE = [30000, 32767] as const;
+
+/** No ports, no Service. Port names are derived from the numbers so they stay unique and stable. */
+export function normalizeService(ctx: Context, cfg: KustzConfig): ServiceModel | undefined {
+  const ports: ServicePortModel[] = [];
+  const seen = new Map<string, number>();
+  const nodePorts = new Map<number, number>();
+  (cfg.service.ports ?? []).forEach((raw, i) => {
+    const path = ['service', 'ports', i];
+    const spec = ctx.parsed(path, 'port.syntax', parsePort(String(raw)));
+    if (!spec) return;
+    const key = `${spec.port}/${spec.protocol}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      ctx.error(path, 'port.duplicate', `port ${spec.port}/${spec.protocol} is already declared by service.ports[${first}]`, 'a Service port may appear once per protocol');
+      return;
+    }
+    seen.set(key, i);
+    if (spec.nodePort !== undefined) {
+      const other = nodePorts.get(spec.nodePort);
+      if (other !== undefined) {
+        ctx.error(path, 'port.duplicate-node-port', `nodePort ${spec.nodePort} is already used by service.ports[${other}]`);
+        return;
+      }
+      nodePorts.set(spec.nodePort, i);
+      if (spec.nodePort < NODE_PORT_RANGE[0] || spec.nodePort > NODE_PORT_RANGE[1]) {
+        ctx.warn(path, 'port.node-port-range', `nodePort ${spec.nodePort} is outside the API server's default range ${NODE_PORT_RANGE.join('-')}`,
+          'the API server rejects it unless its --service-node-port-range includes it');
+      }
+    }
+    const prefix = spec.protocol === 'TCP' ? '' : `${spec.protocol.toLowerCase()}-`;
+    ports.push({ ...spec, name: `${prefix}${spec.port}-${spec.targetPort}` });
+  });
+  if (ports.length === 0) return undefined;
+  return { type: ports.some((p) => p.exposeOnNode) ? 'NodePort' : 'ClusterIP', ports };
+}
+
+/**
+ * No rules, no Ingress. Rules for one host merge into one rule with several paths, TLS hosts
+ * that share a secret merge into one entry, both in the order they first appear.
+ */
+export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: ServiceModel | undefined): IngressModel | undefined {
+  const ingress = cfg.ingress ?? {};
+  const annotations: Array<[string, string]> = [];
+  for (const key of Object.keys(ingress.annotations ?? {})) {
+    const path = ['ingress', 'annotations', key];
+    if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key))) {
+      annotations.push([key, ctx.config.scalarText(path) ?? '']);
+    }
+  }
+  const ruleTexts = ingress.rules ?? [];
+  if (ruleTexts.length === 0) return undefined;
+
+  const byHost = new Map<string, IngressModel['rules'][number]>();
+  const tlsBySecret = new Map<string, string[]>();
+  const seenPaths = new Map<string, number>();
+  const ownPort = service?.ports[0]?.port ?? 80;
+  ruleTexts.forEach((text, i) => {
+    const path = ['ingress', 'rules', i];
+    const rule = ctx.parsed(path, 'ingress.rule', parseIngressRule(text));
+    if (!rule) return;
+    const backend = backendOf(ctx, cfg, rule, service, ownPort, path);
+    const hostKey = rule.host ?? '';
+    const pathKey = `${hostKey} ${rule.path} ${rule.pathType}`;
+    const first = seenPaths.get(pathKey);
+    if (first !== undefined) {
+      ctx.error(path, 'ingress.duplicate', `host "${hostKey}" path ${rule.path} (${rule.pathType}) is already routed by ingress.rules[${first}]`);
+      return;
+    }
+    seenPaths.set(pathKey, i);
+    let target = byHost.get(hostKey);
+    if (!target) {
+      target = { ...(rule.host ? { host: rule.host } : {}), paths: [] };
+      byHost.set(hostKey, target);
+    }
+    target.paths.push({ path: rule.path, pathType: rule.pathType, ...backend });
+    if (rule.tls) {
+      const hosts = tlsBySecret.get(rule.tls) ?? [];
+      if (rule.host && !hosts.includes(rule.host)) hosts.push(rule.host);
+      tlsBySecret.set(rule.tls, hosts);
+    }
+  });
+  return {
+    annotations,
+    rules: [...byHost.values()],
+    tls: [...tlsBySecret].map(([secretName, hosts]) => ({ hosts, secretName })),
+  };
+}
+
+/** A rule without `svc` (or naming this Service without a port) targets this Service's first port. */
+function backendOf(
+  ctx: Context,
+  cfg: KustzConfig,
+  rule: IngressRuleSpec,
+  service: ServiceModel | undefined,
+  ownPort: number,
+  path: (string | number)[],
+): { service: string; port: number | string } {
+  const name = rule.service?.name ?? cfg.name;
+  if (name !== cfg.name) return { service: name, port: rule.service?.port ?? 80 };
+  const port = rule.service?.port ?? ownPort;
+  if (!service) {
+    ctx.warn(path, 'ingress.no-service', `this rule routes to Service "${name}", which kustz does not generate because service.ports is empty`,
+      'add service.ports, or name another Service with ?svc=name:port');
+  } else if (typeof port === 'number' && !service.ports.some((p) => p.port === port)) {
+    ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`,
+      `use one of the Service's ports, e.g. svc=${name}:${service.ports[0]!.port}`);
+  }
+  return { service: name, port };
+}

@@ -1,0 +1,249 @@
+import { parseConfig } from '../parse.js';
+import * as rules from '../k8s.js';
+import {
+  isWholeQuantity,
+  parseEnvFromRef,
+  parseProbeAction,
+  parseResource,
+  compareQuantities,
+  type ProbeAction,
+  type Quantity,
+} from '../shorthand.js';
+import type { KustzConfig, ProbeConfig } from '../types.js';
+import { decodeUtf8 } from '../files.js';
+import type { Context } from './context.js';
+
+export interface EnvFromModel {
+  kind: 'configMapRef' | 'secretRef';
+  name: string;
+  optional?: boolean;
+}
+
+export interface ProbeModel {
+  action: ProbeAction;
+  headers: Array<[string, string]>;
+  timings: Array<[string, number]>;
+}
+
+export interface ContainerModel {
+  name: string;
+  image: string;
+  imagePullPolicy?: 'Always' | 'Never' | 'IfNotPresent';
+  env: Map<string, string>;
+  envFrom: EnvFromModel[];
+  requests: Array<[string, string]>;
+  limits: Array<[string, string]>;
+  probes: Array<['livenessProbe' | 'readinessProbe' | 'startupProbe', ProbeModel]>;
+}
+
+export interface PodModel {
+  container: ContainerModel;
+  imagePullSecrets: string[];
+  dnsPolicy?: string;
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name: string; value?: string }> };
+}
+
+const PULL_POLICIES = { always: 'Always', never: 'Never', ifnotpresent: 'IfNotPresent' } as const;
+
+export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
+  const svc = cfg.service;
+  const name = svc.name ?? cfg.name;
+  ctx.check(svc.name !== undefined ? ['service', 'name'] : ['name'], 'name.container', `container name "${name}"`, rules.dns1123Label(name),
+    svc.name === undefined ? 'the container is named after `name`; set service.name to a DNS-1123 label' : undefined);
+
+  let imagePullPolicy: ContainerModel['imagePullPolicy'];
+  if (svc.imagePullPolicy !== undefined) {
+    imagePullPolicy = PULL_POLICIES[svc.imagePullPolicy.toLowerCase() as keyof typeof PULL_POLICIES];
+    if (!imagePullPolicy) {
+      ctx.error(['service', 'imagePullPolicy'], 'image.pull-policy', `imagePullPolicy "${svc.imagePullPolicy}" is not one of Always, Never, IfNotPresent`,
+        'any case works: always, never, ifnotpresent');
+    }
+  }
+  if (/\s/.test(svc.image)) ctx.error(['service', 'image'], 'image.invalid', `image "${svc.image}" must not contain whitespace`);
+
+  const imagePullSecrets = svc.imagePullSecrets ?? [];
+  imagePullSecrets.forEach((s, i) => ctx.check(['service', 'imagePullSecrets', i], 'name.secret', `imagePullSecrets name "${s}"`, rules.dns1123Subdomain(s)));
+
+  const container: ContainerModel = {
+    name,
+    image: svc.image,
+    ...(imagePullPolicy ? { imagePullPolicy } : {}),
+    env: containerEnv(ctx, cfg),
+    envFrom: containerEnvFrom(ctx, cfg),
+    ...containerResources(ctx, cfg),
+    probes: containerProbes(ctx, cfg),
+  };
+  return { container, imagePullSecrets, ...podDns(ctx, cfg) };
+}
+
+/** Env files first (merged in order), then pairs; a later definition replaces an earlier one in place. */
+function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
+  const env = new Map<string, string>();
+  const envs = cfg.service.envs ?? {};
+  (envs.files ?? []).forEach((file, i) => {
+    const path = ['service', 'envs', 'files', i];
+    const bytes = ctx.read(path, file);
+    if (!bytes) return;
+    for (const [key, value] of readYamlMap(ctx, path, file, bytes)) {
+      if (ctx.check(path, 'env.name', `env var "${key}" in ${file}`, rules.envVarName(key))) env.set(key, value);
+    }
+  });
+  for (const key of Object.keys(envs.pairs ?? {})) {
+    const path = ['service', 'envs', 'pairs', key];
+    if (ctx.check(path, 'env.name', `env var name "${key}"`, rules.envVarName(key))) {
+      env.set(key, ctx.config.scalarText(path) ?? '');
+    }
+  }
+  return env;
+}
+
+/**
+ * A YAML file of NAME: value pairs (env files and configmap literals): scalars are kept as
+ * written, so `1.10` stays "1.10" and `on` stays "on".
+ */
+export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array): Array<[string, string]> {
+  const text = decodeUtf8(bytes);
+  const shown = ctx.displayName(file);
+  if (text === undefined) {
+    ctx.error(path, 'yaml.invalid-utf8', `${file} is not valid UTF-8`);
+    return [];
+  }
+  const { config, issues } = parseConfig(text, shown);
+  if (!config) {
+    ctx.issues.push(...issues);
+    return [];
+  }
+  const value = config.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    ctx.issues.push({ ...config.locate([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value` });
+    return [];
+  }
+  const out: Array<[string, string]> = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object') {
+      ctx.issues.push({ ...config.locate([key]), code: 'yaml.not-a-scalar', severity: 'error',
+        message: `"${key}" must be a string, number or boolean, not a ${Array.isArray(v) ? 'list' : 'map'}`,
+        hint: 'write nested data as a multi-line string (key: |)' });
+      continue;
+    }
+    out.push([key, config.scalarText([key]) ?? '']);
+  }
+  return out;
+}
+
+/** Secrets first, then ConfigMaps, as the upstream tool orders them (a later source wins). */
+function containerEnvFrom(ctx: Context, cfg: KustzConfig): EnvFromModel[] {
+  const out: EnvFromModel[] = [];
+  const envs = cfg.service.envs ?? {};
+  for (const [field, kind] of [['secrets', 'secretRef'], ['configmaps', 'configMapRef']] as const) {
+    (envs[field] ?? []).forEach((text, i) => {
+      const ref = ctx.parsed(['service', 'envs', field, i], 'env.from', parseEnvFromRef(text));
+      if (ref) out.push({ kind, ...ref });
+    });
+  }
+  return out;
+}
+
+const STANDARD_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel, 'requests' | 'limits'> {
+  const requests: Array<[string, string]> = [];
+  const limits: Array<[string, string]> = [];
+  for (const [name, raw] of Object.entries(cfg.service.resources ?? {})) {
+    const path = ['service', 'resources', name];
+    const text = typeof raw === 'number' ? ctx.config.scalarText(path) ?? String(raw) : raw;
+    const standard = STANDARD_RESOURCES.has(name) || name.startsWith('hugepages-');
+    if (!standard) {
+      if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name))) continue;
+      if (!name.includes('/')) {
+        ctx.error(path, 'resource.name', `resource "${name}" is neither cpu, memory, ephemeral-storage, hugepages-<size> nor a fully qualified extended resource`,
+          'extended resources have a domain, e.g. nvidia.com/gpu');
+        continue;
+      }
+    }
+    const parsed = ctx.parsed(path, 'resource.value', parseResource(text));
+    if (!parsed) continue;
+    const { request, limit } = parsed;
+    // The API server holds extended resources and huge pages to whole, non-overcommitted amounts.
+    if (!standard || name.startsWith('hugepages-')) {
+      const whole = (q?: Quantity) => !q || isWholeQuantity(q) || name.startsWith('hugepages-');
+      if (!whole(request) || !whole(limit)) {
+        ctx.error(path, 'resource.extended', `extended resource ${name} must be a whole number, got "${text}"`);
+        continue;
+      }
+      if (request && limit && compareQuantities(request, limit) !== 0) {
+        ctx.error(path, 'resource.extended', `${name} cannot be overcommitted: its request must equal its limit, got "${text}"`, `write ${limit.text}/${limit.text} or just ${limit.text}`);
+        continue;
+      }
+    }
+    if (request) requests.push([name, request.text]);
+    if (limit) limits.push([name, limit.text]);
+  }
+  return { requests, limits };
+}
+
+const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'] as const;
+const HTTP_HEADER_NAME = /^[-!#$%&'*+.^_`|~0-9a-zA-Z]+$/;
+
+function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes'] {
+  const out: ContainerModel['probes'] = [];
+  const probes = cfg.service.probes ?? {};
+  for (const [kind, field] of [['liveness', 'livenessProbe'], ['readiness', 'readinessProbe'], ['startup', 'startupProbe']] as const) {
+    const probe: ProbeConfig | undefined = probes[kind];
+    if (!probe) continue;
+    const path = ['service', 'probes', kind];
+    const action = ctx.parsed([...path, 'action'], 'probe.action', parseProbeAction(probe.action));
+    const headers: Array<[string, string]> = [];
+    for (const name of Object.keys(probe.headers ?? {})) {
+      const headerPath = [...path, 'headers', name];
+      if (action && action.kind !== 'httpGet') {
+        ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`);
+        break;
+      }
+      if (!HTTP_HEADER_NAME.test(name)) ctx.error(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`);
+      else headers.push([name, ctx.config.scalarText(headerPath) ?? '']);
+    }
+    if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
+      ctx.error([...path, 'successThreshold'], 'probe.success-threshold', `successThreshold of a ${kind} probe must be 1`);
+    }
+    if (kind === 'readiness' && probe.terminationGracePeriodSeconds !== undefined) {
+      ctx.error([...path, 'terminationGracePeriodSeconds'], 'probe.grace-period', 'a readiness probe has no terminationGracePeriodSeconds');
+    }
+    const timings = TIMINGS.flatMap((t) => (probe[t] === undefined ? [] : [[t, probe[t]] as [string, number]]));
+    if (action) out.push([field, { action, headers, timings }]);
+  }
+  return out;
+}
+
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCHES = 32;
+
+function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'dnsConfig'> {
+  const dns = cfg.dns;
+  if (!dns) return {};
+  const config = dns.config;
+  const policy = dns.policy ?? (config ? 'None' : undefined);
+  if (!config) return policy ? { dnsPolicy: policy } : {};
+  const { nameservers = [], searches = [], options = [] } = config;
+  if (policy === 'None' && nameservers.length === 0) {
+    ctx.error(['dns', 'config'], 'dns.nameservers', 'dns policy None needs at least one nameserver in dns.config.nameservers');
+  }
+  if (nameservers.length > MAX_NAMESERVERS) ctx.error(['dns', 'config', 'nameservers'], 'dns.nameservers', `at most ${MAX_NAMESERVERS} nameservers are allowed, got ${nameservers.length}`);
+  nameservers.forEach((ns, i) => ctx.check(['dns', 'config', 'nameservers', i], 'dns.nameserver', `nameserver "${ns}"`, rules.ipAddress(ns)));
+  if (searches.length > MAX_SEARCHES) ctx.error(['dns', 'config', 'searches'], 'dns.searches', `at most ${MAX_SEARCHES} search domains are allowed, got ${searches.length}`);
+  searches.forEach((s, i) => ctx.check(['dns', 'config', 'searches', i], 'dns.search', `search domain "${s}"`, s === '.' ? undefined : rules.dns1123Subdomain(s.replace(/\.$/, ''))));
+  const parsedOptions = options.map((o, i) => {
+    const colon = o.indexOf(':');
+    const name = colon >= 0 ? o.slice(0, colon) : o;
+    if (!name) ctx.error(['dns', 'config', 'options', i], 'dns.option', `dns option "${o}" has no name: expected name or name:value`);
+    return colon >= 0 ? { name, value: o.slice(colon + 1) } : { name };
+  });
+  return {
+    ...(policy ? { dnsPolicy: policy } : {}),
+    dnsConfig: {
+      ...(nameservers.length ? { nameservers } : {}),
+      ...(searches.length ? { searches } : {}),
+      ...(parsedOptions.length ? { options: parsedOptions } : {}),
+    },
+  };
+}

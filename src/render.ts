@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { buildConfigMap, buildSecret } from './build/data.js';
+import type { Identity } from './build/meta.js';
+import { buildIngress, buildService, containerPorts } from './build/network.js';
+import { buildDeployment } from './build/workload.js';
+import { hasErrors, KustzError, type Issue } from './errors.js';
+import type { LoadRestrictor, ReadFile } from './files.js';
+import * as rules from './k8s.js';
+import { Context } from './normalize/context.js';
+import { normalizeData } from './normalize/data.js';
+import { normalizeIngress, normalizeService } from './normalize/network.js';
+import { normalizePod } from './normalize/workload.js';
+import { applyOverrides, type Override } from './overrides.js';
+import { configFromValue, parseConfig, type ParsedConfig } from './parse.js';
+import { lintPullSecrets } from './registry.js';
+import type { GeneratedData, KubeObject, KustzConfig } from './types.js';
+import { validateConfig } from './validate.js';
+
+export interface RenderInput {
+  /** kustz.yml text; or `value` for a config that arrives already parsed (a KRM functionConfig). */
+  source?: string;
+  value?: unknown;
+  /** The name kustz.yml is shown under in messages; files it names resolve from its directory. */
+  file: string;
+  readFile: ReadFile;
+  overrides?: readonly Override[];
+  /** Variables `${VAR}` credential references may name. */
+  env?: Readonly<Record<string, string | undefined>>;
+  loadRestrictor?: LoadRestrictor;
+}
+
+export interface RenderResult {
+  /** Secrets, ConfigMaps, Service, Deployment, Ingress: the order they are applied in. */
+  objects: KubeObject[];
+  warnings: Issue[];
+  /** The ConfigMaps and Secrets with their sources, for the kustomize writer. */
+  generated: GeneratedData[];
+  config: KustzConfig;
+}
+
+export const CONFIG_HASH_ANNOTATION = 'kustz.io/config-hash';
+
+/**
+ * THE core: kustz.yml (text or value) plus file contents in, Kubernetes objects out. No I/O:
+ * files come through `readFile`, variables through `env`. Throws KustzError with every problem.
+ */
+export function render(input: RenderInput): RenderResult {
+  let parsed: ParsedConfig;
+  if (input.source !== undefined) {
+    const result = parseConfig(input.source, input.file);
+    if (!result.config) throw new KustzError(result.issues);
+    parsed = result.config;
+  } else {
+    parsed = configFromValue(input.value, input.file);
+  }
+  parsed = applyOverrides(parsed, input.overrides ?? []);
+
+  const schemaIssues = validateConfig(parsed);
+  if (schemaIssues.length) throw new KustzError(schemaIssues);
+
+  const cfg = parsed.value as KustzConfig;
+  const ctx = new Context(parsed, input.readFile, input.loadRestrictor ?? 'rootonly', input.env ?? {});
+  const id = identity(ctx, cfg);
+  const pod = normalizePod(ctx, cfg);
+  const service = normalizeService(ctx, cfg);
+  if (service) ctx.check(['name'], 'name.service', `Service name "${cfg.name}"`, rules.dns1035Label(cfg.name), 'a Service name must start with a letter');
+  const ingress = normalizeIngress(ctx, cfg, service);
+  const generated = normalizeData(ctx, cfg);
+  for (const w of lintPullSecrets({
+    image: cfg.service.image,
+    imagePullSecrets: pod.imagePullSecrets,
+    generated: generated.flatMap((g) => (g.registries ? [{ name: g.name, registries: g.registries }] : [])),
+  })) {
+    ctx.warn(['service', 'imagePullSecrets'], w.code, w.message, w.hint);
+  }
+  if (hasErrors(ctx.issues)) throw new KustzError(ctx.issues);
+
+  const objects: KubeObject[] = [
+    ...generated.filter((g) => g.kind === 'Secret').map((g) => buildSecret(id, g)),
+    ...generated.filter((g) => g.kind === 'ConfigMap').map((g) => buildConfigMap(id, g)),
+  ];
+  const used = usedData(pod.container.envFrom, pod.imagePullSecrets, objects);
+  if (service) objects.push(buildService(id, service));
+  objects.push(
+    buildDeployment({
+      id,
+      ...(cfg.service.replicas !== undefined ? { replicas: cfg.service.replicas } : {}),
+      pod,
+      containerPorts: containerPorts(service),
+      podAnnotations: used.length ? { [CONFIG_HASH_ANNOTATION]: configHash(used) } : {},
+    }),
+  );
+  if (ingress) objects.push(buildIngress(id, ingress));
+  return { objects, warnings: ctx.issues, generated, config: cfg };
+}
+
+function identity(ctx: Context, cfg: KustzConfig): Identity {
+  ctx.check(['name'], 'name.object', `name "${cfg.name}"`, rules.dns1123Subdomain(cfg.name));
+  ctx.check(['name'], 'name.label', `name "${cfg.name}" becomes the label app=${cfg.name} and`, rules.labelValue(cfg.name));
+  if (cfg.namespace !== undefined) ctx.check(['namespace'], 'name.namespace', `namespace "${cfg.namespace}"`, rules.dns1123Label(cfg.namespace));
+  return { name: cfg.name, ...(cfg.namespace !== undefined ? { namespace: cfg.namespace } : {}), labels: { app: cfg.name } };
+}
+
+/** The generated ConfigMaps and Secrets the Pods read: a change to them must roll the Pods. */
+function usedData(envFrom: ReadonlyArray<{ kind: string; name: string }>, pullSecrets: readonly string[], objects: readonly KubeObject[]): KubeObject[] {
+  const wanted = new Set([
+    ...envFrom.map((r) => `${r.kind === 'secretRef' ? 'Secret' : 'ConfigMap'}/${r.name}`),
+    ...pullSecrets.map((n) => `Secret/${n}`),
+  ]);
+  return objects.filter((o) => wanted.has(`${o.kind}/${o.metadata.name}`));
+}
+
+function configHash(objects: readonly KubeObject[]): string {
+  const hash = createHash('sha256');
+  for (const o of objects) hash.update(JSON.stringify([o.kind, o.metadata.name, o['type'] ?? null, o['data'] ?? null, o['binaryData'] ?? null]));
+  return hash.digest('hex').slice(0, 16);
+}

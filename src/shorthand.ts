@@ -1,0 +1,327 @@
+/**
+ * The short-string grammars of kustz.yml. Each parser is pure: one string in, one typed value
+ * or a message naming the expected form out. Positions are added by the caller.
+ */
+import { dns1035Label, dns1123Subdomain, ianaServiceName, portNumber } from './k8s.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = <T>(message: string, hint?: string): Parsed<T> => ({ ok: false, message, ...(hint ? { hint } : {}) });
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface PortSpec {
+  protocol: Protocol;
+  /** `!` was given: the Service becomes a NodePort. */
+  exposeOnNode: boolean;
+  nodePort?: number;
+  port: number;
+  targetPort: number;
+}
+
+export const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
+
+/**
+ * port    = [protocol "://"] ["!"] numbers
+ * numbers = port                                  targetPort = port
+ *         | port ":" targetPort
+ *         | nodePort ":" port ":" targetPort      only after "!"
+ * protocol is tcp, udp or sctp in any case; every number is 1-65535.
+ */
+export function parsePort(text: string): Parsed<PortSpec> {
+  const bad = (why: string) => fail<PortSpec>(`${why}: expected ${PORT_FORM}, got ${JSON.stringify(text)}`);
+  const m = /^(?:([A-Za-z]+):\/\/)?(!)?([^!]*)$/.exec(text);
+  if (!m) return bad('bad port');
+  const [, proto, bang, rest] = m;
+  let protocol: Protocol = 'TCP';
+  if (proto !== undefined) {
+    const p = proto.toUpperCase();
+    if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') return bad(`unknown protocol "${proto}"`);
+    protocol = p;
+  }
+  const parts = rest!.split(':');
+  if (parts.length > 3) return bad('too many numbers');
+  const numbers: number[] = [];
+  for (const part of parts) {
+    if (!/^[0-9]+$/.test(part)) return bad(part === '' ? 'empty number' : `"${part}" is not a number`);
+    const n = Number(part);
+    if (portNumber(n)) return fail(`port ${part} is out of range 1-65535 in ${JSON.stringify(text)}`);
+    numbers.push(n);
+  }
+  if (numbers.length === 3 && !bang) {
+    return fail(`a nodePort needs "!": expected !nodePort:port:targetPort, got ${JSON.stringify(text)}`, `write "!${rest}"`);
+  }
+  const exposeOnNode = bang === '!';
+  if (numbers.length === 3) {
+    return ok({ protocol, exposeOnNode, nodePort: numbers[0]!, port: numbers[1]!, targetPort: numbers[2]! });
+  }
+  return ok({ protocol, exposeOnNode, port: numbers[0]!, targetPort: numbers[numbers.length - 1]! });
+}
+
+/** A Kubernetes quantity as an exact fraction, so that request <= limit compares exactly. */
+export interface Quantity {
+  text: string;
+  numerator: bigint;
+  denominator: bigint;
+}
+
+export const QUANTITY_FORM = 'a number with an optional suffix: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or e<exponent>';
+
+const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY_SUFFIX: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/**
+ * quantity = ["+"|"-"] number suffix
+ * number   = digits | digits "." [digits] | "." digits
+ * suffix   = "" | n | u | m | k | M | G | T | P | E | Ki | Mi | Gi | Ti | Pi | Ei | (e|E) [+|-] digits
+ * (k8s.io/apimachinery/pkg/api/resource); negative values are rejected because no resource
+ * request can be negative.
+ */
+export function parseQuantity(text: string): Parsed<Quantity> {
+  const m = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(.*)$/.exec(text);
+  if (!m) return fail(`invalid quantity ${JSON.stringify(text)}: expected ${QUANTITY_FORM}`);
+  const [, sign, number, suffix] = m;
+  if (sign === '-') return fail(`quantity ${JSON.stringify(text)} must not be negative`);
+  const [whole, fraction = ''] = number!.split('.');
+  let numerator = BigInt((whole || '0') + fraction);
+  let denominator = 10n ** BigInt(fraction.length);
+  let exponent10 = 0;
+  let exponent2 = 0;
+  if (suffix! in DECIMAL_SUFFIX) exponent10 = DECIMAL_SUFFIX[suffix!]!;
+  else if (suffix! in BINARY_SUFFIX) exponent2 = BINARY_SUFFIX[suffix!]!;
+  else if (/^[eE][+-]?[0-9]+$/.test(suffix!)) exponent10 = Number(suffix!.slice(1));
+  else return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`);
+  if (Math.abs(exponent10) > 1000) return fail(`quantity ${JSON.stringify(text)} is out of range`);
+  if (exponent10 >= 0) numerator *= 10n ** BigInt(exponent10);
+  else denominator *= 10n ** BigInt(-exponent10);
+  numerator *= 2n ** BigInt(exponent2);
+  return ok({ text, numerator, denominator });
+}
+
+export function compareQuantities(a: Quantity, b: Quantity): number {
+  const left = a.numerator * b.denominator;
+  const right = b.numerator * a.denominator;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+export function isWholeQuantity(q: Quantity): boolean {
+  return q.numerator % q.denominator === 0n;
+}
+
+export const RESOURCE_FORM = 'request/limit, one value for both, or request/ or /limit';
+
+/**
+ * resource = quantity                   request = limit = quantity
+ *          | [request] "/" [limit]       an empty side is left out
+ */
+export function parseResource(text: string): Parsed<{ request?: Quantity; limit?: Quantity }> {
+  const parts = text.split('/');
+  if (parts.length > 2 || (parts.length === 2 && parts[0] === '' && parts[1] === '') || text === '') {
+    return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`);
+  }
+  const [requestText, limitText = requestText] = parts.map((p) => p.trim());
+  const out: { request?: Quantity; limit?: Quantity } = {};
+  for (const [side, t] of [['request', requestText], ['limit', limitText]] as const) {
+    if (!t) continue;
+    const q = parseQuantity(t);
+    if (!q.ok) return q;
+    out[side] = q.value;
+  }
+  if (out.request && out.limit && compareQuantities(out.request, out.limit) > 0) {
+    return fail(`request ${out.request.text} is greater than limit ${out.limit.text}`, 'a request must be less than or equal to its limit');
+  }
+  return ok(out);
+}
+
+export type ProbeAction =
+  | { kind: 'httpGet'; scheme: 'HTTP' | 'HTTPS'; host?: string; port: number | string; path: string }
+  | { kind: 'tcpSocket'; host?: string; port: number | string }
+  | { kind: 'grpc'; port: number; service?: string }
+  | { kind: 'exec'; command: string[] };
+
+export const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:port[/service] or a command';
+
+/**
+ * action = ("http" | "https") "://" [host] [":" port] [path]   port defaults to 80 / 443, path to /
+ *        | "tcp://" [host] ":" port
+ *        | "grpc://" ":" port ["/" service]
+ *        | command                                           split into words like a shell
+ *                                                            ('' and "" quote, \ escapes)
+ * port is a number 1-65535 or a named container port.
+ */
+export function parseProbeAction(text: string): Parsed<ProbeAction> {
+  const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/:]*)(?::([^/]*))?(\/.*)?$/.exec(text);
+  const scheme = url?.[1]!.toLowerCase();
+  if (!url || !['http', 'https', 'tcp', 'grpc'].includes(scheme!)) {
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
+      return fail(`unsupported probe scheme in ${JSON.stringify(text)}: expected ${PROBE_FORM}`);
+    }
+    const words = splitWords(text);
+    if (!words.ok) return words;
+    if (words.value.length === 0) return fail(`empty probe command: expected ${PROBE_FORM}`);
+    return ok({ kind: 'exec', command: words.value });
+  }
+  const [, , host, portText, path] = url;
+  let port: number | string | undefined;
+  if (portText !== undefined) {
+    const p = parsePortRef(portText);
+    if (!p.ok) return fail(`${p.message} in probe ${JSON.stringify(text)}`);
+    port = p.value;
+  }
+  const hostOrNothing = host ? { host } : {};
+  switch (scheme) {
+    case 'http':
+    case 'https':
+      return ok({
+        kind: 'httpGet',
+        scheme: scheme === 'https' ? 'HTTPS' : 'HTTP',
+        ...hostOrNothing,
+        port: port ?? (scheme === 'https' ? 443 : 80),
+        path: path ?? '/',
+      });
+    case 'tcp':
+      if (port === undefined) return fail(`a tcp probe needs a port: expected tcp://[host]:port, got ${JSON.stringify(text)}`);
+      if (path !== undefined) return fail(`a tcp probe has no path: expected tcp://[host]:port, got ${JSON.stringify(text)}`);
+      return ok({ kind: 'tcpSocket', ...hostOrNothing, port });
+    default:
+      if (typeof port !== 'number' || host) {
+        return fail(`a grpc probe needs a port number and no host: expected grpc://:port[/service], got ${JSON.stringify(text)}`);
+      }
+      return ok({ kind: 'grpc', port, ...(path && path !== '/' ? { service: path.slice(1) } : {}) });
+  }
+}
+
+/** A port given as a number (1-65535) or as a named port (IANA_SVC_NAME). */
+function parsePortRef(text: string): Parsed<number | string> {
+  if (/^[0-9]+$/.test(text)) {
+    const n = Number(text);
+    return portNumber(n) ? fail(`port ${text} is out of range 1-65535`) : ok(n);
+  }
+  const bad = ianaServiceName(text);
+  return bad ? fail(`port "${text}" is neither a number nor a valid port name (${bad})`) : ok(text);
+}
+
+/**
+ * words = word { blank word }
+ * word  = { plain | "'" any-but-' "'" | '"' { any-but-"\ | "\" any } '"' | "\" any }
+ * as a POSIX shell splits a command line, without expansion.
+ */
+export function splitWords(text: string): Parsed<string[]> {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return fail(`unterminated ' quote in ${JSON.stringify(text)}`);
+      word = (word ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      word = word ?? '';
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) {
+        if (text[j] === '\\' && j + 1 < text.length && '"\\$`'.includes(text[j + 1]!)) j++;
+        word += text[j];
+      }
+      if (j >= text.length) return fail(`unterminated " quote in ${JSON.stringify(text)}`);
+      i = j;
+    } else if (c === '\\' && i + 1 < text.length) {
+      word = (word ?? '') + text[++i];
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return ok(words);
+}
+
+export interface IngressRuleSpec {
+  host?: string;
+  path: string;
+  pathType: 'Exact' | 'Prefix';
+  tls?: string;
+  service?: { name: string; port?: number | string };
+}
+
+export const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
+
+const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
+const INVALID_PATH_SUFFIXES = ['/..', '/.'];
+
+/**
+ * rule  = ("http" | "https") "://" [host] [path] ["*"] ["?" query]
+ * host  = DNS name or "*." DNS name, no port
+ * path  = "/" ...          a trailing "*" makes pathType Prefix, else Exact; none means "/" Prefix
+ * query = tls=<secret name> and/or svc=<service>[:<port number or name>]
+ */
+export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
+  const m = /^([A-Za-z]+):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(text);
+  if (!m || !/^https?$/i.test(m[1]!)) return fail(`expected ${INGRESS_FORM}, got ${JSON.stringify(text)}`);
+  const [, , host, rawPath, query] = m;
+  const out: IngressRuleSpec = { path: '/', pathType: 'Prefix' };
+  if (host) {
+    if (host.includes(':')) return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`);
+    const bare = host.startsWith('*.') ? host.slice(2) : host;
+    const bad = dns1123Subdomain(bare);
+    if (bad) return fail(`host "${host}" ${bad}`, host !== host.toLowerCase() ? `write "${host.toLowerCase()}"` : undefined);
+    out.host = host;
+  }
+  if (rawPath) {
+    const prefix = rawPath.endsWith('*');
+    const path = prefix ? rawPath.slice(0, -1) : rawPath;
+    if (path.includes('*')) return fail(`"*" may only end a path, got ${JSON.stringify(rawPath)}`);
+    const seq = INVALID_PATH_SEQUENCES.find((s) => path.includes(s)) ?? INVALID_PATH_SUFFIXES.find((s) => path.endsWith(s));
+    if (seq) return fail(`path ${JSON.stringify(path)} must not contain "${seq}" (the API server rejects it)`);
+    out.path = path === '' ? '/' : path;
+    out.pathType = prefix ? 'Prefix' : 'Exact';
+  }
+  for (const [key, value] of new URLSearchParams(query ?? '')) {
+    if (key === 'tls') {
+      const bad = dns1123Subdomain(value);
+      if (bad) return fail(`tls secret name "${value}" ${bad}`);
+      out.tls = value;
+    } else if (key === 'svc') {
+      const [name, port, ...extra] = value.split(':');
+      if (extra.length || !name) return fail(`expected svc=name[:port], got "svc=${value}"`);
+      const bad = dns1035Label(name);
+      if (bad) return fail(`service name "${name}" ${bad}`);
+      if (port === undefined) out.service = { name };
+      else {
+        const p = parsePortRef(port);
+        if (!p.ok) return fail(`${p.message} in "svc=${value}"`);
+        out.service = { name, port: p.value };
+      }
+    } else {
+      return fail(`unknown rule parameter "${key}": expected tls=<secret> or svc=<name>[:<port>]`);
+    }
+  }
+  return ok(out);
+}
+
+export const ENV_FROM_FORM = 'name[:true|false]';
+
+/** ref = name [":" ("true" | "false")]      true marks the source optional */
+export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?: boolean }> {
+  const [name, flag, ...extra] = text.split(':');
+  if (extra.length || (flag !== undefined && flag !== 'true' && flag !== 'false')) {
+    return fail(`expected ${ENV_FROM_FORM}, got ${JSON.stringify(text)}`);
+  }
+  const bad = dns1123Subdomain(name!);
+  if (bad) return fail(`name "${name}" ${bad}`);
+  return ok(flag === undefined ? { name: name! } : { name: name!, optional: flag === 'true' });
+}
+
+export const FILE_SOURCE_FORM = 'key=path or path';
+
+/** source = [key "="] path       the key defaults to the file's base name */
+export function parseFileSource(text: string): Parsed<{ key: string; path: string }> {
+  const eq = text.indexOf('=');
+  const key = eq >= 0 ? text.slice(0, eq) : text.slice(text.lastIndexOf('/') + 1);
+  const path = eq >= 0 ? text.slice(eq + 1) : text;
+  if (path === '' || key === '') return fail(`expected ${FILE_SOURCE_FORM}, got ${JSON.stringify(text)}`);
+  return ok({ key, path });
+}

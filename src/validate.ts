@@ -1,0 +1,113 @@
+import type { ErrorObject } from 'ajv';
+import schema from '../schemas/kustz.schema.json' with { type: 'json' };
+import { closest, issue, type Issue } from './errors.js';
+import validateSchema from './generated/schema-validator.js';
+import { formatPath, type ParsedConfig, type Path } from './parse.js';
+import { ENV_FROM_FORM, INGRESS_FORM, PORT_FORM, RESOURCE_FORM } from './shorthand.js';
+
+/** The expected form of each short string the schema checks with a pattern. */
+const PATTERN_FORMS: Record<string, string> = {
+  '#/definitions/service/properties/ports/items/pattern': PORT_FORM,
+  '#/definitions/service/properties/resources/additionalProperties/pattern': RESOURCE_FORM,
+  '#/definitions/envs/properties/configmaps/items/pattern': ENV_FROM_FORM,
+  '#/definitions/envs/properties/secrets/items/pattern': ENV_FROM_FORM,
+  '#/definitions/ingress/properties/rules/items/pattern': INGRESS_FORM,
+};
+
+/** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
+export function validateConfig(config: ParsedConfig): Issue[] {
+  if (validateSchema(config.value)) return [];
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  for (const e of validateSchema.errors ?? []) {
+    const found = toIssue(e, config);
+    const key = `${found.path}\0${found.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(found);
+    }
+  }
+  return issues;
+}
+
+function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
+  const path = pointerToPath(e.instancePath);
+  const where = formatPath(path) || 'the top level';
+  const value = valueAt(config.value, path);
+  const got = describe(value);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys(schemaAt(e.schemaPath)?.properties ?? {});
+      const guess = closest(key, allowed);
+      return issue('schema.unknown-key', `unknown key "${key}" in ${where}`, {
+        ...config.locate([...path, key]),
+        path: formatPath([...path, key]),
+        hint: guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`,
+      });
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      return issue('schema.missing-key', `missing required key "${key}" in ${where}`, { ...config.locate(path), path: formatPath(path) });
+    }
+    case 'type': {
+      const want = String((e.params as { type: string | string[] }).type).replace(/,/g, ' or ');
+      return issue('schema.type', `${where} must be ${article(want)}, got ${got}`, { ...config.locate(path), path: formatPath(path) });
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
+      return issue('schema.enum', `${where} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${got}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+        hint: typeof value === 'string' && closest(value, allowed.map(String)) ? `did you mean "${closest(value, allowed.map(String))}"?` : undefined,
+      });
+    }
+    case 'pattern': {
+      const form = PATTERN_FORMS[e.schemaPath];
+      return issue('schema.pattern', `${where}: expected ${form ?? `a value matching ${(e.params as { pattern: string }).pattern}`}, got ${got}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+      });
+    }
+    case 'minLength':
+      return issue('schema.empty', `${where} must not be empty`, { ...config.locate(path), path: formatPath(path) });
+    default:
+      return issue(`schema.${e.keyword}`, `${where} ${e.message ?? 'is invalid'}, got ${got}`, { ...config.locate(path), path: formatPath(path) });
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? text.slice(0, 57) + '..."' : text;
+}
+
+function pointerToPath(pointer: string): Path {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
+/** The schema object that owns a keyword, from ajv's schemaPath (`#/definitions/x/additionalProperties`). */
+function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } | undefined {
+  const parts = schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1);
+  let node: unknown = schema;
+  for (const p of parts) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
+  return node as { properties?: Record<string, unknown> } | undefined;
+}

@@ -1,0 +1,150 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parse } from 'yaml';
+import { hasErrors } from '../src/errors.js';
+import { parseEnvFile } from '../src/envfile.js';
+
+type Input = string | Uint8Array;
+const toBytes = (input: Input) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
+const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+
+const accepted: Array<[name: string, input: Input, entries: Array<[string, string]>]> = [
+  ['empty file', '', []],
+  ['comments, blank and whitespace-only lines', '# c\n\n   \n\t\n  # indented\nA=1\n', [['A', '1']]],
+  ['leading whitespace, incl. NBSP, NEL and U+3000', ' \tA=1\n\u00a0B=2\n\u0085C=3\n\u3000D=4\n', [['A', '1'], ['B', '2'], ['C', '3'], ['D', '4']]],
+  ['CRLF', 'A=1\r\n\r\n#c\r\nB=2\r\n', [['A', '1'], ['B', '2']]],
+  ['CR inside a value is kept', 'A=x\ry\n', [['A', 'x\ry']]],
+  ['only one CR is dropped', 'A=x\r\r\n', [['A', 'x\r']]],
+  ['BOM on line 1', '\ufeff  A=1\nB=2', [['A', '1'], ['B', '2']]],
+  ['BOM on a blank first line', '\ufeff\nA=1\n', [['A', '1']]],
+  ['quotes and inline comments are kept', 'A="x" # y\nB=\'q\'\n', [['A', '"x" # y'], ['B', "'q'"]]],
+  ['value with =', 'A=a=b==\n', [['A', 'a=b==']]],
+  ['trailing and leading spaces in the value', 'A=  x  \n', [['A', '  x  ']]],
+  ['unicode value', 'GREETING=grüß dich 👋 \u200b\n', [['GREETING', 'grüß dich 👋 \u200b']]],
+  ['empty values', 'A=\nB=\r\n', [['A', ''], ['B', '']]],
+  ['last line without newline', 'A=1\nB=2', [['A', '1'], ['B', '2']]],
+  ['key characters', 'a.b-c_D9=1\n_x=2\n-y=3\n.z=4\n', [['a.b-c_D9', '1'], ['_x', '2'], ['-y', '3'], ['.z', '4']]],
+  ['longest line both tools read', `A=${'x'.repeat(65532)}\r\n`, [['A', 'x'.repeat(65532)]]],
+];
+
+const rejected: Array<[name: string, input: Input, issues: Array<[code: string, line: number, col: number]>]> = [
+  ['export prefix', 'export A=1\n', [['envfile.invalid-key', 1, 7]]],
+  ['spaces around =', '  A = 1\n', [['envfile.invalid-key', 1, 4]]],
+  ['tab before =', 'A\t=1\n', [['envfile.invalid-key', 1, 2]]],
+  ['leading digit', '1A=x\n', [['envfile.invalid-key', 1, 1]]],
+  ['space inside key, no =', 'hello world\n', [['envfile.invalid-key', 1, 6]]],
+  ['chdir prefix', '..a=1\n', [['envfile.invalid-key', 1, 1]]],
+  ['key over 253 characters', `${'K'.repeat(254)}=1\n`, [['envfile.invalid-key', 1, 1]]],
+  ['BOM on a later line', 'A=1\n \ufeffB=2\n', [['envfile.invalid-key', 2, 2]]],
+  ['empty key', 'A=1\n  =x\n', [['envfile.empty-key', 2, 3]]],
+  ['duplicate key', 'A=1\nB=2\n A=3\n', [['envfile.duplicate-key', 3, 2]]],
+  ['invalid byte', latin1('A=\xff\n'), [['envfile.invalid-utf8', 1, 3]]],
+  ['invalid byte after a multi-byte character', latin1('\xef\xbb\xbfA=\xc3\xa9\xff\n'), [['envfile.invalid-utf8', 1, 4]]],
+  ['truncated sequence', latin1('A=\xe2\x82\n'), [['envfile.invalid-utf8', 1, 3]]],
+  ['UTF-16 surrogate', latin1('A=\xed\xa0\x80\n'), [['envfile.invalid-utf8', 1, 3]]],
+  ['line over 65535 bytes', `A=${'x'.repeat(65533)}\r\nB=2\n`, [['envfile.line-too-long', 1, 1]]],
+  [
+    'all problems in one pass',
+    latin1('1A=x\n=y\nok=1\nok=2\nexport B\nC=\xff\n'),
+    [
+      ['envfile.invalid-key', 1, 1],
+      ['envfile.empty-key', 2, 1],
+      ['envfile.duplicate-key', 4, 1],
+      ['envfile.invalid-key', 5, 7],
+      ['envfile.invalid-utf8', 6, 3],
+    ],
+  ],
+];
+
+test('accepted inputs', () => {
+  for (const [name, input, entries] of accepted) {
+    const result = parseEnvFile(toBytes(input));
+    assert.equal(result.entries, entries, name);
+    assert.equal(result.issues, [], name);
+  }
+});
+
+test('rejected inputs', () => {
+  for (const [name, input, expected] of rejected) {
+    const { issues } = parseEnvFile(toBytes(input));
+    assert.equal(
+      issues.map((i) => [i.code, i.line, i.col]),
+      expected,
+      name,
+    );
+    for (const i of issues) {
+      assert.is(i.severity, 'error', name);
+      assert.ok(i.hint, `${name}: hint`);
+      assert.is(i.file, undefined, name);
+    }
+  }
+});
+
+test('hints say how to fix the key', () => {
+  const hint = (s: string) => parseEnvFile(toBytes(s)).issues[0]?.hint ?? '';
+  assert.match(hint('export A=1'), "remove 'export '");
+  assert.match(hint('A = 1'), "write A=<value> without spaces around '='");
+  assert.match(hint('A=1\n\ufeffB=2'), 'byte order mark');
+  assert.match(hint('A=1\nA=2'), 'line 1');
+});
+
+test('values never appear in messages or hints', () => {
+  const { issues } = parseEnvFile(toBytes('A = s3cret\nA = s3cret\n=s3cret\nexport B=s3cret\n'));
+  assert.is(issues.length, 5);
+  for (const i of issues) assert.not.match(`${i.message} ${i.hint}`, 's3cret');
+});
+
+test('a line without = gives an empty value and a warning', () => {
+  const { entries, issues } = parseEnvFile(toBytes('A=1\n  NO_VALUE\n'));
+  assert.equal(entries, [['A', '1'], ['NO_VALUE', '']]);
+  assert.is(hasErrors(issues), false);
+  assert.equal(
+    issues.map((i) => [i.code, i.severity, i.line, i.col, i.hint]),
+    [['envfile.no-equals', 'warning', 2, 3, 'write NO_VALUE= to make the empty value explicit']],
+  );
+});
+
+// The real tools, with an environment that cannot fill in lines without '='.
+const dir = mkdtempSync(join(tmpdir(), 'kustz-envfile-'));
+const env = { PATH: process.env.PATH ?? '', HOME: dir };
+const kubectl = (...args: string[]) => spawnSync('kubectl', args, { env, encoding: 'utf8', maxBuffer: 1 << 26 });
+const haveKubectl = kubectl('version', '--client').error === undefined;
+if (!haveKubectl) console.log('NOTICE: kubectl is not on PATH; skipping the comparisons with kubectl and kustomize');
+
+const withoutEquals: Array<[string, Input]> = [['line without =', 'A=1\nKUSTZ_TEST_UNSET\n']];
+
+test('kubectl and kustomize read valid files the same way', () => {
+  if (!haveKubectl) return;
+  const envFile = join(dir, 'app.env');
+  writeFileSync(join(dir, 'kustomization.yaml'), 'configMapGenerator:\n- name: x\n  envs:\n  - app.env\n');
+  for (const [name, input] of [...accepted, ...withoutEquals]) {
+    writeFileSync(envFile, toBytes(input));
+    const expected = Object.fromEntries(parseEnvFile(toBytes(input)).entries);
+
+    const created = kubectl('create', 'configmap', 'x', `--from-env-file=${envFile}`, '--dry-run=client', '-o', 'json');
+    assert.is(created.status, 0, `${name}: ${created.stderr}`);
+    assert.equal(JSON.parse(created.stdout).data ?? {}, expected, `kubectl: ${name}`);
+
+    const built = kubectl('kustomize', dir);
+    assert.is(built.status, 0, `${name}: ${built.stderr}`);
+    assert.equal(parse(built.stdout).data ?? {}, expected, `kustomize: ${name}`);
+  }
+});
+
+test('kubectl rejects what kustz rejects, except the long line it silently cuts off', () => {
+  if (!haveKubectl) return;
+  const envFile = join(dir, 'bad.env');
+  for (const [name, input, issues] of rejected) {
+    writeFileSync(envFile, toBytes(input));
+    const created = kubectl('create', 'configmap', 'x', `--from-env-file=${envFile}`, '--dry-run=client', '-o', 'json');
+    assert.is(created.status !== 0, issues[0]?.[0] !== 'envfile.line-too-long', name);
+  }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();
