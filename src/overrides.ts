@@ -54,9 +54,9 @@ export function applyOverrides(config: ParsedConfig, overrides: readonly Overrid
   return {
     file: config.file,
     value,
-    locate(path) {
+    locate(path, options) {
       const o = overriding(path);
-      return o ? { file: o.origin } : config.locate(path);
+      return o ? { file: o.origin } : config.locate(path, options);
     },
     scalarText(path) {
       const o = overriding(path);

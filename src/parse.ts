@@ -1,4 +1,4 @@
-import { Document, isScalar, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import { Document, isMap, isScalar, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { codeFrame, issue, type Issue } from './errors.js';
 
 /** A path into kustz.yml: keys and indexes, e.g. ['service', 'ports', 1]. */
@@ -18,8 +18,11 @@ export interface Position {
 export interface ParsedConfig {
   file: string;
   value: unknown;
-  /** Position of the node at `path`, or of its closest existing parent. */
-  locate(path: Path): Position;
+  /**
+   * Position of the node at `path`, or of its closest existing parent. With `key`, the position
+   * of the map key that `path` ends in (for problems with the key rather than its value).
+   */
+  locate(path: Path, options?: { key?: boolean }): Position;
   /** The text of a scalar as written (`1.10` stays `1.10`), for values that become strings. */
   scalarText(path: Path): string | undefined;
 }
@@ -50,9 +53,9 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
     return { file, line, col, frame: codeFrame(lines[line - 1] ?? '', col) };
   };
 
-  if (!Array.isArray(docs)) {
-    // Only comments or a bare `...`: nothing to render.
-    return { issues: [issue('yaml.empty', 'the file holds no YAML document', { file, line: 1, col: 1, hint: 'start from `kustz default`' })] };
+  if (!Array.isArray(docs) || docs.length === 0) {
+    const what = source.trim() === '' ? 'the file is empty' : 'the file holds only comments, no YAML document';
+    return { issues: [issue('yaml.empty', what, { file, line: 1, col: 1, hint: 'start from `kustz default`' })] };
   }
   const issues: Issue[] = [];
   for (const doc of docs) {
@@ -103,7 +106,13 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
     config: {
       file,
       value,
-      locate(path) {
+      locate(path, options) {
+        if (options?.key && path.length) {
+          const parent = doc.getIn(path.slice(0, -1), true);
+          const last = String(path[path.length - 1]);
+          const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last) : undefined;
+          if (isScalar(pair?.key) && pair.key.range) return at(pair.key.range[0]);
+        }
         const node = nodeAt(path);
         return node?.range ? at(node.range[0]) : { file };
       },

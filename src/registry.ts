@@ -224,6 +224,9 @@ function describeAt(text: string, i: number): string {
   return /[A-Za-z0-9]/.test(ch) ? 'a letter or digit' : 'another character';
 }
 
+/** ignoreBOM keeps a byte order mark in the text, so the parser reports it and columns count it. */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 function positionAt(text: string, offset: number): { line: number; col: number } {
   let line = 1;
   let lineStart = 0;
@@ -278,7 +281,7 @@ export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { 
   if (bad >= 0) {
     const lineStart = bad === 0 ? 0 : bytes.lastIndexOf(0x0a, bad - 1) + 1;
     const line = bytes.subarray(0, bad).filter((b) => b === 0x0a).length + 1;
-    const col = new TextDecoder().decode(bytes.subarray(lineStart, bad)).length + 1;
+    const col = UTF8.decode(bytes.subarray(lineStart, bad)).length + 1;
     return {
       issues: [issue('registry.invalid-utf8', `the docker config is not valid UTF-8 (at byte offset ${bad})`, {
         line, col, hint: 'save the file as UTF-8; a docker config.json written by `docker login` always is, so the file was probably damaged in transfer',
@@ -286,8 +289,7 @@ export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { 
       registries: [],
     };
   }
-  // ignoreBOM keeps a byte order mark in the text so that the parser reports it.
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const text = UTF8.decode(bytes);
   let root: JsonNode;
   try {
     root = parseJson(text);
@@ -458,7 +460,7 @@ class DockerConfigChecker {
       this.error('registry.auth-not-base64', `"auth" in ${where} is not valid base64 (${REDACTED}); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at, howTo);
       return;
     }
-    const text = new TextDecoder().decode(decoded);
+    const text = UTF8.decode(decoded);
     const colon = text.indexOf(':');
     if (colon < 0) {
       this.error('registry.auth-no-colon', `"auth" in ${where} does not decode to user:password (no ':'); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at,
@@ -605,8 +607,10 @@ export function imageLookup(image: string): ImageLookup {
   }
   const [, name, host, path, algorithm, hex] = m;
   if (name!.length > 255) return fail('is not a valid reference: the repository name is longer than 255 characters');
-  if (algorithm !== undefined && (DIGEST_HEX_LENGTH[algorithm] !== hex!.length || hex !== hex!.toLowerCase())) {
-    return fail(`has an invalid digest: ${algorithm} needs ${DIGEST_HEX_LENGTH[algorithm] ?? 'a supported algorithm and'} lower-case hex digits`);
+  if (algorithm !== undefined) {
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) return fail(`has an invalid digest: the kubelet knows no algorithm "${algorithm}" (use sha256)`);
+    if (hex!.length !== length || hex !== hex!.toLowerCase()) return fail(`has an invalid digest: ${algorithm} needs ${length} lower-case hex digits`);
   }
   return { ok: true, host: host!, path: path!, key: name! };
 }
@@ -646,7 +650,8 @@ function kubeletIndexKey(entry: string): string | undefined {
 
 /**
  * `https://` + value through Go's url.Parse, reduced to what the kubelet uses: the host (with
- * port) and the path. Characters Go refuses in a host, and a non-numeric port, make it invalid.
+ * port) and the path. Characters Go refuses in a host and a non-numeric port make it invalid, and
+ * so does an empty host, which Go accepts but which matches no image.
  */
 function parseSchemeless(value: string): { host: string; path: string } | undefined {
   const end = value.search(/[?#]/);
@@ -690,10 +695,12 @@ function urlsMatch(glob: string, target: string): boolean {
 }
 
 /**
- * Go's filepath.Match for one host label; a malformed pattern matches nothing:
+ * Go's filepath.Match for one host label, as far as a label can reach it: url.Parse has already
+ * cut at a '?' (a query) and refused a '\\' in the host, so only these remain; a malformed
+ * pattern matches nothing:
  *
- *     pattern = *( "*" | "?" | class | "\" char | char )  ; "*" any run, "?" one character
- *     class   = "[" [ "^" ] 1*( c [ "-" c ] ) "]"        ; c = char but "\" "-" "]", or "\" char
+ *     pattern = *( "*" | class | char )               ; "*" matches any run of characters
+ *     class   = "[" [ "^" ] 1*( c [ "-" c ] ) "]"     ; c = any character but "-" and "]"
  */
 function globMatch(pattern: string, name: string): boolean {
   const lit = (ch: string) => `\\u{${ch.codePointAt(0)!.toString(16)}}`;
@@ -701,48 +708,33 @@ function globMatch(pattern: string, name: string): boolean {
   let re = '';
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\') {
-      if (++i >= chars.length) return false;
-      re += lit(chars[i]!);
-    } else if (c === '[') {
+    if (c === '*') re += '.*';
+    else if (c !== '[') re += lit(c);
+    else {
       const negated = chars[i + 1] === '^';
       i += negated ? 2 : 1;
       let ranges = '';
-      let count = 0;
-      for (;;) {
-        if (i >= chars.length) return false;
-        if (chars[i] === ']' && count > 0) break;
-        const lo = classChar(chars, i);
-        if (!lo) return false;
-        i = lo.next;
+      for (let first = true; first || chars[i] !== ']'; first = false) {
+        const lo = chars[i];
+        if (lo === undefined || lo === '-' || lo === ']') return false;
         let hi = lo;
+        i++;
         if (chars[i] === '-') {
-          const h = classChar(chars, i + 1);
-          if (!h) return false;
-          hi = h;
-          i = h.next;
+          const end = chars[i + 1];
+          if (end === undefined || end === '-' || end === ']') return false;
+          hi = end;
+          i += 2;
         }
         // Go accepts a reversed range and it matches nothing; a JavaScript class would throw.
-        if (lo.ch.codePointAt(0)! <= hi.ch.codePointAt(0)!) ranges += `${lit(lo.ch)}-${lit(hi.ch)}`;
-        count++;
+        if (lo.codePointAt(0)! <= hi.codePointAt(0)!) ranges += `${lit(lo)}-${lit(hi)}`;
       }
       re += `[${negated ? '^' : ''}${ranges}]`;
-    } else re += lit(c);
+    }
   }
-  return new RegExp(`^${re}$`, 'u').test(name);
+  return new RegExp(`^${re}$`, 'su').test(name);
 }
 
-function classChar(chars: string[], i: number): { ch: string; next: number } | undefined {
-  const c = chars[i];
-  if (c === undefined || c === '-' || c === ']') return undefined;
-  if (c !== '\\') return { ch: c, next: i + 1 };
-  const escaped = chars[i + 1];
-  return escaped === undefined ? undefined : { ch: escaped, next: i + 2 };
-}
-
-function keyMatchesLookup(authsKey: string, look: ImageLookup & { ok: true }): boolean {
+function keyMatchesLookup(authsKey: string, look: Extract<ImageLookup, { ok: true }>): boolean {
   const key = kubeletIndexKey(authsKey);
   if (key === undefined) return false;
   if (urlsMatch(key, look.key)) return true;

@@ -71,7 +71,7 @@ export function renderFile(file: string, flags: RenderFlags, io: IO): Rendered {
   try {
     source = readFileSync(path, 'utf8');
   } catch (e) {
-    return { file, issues: [issue('config.read', `cannot read ${file}: ${describeError(e)}`, { file })] };
+    return { file, issues: [issue('config.read', `cannot read the file: ${describeError(e)}`, { file })] };
   }
   try {
     const restrictor = loadRestrictor(flags);

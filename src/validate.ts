@@ -1,18 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import schema from '../schemas/kustz.schema.json' with { type: 'json' };
 import { closest, issue, type Issue } from './errors.js';
 import validateSchema from './generated/schema-validator.js';
 import { formatPath, type ParsedConfig, type Path } from './parse.js';
-import { ENV_FROM_FORM, INGRESS_FORM, PORT_FORM, RESOURCE_FORM } from './shorthand.js';
-
-/** The expected form of each short string the schema checks with a pattern. */
-const PATTERN_FORMS: Record<string, string> = {
-  '#/definitions/service/properties/ports/items/pattern': PORT_FORM,
-  '#/definitions/service/properties/resources/additionalProperties/pattern': RESOURCE_FORM,
-  '#/definitions/envs/properties/configmaps/items/pattern': ENV_FROM_FORM,
-  '#/definitions/envs/properties/secrets/items/pattern': ENV_FROM_FORM,
-  '#/definitions/ingress/properties/rules/items/pattern': INGRESS_FORM,
-};
 
 /** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
 export function validateConfig(config: ParsedConfig): Issue[] {
@@ -20,6 +9,9 @@ export function validateConfig(config: ParsedConfig): Issue[] {
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const e of validateSchema.errors ?? []) {
+    // Short strings carry patterns for editors; their own parsers report them with the expected
+    // form and without holding back the file's other problems.
+    if (e.keyword === 'pattern') continue;
     const found = toIssue(e, config);
     const key = `${found.path}\0${found.message}`;
     if (!seen.has(key)) {
@@ -38,10 +30,10 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const allowed = Object.keys(schemaAt(e.schemaPath)?.properties ?? {});
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const guess = closest(key, allowed);
       return issue('schema.unknown-key', `unknown key "${key}" in ${where}`, {
-        ...config.locate([...path, key]),
+        ...config.locate([...path, key], { key: true }),
         path: formatPath([...path, key]),
         hint: guess ? `did you mean "${guess}"?` : `allowed keys: ${allowed.join(', ')}`,
       });
@@ -61,13 +53,6 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
         ...config.locate(path),
         path: formatPath(path),
         hint: typeof value === 'string' && closest(value, allowed.map(String)) ? `did you mean "${closest(value, allowed.map(String))}"?` : undefined,
-      });
-    }
-    case 'pattern': {
-      const form = PATTERN_FORMS[e.schemaPath];
-      return issue('schema.pattern', `${where}: expected ${form ?? `a value matching ${(e.params as { pattern: string }).pattern}`}, got ${got}`, {
-        ...config.locate(path),
-        path: formatPath(path),
       });
     }
     case 'minLength':
@@ -102,12 +87,4 @@ function valueAt(root: unknown, path: Path): unknown {
   let v = root;
   for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
   return v;
-}
-
-/** The schema object that owns a keyword, from ajv's schemaPath (`#/definitions/x/additionalProperties`). */
-function schemaAt(schemaPath: string): { properties?: Record<string, unknown> } | undefined {
-  const parts = schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1);
-  let node: unknown = schema;
-  for (const p of parts) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined;
-  return node as { properties?: Record<string, unknown> } | undefined;
 }

@@ -22,6 +22,11 @@ export class Context {
     this.issues.push(issue(code, message, { ...this.config.locate(path), path: formatPath(path), ...(hint ? { hint } : {}), ...extra }));
   }
 
+  /** An error about the map key `path` ends in (a bad name), pointing at the key itself. */
+  keyError(path: Path, code: string, message: string, hint?: string): void {
+    this.issues.push(issue(code, message, { ...this.config.locate(path, { key: true }), path: formatPath(path), ...(hint ? { hint } : {}) }));
+  }
+
   warn(path: Path, code: string, message: string, hint?: string): void {
     const { frame: _frame, ...where } = this.config.locate(path);
     this.issues.push(warning(code, message, { ...where, path: formatPath(path), ...(hint ? { hint } : {}) }));
@@ -39,10 +44,10 @@ export class Context {
     return undefined;
   }
 
-  /** Runs an API-server rule and reports its failure at `path`. */
-  check(path: Path, code: string, what: string, problem: string | undefined, hint?: string): boolean {
+  /** Runs an API-server rule and reports its failure at `path` (at its key, with `onKey`). */
+  check(path: Path, code: string, what: string, problem: string | undefined, hint?: string, onKey = false): boolean {
     if (problem === undefined) return true;
-    this.error(path, code, `${what} ${problem}`, hint);
+    (onKey ? this.keyError : this.error).call(this, path, code, `${what} ${problem}`, hint);
     return false;
   }
 

@@ -65,7 +65,7 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   const annotations: Array<[string, string]> = [];
   for (const key of Object.keys(ingress.annotations ?? {})) {
     const path = ['ingress', 'annotations', key];
-    if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key))) {
+    if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key), undefined, true)) {
       annotations.push([key, ctx.config.scalarText(path) ?? '']);
     }
   }

@@ -90,7 +90,7 @@ function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
   });
   for (const key of Object.keys(envs.pairs ?? {})) {
     const path = ['service', 'envs', 'pairs', key];
-    if (ctx.check(path, 'env.name', `env var name "${key}"`, rules.envVarName(key))) {
+    if (ctx.check(path, 'env.name', `env var name "${key}"`, rules.envVarName(key), undefined, true)) {
       env.set(key, ctx.config.scalarText(path) ?? '');
     }
   }
@@ -154,9 +154,9 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     const text = typeof raw === 'number' ? ctx.config.scalarText(path) ?? String(raw) : raw;
     const standard = STANDARD_RESOURCES.has(name) || name.startsWith('hugepages-');
     if (!standard) {
-      if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name))) continue;
+      if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name), undefined, true)) continue;
       if (!name.includes('/')) {
-        ctx.error(path, 'resource.name', `resource "${name}" is neither cpu, memory, ephemeral-storage, hugepages-<size> nor a fully qualified extended resource`,
+        ctx.keyError(path, 'resource.name', `resource "${name}" is neither cpu, memory, ephemeral-storage, hugepages-<size> nor a fully qualified extended resource`,
           'extended resources have a domain, e.g. nvidia.com/gpu');
         continue;
       }
@@ -200,7 +200,7 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
         ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`);
         break;
       }
-      if (!HTTP_HEADER_NAME.test(name)) ctx.error(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`);
+      if (!HTTP_HEADER_NAME.test(name)) ctx.keyError(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`);
       else headers.push([name, ctx.config.scalarText(headerPath) ?? '']);
     }
     if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {

@@ -1,0 +1,217 @@
+/** The built CLI as a black box: exit code, stdout and stderr asserted separately. */
+import { mkdtempSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseAllDocuments } from 'yaml';
+import { kustz, ROOT } from './helpers/cli.js';
+
+function project(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kustz-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+const BASE = 'name: demo\nservice:\n  image: nginx\n';
+
+/** Renders kustz.yml in a fresh project and expects a failure at `where` mentioning `message`. */
+function fails(files: Record<string, string | Buffer>, where: string, message: RegExp, args: string[] = []) {
+  const r = kustz(['render', '-c', 'kustz.yml', ...args], { cwd: project(files) });
+  assert.is(r.status, 1, `exit code; stderr: ${r.stderr}`);
+  assert.is(r.stdout, '', 'stdout must be empty on failure');
+  assert.ok(r.stderr.includes(`kustz: ${where}: `), `expected "${where}" in:\n${r.stderr}`);
+  assert.match(r.stderr, message);
+  assert.not.match(r.stderr, /\n\s+at .+:\d+:\d+\)?\n/, 'no stack trace');
+  return r;
+}
+
+test('unknown key: position and did-you-mean', () => {
+  const r = fails({ 'kustz.yml': 'name: demo\nservice:\n  image: nginx\n  imagePulPolicy: never\n' }, 'kustz.yml:4:3', /unknown key "imagePulPolicy" in service/);
+  assert.match(r.stderr, /did you mean "imagePullPolicy"\?/);
+});
+
+test('wrong type and missing required key', () => {
+  fails({ 'kustz.yml': 'name: demo\nservice:\n  image: nginx\n  replicas: two\n' }, 'kustz.yml:4:13', /service.replicas must be an integer, got "two"/);
+  fails({ 'kustz.yml': 'name: demo\nservice:\n  replicas: 2\n' }, 'kustz.yml:3:3', /missing required key "image" in service/);
+  fails({ 'kustz.yml': 'apiVersion: kustz/v2\nname: demo\nservice: {image: nginx}\n' }, 'kustz.yml:1:13', /apiVersion must be "kustz\/v1", got "kustz\/v2"/);
+});
+
+test('imagePullPolicy: any case accepted, anything else lists the three values', () => {
+  for (const p of ['never', 'ALWAYS', 'IfNotPresent', 'ifnotpresent']) {
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}  imagePullPolicy: ${p}\n` }) });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /imagePullPolicy: (Never|Always|IfNotPresent)\n/);
+  }
+  fails({ 'kustz.yml': `${BASE}  imagePullPolicy: sometimes\n` }, 'kustz.yml:4:20', /not one of Always, Never, IfNotPresent/);
+});
+
+test('short strings name the expected form', () => {
+  fails({ 'kustz.yml': `${BASE}  ports: ["80", "8o"]\n` }, 'kustz.yml:4:17', /expected \[tcp\|udp\|sctp:\/\/\]\[!\]\[nodePort:\]port\[:targetPort\], got "8o"/);
+  fails({ 'kustz.yml': `${BASE}  ports: ["70000"]\n` }, 'kustz.yml:4:11', /port 70000 is out of range 1-65535/);
+  fails({ 'kustz.yml': `${BASE}  resources: {cpu: 20m/10m}\n` }, 'kustz.yml:4:20', /request 20m is greater than limit 10m/);
+  fails({ 'kustz.yml': `${BASE}  envs: {configmaps: ["x:yes"]}\n` }, 'kustz.yml:4:23', /expected name\[:true\|false\], got "x:yes"/);
+  fails({ 'kustz.yml': `${BASE}ingress: {rules: ["api.example.com/x"]}\n` }, 'kustz.yml:4:19', /expected http\(s\):\/\/host/);
+  fails({ 'kustz.yml': `${BASE}  probes: {liveness: {action: "tcp://:x_y"}}\n` }, 'kustz.yml:4:31', /neither a number nor a valid port name/);
+});
+
+test('API-server rules: names, env vars, labels, keys', () => {
+  const r = fails({ 'kustz.yml': 'name: demo\nservice:\n  name: rbd-rest-api-m2.6.2\n  image: nginx\n' }, 'kustz.yml:3:9', /container name "rbd-rest-api-m2.6.2" must be a DNS-1123 label/);
+  assert.match(r.stderr, /no '\.' or '_'/);
+  fails({ 'kustz.yml': 'name: rbd.v2\nservice:\n  image: nginx\n' }, 'kustz.yml:1:7', /container name "rbd.v2" must be a DNS-1123 label/);
+  fails({ 'kustz.yml': `${BASE}  envs: {pairs: {1BAD: x}}\n` }, 'kustz.yml:4:18', /env var name "1BAD"/);
+  fails({ 'kustz.yml': `name: ${'a'.repeat(64)}\nservice:\n  image: nginx\n` }, 'kustz.yml:1:7', /must be no more than 63 characters/);
+  fails({ 'kustz.yml': `name: Demo\nservice:\n  image: nginx\n` }, 'kustz.yml:1:7', /must be a DNS-1123 subdomain/);
+  fails({ 'kustz.yml': `name: 1demo\nservice:\n  image: nginx\n  ports: ["80"]\n` }, 'kustz.yml:1:7', /Service name "1demo" must be a DNS-1035 label/);
+  fails({ 'kustz.yml': `${BASE}configmaps: {files: [{name: c, files: ["bad key=a.txt"]}]}\n`, 'a.txt': 'x' }, 'kustz.yml:4:40', /key "bad key"/);
+  fails({ 'kustz.yml': `namespace: Prod\n${BASE}` }, 'kustz.yml:1:12', /namespace "Prod" must be a DNS-1123 label/);
+});
+
+test('1 MiB data limit', () => {
+  fails({ 'kustz.yml': `${BASE}secrets: {files: [{name: big, files: [big.bin]}]}\n`, 'big.bin': Buffer.alloc(1024 * 1024 + 1, 1) }, 'kustz.yml:4:26', /holds 1048577 bytes; the API server's limit is 1048576 bytes/);
+});
+
+test('YAML: alias bomb, duplicate keys, empty file, several documents, syntax', () => {
+  const bomb = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n' + BASE;
+  fails({ 'kustz.yml': bomb }, 'kustz.yml:1:1', /too many YAML alias expansions/);
+  fails({ 'kustz.yml': 'name: demo\nname: other\nservice: {image: nginx}\n' }, 'kustz.yml:2:1', /Map keys must be unique/);
+  fails({ 'kustz.yml': '' }, 'kustz.yml:1:1', /the file is empty/);
+  fails({ 'kustz.yml': '# only a comment\n' }, 'kustz.yml:1:1', /holds only comments/);
+  fails({ 'kustz.yml': `${BASE}---\n${BASE}` }, 'kustz.yml:4:1', /exactly one YAML document, this one has 2/);
+  fails({ 'kustz.yml': 'name: demo\nservice:\n  image: [nginx\n' }, 'kustz.yml:4:1', /flow sequence|Missing|end/i);
+});
+
+test('files: missing, outside the root, absolute; --load-restrictor none', () => {
+  fails({ 'kustz.yml': `${BASE}  envs: {files: [nope.yml]}\n` }, 'kustz.yml:4:18', /cannot read "nope.yml": no such file/);
+  const dir = project({ 'outside.yml': 'A: b\n', 'app/kustz.yml': `${BASE}  envs: {files: [../outside.yml]}\n` });
+  const r = kustz(['render', '-c', 'app/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /kustz: app\/kustz.yml:4:18: "..\/outside.yml" leaves the kustz.yml's directory/);
+  assert.match(r.stderr, /--load-restrictor none/);
+  const ok = kustz(['render', '-c', 'app/kustz.yml', '--load-restrictor', 'none'], { cwd: dir });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /name: A\n\s+value: b/);
+  fails({ 'kustz.yml': `${BASE}  envs: {files: [/etc/hostname]}\n` }, 'kustz.yml:4:18', /is an absolute path/);
+});
+
+test('every problem of a file in one run', () => {
+  const r = fails(
+    { 'kustz.yml': 'name: demo\nservice:\n  image: nginx\n  imagePullPolicy: x\n  ports: ["8o", "99999"]\n  resources: {cpu: 2/1}\n' },
+    'kustz.yml:4:20',
+    /imagePullPolicy/,
+  );
+  assert.match(r.stderr, /kustz: kustz.yml:5:11: /);
+  assert.match(r.stderr, /kustz: kustz.yml:5:17: /);
+  assert.match(r.stderr, /kustz: kustz.yml:6:20: /);
+});
+
+test('.env errors point into the .env file', () => {
+  const files = { 'kustz.yml': `${BASE}configmaps: {envs: [{name: e, files: [app.env]}]}\n`, 'app.env': 'OK=1\nexport A=1\n' };
+  const r = fails(files, 'app.env:2:7', /./);
+  assert.match(r.stderr, /export/);
+});
+
+test('-o: written atomically, untouched on error, not rewritten when identical', () => {
+  const dir = project({ 'kustz.yml': BASE, 'bad.yml': 'name: demo\n' });
+  const out = join(dir, 'out.yaml');
+  writeFileSync(out, 'previous content\n');
+  const bad = kustz(['render', '-c', 'bad.yml', '-o', 'out.yaml'], { cwd: dir });
+  assert.is(bad.status, 1);
+  assert.is(readFileSync(out, 'utf8'), 'previous content\n', 'an error leaves the target as it was');
+  const good = kustz(['render', '-o', 'out.yaml'], { cwd: dir });
+  assert.is(good.status, 0, good.stderr);
+  assert.is(good.stdout, '');
+  assert.match(readFileSync(out, 'utf8'), /kind: Deployment/);
+  const past = new Date('2020-01-01T00:00:00Z');
+  utimesSync(out, past, past);
+  assert.is(kustz(['render', '-o', 'out.yaml'], { cwd: dir }).status, 0);
+  assert.is(statSync(out).mtimeMs, past.getTime(), 'identical content is not rewritten');
+});
+
+test('several files render in one process, in argument order', () => {
+  const dir = project({ 'a/kustz.yml': 'name: a\nservice: {image: nginx}\n', 'b/kustz.yml': 'name: b\nservice: {image: nginx}\n' });
+  const r = kustz(['render', '-c', 'b/kustz.yml', 'a/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  const names = parseAllDocuments(r.stdout).map((d) => d.get('metadata')).map((m) => (m as { get(k: string): unknown }).get('name'));
+  assert.equal(names, ['b', 'a']);
+});
+
+test('default config file: kustz.yml, then kustz.yaml, else a clear error', () => {
+  assert.is(kustz(['render'], { cwd: project({ 'kustz.yaml': BASE }) }).status, 0);
+  const r = kustz(['render'], { cwd: project({}) });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /no kustz.yml or kustz.yaml in .*\n  hint: pass -c path\/to\/kustz.yml/);
+  const missing = kustz(['render', '-c', 'nope.yml'], { cwd: project({}) });
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, /kustz: nope.yml: cannot read the file: no such file/);
+});
+
+test('overrides: --image, --replicas, --set, and errors located at the flag', () => {
+  const dir = project({ 'kustz.yml': BASE });
+  const r = kustz(['render', '--image', 'nginx:1.27', '--replicas', '4', '--set', 'service.envs.pairs.A=1.10', '--set', 'namespace=prod'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /image: nginx:1.27\n/);
+  assert.match(r.stdout, /replicas: 4\n/);
+  assert.match(r.stdout, /name: A\n\s+value: "1.10"/);
+  assert.match(r.stdout, /namespace: prod\n/);
+  const bad = kustz(['render', '--replicas', 'many'], { cwd: dir });
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, /^kustz: --replicas many: service.replicas must be an integer, got "many"/);
+  const typo = kustz(['render', '--set', 'service.imag=x'], { cwd: dir });
+  assert.is(typo.status, 1);
+  assert.match(typo.stderr, /kustz: --set service.imag=x: unknown key "imag" in service/);
+  assert.match(typo.stderr, /did you mean "image"/);
+});
+
+test('command-line mistakes exit 2', () => {
+  const dir = project({ 'kustz.yml': BASE });
+  for (const args of [['render', '--nope'], ['frobnicate'], ['render', '--set', 'noequals'], ['render', '--load-restrictor', 'sometimes']]) {
+    const r = kustz(args, { cwd: dir });
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /^kustz: /);
+  }
+});
+
+test('--strict turns warnings into exit 1 with empty stdout', () => {
+  const dir = project({ 'kustz.yml': `${BASE}  ports: ["!20080:80:8080"]\n` });
+  const loose = kustz(['render'], { cwd: dir });
+  assert.is(loose.status, 0);
+  assert.match(loose.stderr, /kustz: warning: kustz.yml:4:11: nodePort 20080 is outside/);
+  const strict = kustz(['render', '--strict'], { cwd: dir });
+  assert.is(strict.status, 1);
+  assert.is(strict.stdout, '');
+});
+
+test('validate prints ok; default renders; schema is JSON; help and version', () => {
+  const dir = project({ 'kustz.yml': BASE });
+  const v = kustz(['validate'], { cwd: dir });
+  assert.is(v.status, 0);
+  assert.is(v.stdout, 'ok\n');
+  const example = kustz(['default']);
+  assert.is(example.stdout, readFileSync(join(ROOT, 'kustz.yml.example'), 'utf8'));
+  const rendered = kustz(['render'], { cwd: project({ 'kustz.yml': example.stdout }) });
+  assert.is(rendered.status, 0, rendered.stderr);
+  const schema = JSON.parse(kustz(['schema']).stdout) as { title: string };
+  assert.is(schema.title, 'kustz.yml');
+  for (const cmd of ['render', 'validate', 'default', 'schema']) {
+    const h = kustz([cmd, '--help']);
+    assert.is(h.status, 0);
+    assert.match(h.stdout, /Examples:\n\s*kustz /, `${cmd} --help has examples`);
+  }
+  assert.match(kustz(['--version']).stdout, /^kustz\/\d+\.\d+\.\d+/);
+});
+
+test('internal errors: no stack trace unless KUSTZ_DEBUG=1', () => {
+  // A directory where a file is expected is a user error, reported without a trace.
+  const dir = project({ 'kustz.yml': `${BASE}  envs: {files: [sub]}\n`, 'sub/x': '' });
+  const r = kustz(['render'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /"sub" is a directory/);
+});
+
+test.run();

@@ -1,0 +1,526 @@
+import { spawnSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hasErrors, type Issue } from '../src/errors.js';
+import {
+  checkDockerConfig,
+  checkRegistryUsername,
+  credentialKeyMatches,
+  dockerConfigJson,
+  expandCredential,
+  imageLookup,
+  lintPullSecrets,
+  type DockerSecretType,
+} from '../src/registry.js';
+
+/**
+ * Docker config files as users paste them (tabs, no final newline where it matters). Inline, not
+ * under test/fixtures/registry/: uvu's `registry` pattern would load such files as test modules.
+ */
+const FIXTURES: Record<string, string> = {
+  'auth-empty-user.json': `{
+\t"auths": {
+\t\t"ghcr.io": {
+\t\t\t"auth": "OkZ4LXB3LTdReiFyOQ=="
+\t\t}
+\t}
+}
+`,
+  'auth-no-colon.json': `{
+\t"auths": {
+\t\t"ghcr.io": {
+\t\t\t"auth": "RngtdG9rLTNLcDhXZA=="
+\t\t}
+\t}
+}
+`,
+  'cred-helpers.json': `{
+\t"auths": {
+\t\t"123456789012.dkr.ecr.eu-west-1.amazonaws.com": {}
+\t},
+\t"credHelpers": {
+\t\t"123456789012.dkr.ecr.eu-west-1.amazonaws.com": "ecr-login"
+\t}
+}
+`,
+  'docker-desktop.json': `{
+\t"auths": {
+\t\t"https://index.docker.io/v1/": {},
+\t\t"ghcr.io": {}
+\t},
+\t"credsStore": "desktop",
+\t"currentContext": "desktop-linux"
+}
+`,
+  'identitytoken.json': `{
+\t"auths": {
+\t\t"myregistry.azurecr.io": {
+\t\t\t"identitytoken": "Fx-tok-3Kp8Wd"
+\t\t},
+\t\t"ghcr.io": {
+\t\t\t"auth": "Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5",
+\t\t\t"identitytoken": "Fx-tok-3Kp8Wd"
+\t\t}
+\t}
+}
+`,
+  'legacy.dockercfg': `{
+\t"https://index.docker.io/v1/": {
+\t\t"auth": "bGVnYWN5LWJvdDpGeC1wdy03UXohcjk=",
+\t\t"email": "bot@example.com"
+\t},
+\t"quay.io": {
+\t\t"auth": "bGVnYWN5LWJvdDpGeC1wdy03UXohcjk="
+\t}
+}
+`,
+  'missing-comma.json': `{
+\t"auths": {
+\t\t"ghcr.io": {
+\t\t\t"auth": "Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5"
+\t\t}
+\t\t"quay.io": {
+\t\t\t"auth": "Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5"
+\t\t}
+\t}
+}
+`,
+  'trailing-prompt.json': `{
+\t"auths": {
+\t\t"ghcr.io": {
+\t\t\t"auth": "Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5"
+\t\t}
+\t}
+}root@build-01:~# `,
+  'valid.json': `{
+\t"auths": {
+\t\t"ghcr.io": {
+\t\t\t"auth": "Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5"
+\t\t},
+\t\t"registry.example.com:5000": {
+\t\t\t"username": "fixture-bot",
+\t\t\t"password": "Fx-pw-7Qz!r9",
+\t\t\t"email": "bot@example.com"
+\t\t}
+\t},
+\t"HttpHeaders": {
+\t\t"User-Agent": "Docker-Client/24.0.7 (linux)"
+\t},
+\t"psFormat": "table {{.ID}}\\t{{.Names}}",
+\t"detachKeys": "ctrl-e,e"
+}
+`,
+};
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const fixture = (name: string): Uint8Array => utf8(FIXTURES[name]!);
+const JSON_TYPE: DockerSecretType = 'kubernetes.io/dockerconfigjson';
+const CFG_TYPE: DockerSecretType = 'kubernetes.io/dockercfg';
+
+/** Every secret value in the fixtures, plain and base64; none may ever show up in an issue. */
+const FIXTURE_SECRETS = [
+  'Fx-pw-7Qz!r9',
+  'Fx-tok-3Kp8Wd',
+  'Zml4dHVyZS1ib3Q6RngtcHctN1F6IXI5',
+  'RngtdG9rLTNLcDhXZA==',
+  'OkZ4LXB3LTdReiFyOQ==',
+  'bGVnYWN5LWJvdDpGeC1wdy03UXohcjk=',
+];
+
+/** `severity:code@line:col` of each issue, the part tests pin down. */
+const summary = (issues: Issue[]) => issues.map((i) => `${i.severity}:${i.code}@${i.line}:${i.col}`);
+
+// --- checkDockerConfig -----------------------------------------------------------------------
+
+const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretType, issues: string[], registries: string[]]> = [
+  ['valid config.json with fields the kubelet ignores', fixture('valid.json'), JSON_TYPE, [], ['ghcr.io', 'registry.example.com:5000']],
+  ['shell prompt glued to the closing brace', fixture('trailing-prompt.json'), JSON_TYPE, ['error:registry.json-syntax@7:2'], []],
+  ["root prompt '#' on the next line", utf8('{"auths":{"ghcr.io":{"auth":"dTpw"}}}\n# '), JSON_TYPE, ['error:registry.json-syntax@2:1'], []],
+  ['missing comma between two registries', fixture('missing-comma.json'), JSON_TYPE, ['error:registry.json-syntax@6:3'], []],
+  ['trailing comma points at the comma', utf8('{"auths":{"ghcr.io":{"auth":"dTpw"},}}'), JSON_TYPE, ['error:registry.json-syntax@1:36'], []],
+  ['single-quoted string', utf8("{'auths': {}}"), JSON_TYPE, ['error:registry.json-syntax@1:2'], []],
+  ['raw line break inside a string', utf8('{"auths":{"ghcr.io":{"auth":"dT\npw"}}}'), JSON_TYPE, ['error:registry.json-syntax@1:32'], []],
+  ['empty file', utf8(''), JSON_TYPE, ['error:registry.json-syntax@1:1'], []],
+  ['byte order mark', utf8('\ufeff{"auths":{"ghcr.io":{"auth":"dTpw"}}}'), JSON_TYPE, ['error:registry.json-syntax@1:1'], []],
+  ['invalid UTF-8 inside a value', Uint8Array.from([...utf8('{"auths":{"ghcr.io":{"auth":"'), 0xff, ...utf8('"}}}')]), JSON_TYPE, ['error:registry.invalid-utf8@1:30'], []],
+  ['invalid UTF-8 on line 2 after a multi-byte character', Uint8Array.from([...utf8('{\n "é": "'), 0xc3, 0x28, ...utf8('"}')]), JSON_TYPE, ['error:registry.invalid-utf8@2:8'], []],
+  ['a root that is not an object', utf8('["ghcr.io"]'), JSON_TYPE, ['error:registry.not-object@1:1'], []],
+  ['no auths', utf8('{\n  "HttpHeaders": {"User-Agent": "x"}\n}'), JSON_TYPE, ['error:registry.no-auths@1:1'], []],
+  ['auths is null', utf8('{"auths": null}'), JSON_TYPE, ['error:registry.no-auths@1:2'], []],
+  ['auths is an array', utf8('{"auths": []}'), JSON_TYPE, ['error:registry.auths-not-object@1:11'], []],
+  ['legacy .dockercfg given as dockerconfigjson', fixture('legacy.dockercfg'), JSON_TYPE, ['error:registry.no-auths@1:1'], []],
+  ['empty auths', utf8('{"auths": {}}'), JSON_TYPE, ['error:registry.empty-auths@1:11'], []],
+  ['empty auths with a credential store', utf8('{"auths": {}, "credsStore": "osxkeychain"}'), JSON_TYPE, ['error:registry.empty-auths@1:11'], []],
+  ['Docker Desktop: empty entries, credsStore', fixture('docker-desktop.json'), JSON_TYPE,
+    ['error:registry.credential-in-store@3:3', 'error:registry.credential-in-store@4:3'], ['https://index.docker.io/v1/', 'ghcr.io']],
+  ['empty entry with a credential helper', fixture('cred-helpers.json'), JSON_TYPE,
+    ['error:registry.credential-in-store@3:3'], ['123456789012.dkr.ecr.eu-west-1.amazonaws.com']],
+  ['empty entry without a store', utf8('{"auths": {"ghcr.io": {}}}'), JSON_TYPE, ['error:registry.empty-entry@1:12'], ['ghcr.io']],
+  ['null entry', utf8('{"auths": {"ghcr.io": null}}'), JSON_TYPE, ['error:registry.empty-entry@1:12'], ['ghcr.io']],
+  ['entry with an email only', utf8('{"auths": {"ghcr.io": {"email": "a@b.c"}}}'), JSON_TYPE, ['error:registry.empty-entry@1:12'], ['ghcr.io']],
+  ['auth that decodes without a colon', fixture('auth-no-colon.json'), JSON_TYPE, ['error:registry.auth-no-colon@4:12'], ['ghcr.io']],
+  ['auth with an empty user', fixture('auth-empty-user.json'), JSON_TYPE, ['error:registry.auth-empty-user@4:12'], ['ghcr.io']],
+  ['auth that is not base64', utf8('{"auths": {"ghcr.io": {"auth": "not base64!"}}}'), JSON_TYPE, ['error:registry.auth-not-base64@1:32'], ['ghcr.io']],
+  ['auth with wrong padding', utf8('{"auths": {"ghcr.io": {"auth": "dTpw="}}}'), JSON_TYPE, ['error:registry.auth-not-base64@1:32'], ['ghcr.io']],
+  ['unpadded auth, as the kubelet accepts it', utf8('{"auths": {"ghcr.io": {"auth": "dTpwYQ"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  ['username and password', utf8('{"auths": {"ghcr.io": {"username": "bot", "password": "pw"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  ['username without password', utf8('{"auths": {"ghcr.io": {"username": "bot"}}}'), JSON_TYPE, ['error:registry.incomplete-credential@1:12'], ['ghcr.io']],
+  ['a number where a string belongs', utf8('{"auths": {"ghcr.io": {"auth": 42}}}'), JSON_TYPE, ['error:registry.field-type@1:32'], ['ghcr.io']],
+  ['field names are matched case-insensitively, like Go', utf8('{"Auths": {"ghcr.io": {"Auth": "dTpw"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  ['auth disagreeing with username/password', utf8('{"auths": {"ghcr.io": {"auth": "dTpw", "username": "other", "password": "p"}}}'), JSON_TYPE,
+    ['warning:registry.auth-mismatch@1:32'], ['ghcr.io']],
+  ['identity token only: the kubelet drops it', fixture('identitytoken.json'), JSON_TYPE, ['error:registry.token-ignored@3:3'], ['myregistry.azurecr.io', 'ghcr.io']],
+  ['identity token next to auth', utf8('{"auths": {"ghcr.io": {"auth": "dTpw", "identitytoken": "t"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  ['registry listed twice', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}, "ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE,
+    ['warning:registry.duplicate-key@1:41'], ['ghcr.io']],
+  ['upper-case registry key', utf8('{"auths": {"GHCR.io": {"auth": "dTpw"}}}'), JSON_TYPE, ['warning:registry.key-case@1:12'], ['GHCR.io']],
+  ['registry key with a bad port', utf8('{"auths": {"ghcr.io:https": {"auth": "dTpw"}}}'), JSON_TYPE, ['error:registry.bad-key@1:12'], ['ghcr.io:https']],
+  ['legacy .dockercfg', fixture('legacy.dockercfg'), CFG_TYPE, [], ['https://index.docker.io/v1/', 'quay.io']],
+  ['config.json given as a legacy .dockercfg', fixture('valid.json'), CFG_TYPE, ['error:registry.wrong-type@2:2'], []],
+  ['legacy .dockercfg with a string entry', utf8('{"quay.io": "bGVnYWN5LWJvdDpGeC1wdy03UXohcjk="}'), CFG_TYPE, ['error:registry.entry-not-object@1:13'], ['quay.io']],
+  ['empty legacy .dockercfg', utf8('{}'), CFG_TYPE, ['error:registry.empty-auths@1:1'], []],
+];
+
+for (const [name, input, type, issues, registries] of configCases) {
+  test(`checkDockerConfig: ${name}`, () => {
+    const result = checkDockerConfig(input, type);
+    assert.equal(summary(result.issues), issues);
+    assert.equal(result.registries, registries);
+    for (const i of result.issues) {
+      assert.ok(i.hint, `${i.code} has a hint`);
+      assert.is(i.file, undefined);
+      assert.is(i.frame, undefined);
+    }
+  });
+}
+
+test('checkDockerConfig: hints name the fix', () => {
+  const hintOf = (input: Uint8Array, type = JSON_TYPE) => checkDockerConfig(input, type).issues[0]!.hint!;
+  assert.match(hintOf(fixture('trailing-prompt.json')), /remove everything after the closing '}'.*shell prompt/);
+  assert.match(hintOf(utf8('{"auths":{}}\n{"auths":{}}')), /exactly one JSON object/);
+  assert.match(hintOf(fixture('legacy.dockercfg')), /kubernetes\.io\/dockercfg/);
+  assert.match(hintOf(utf8('\ufeff{}')), /without a byte order mark/);
+  const desktop = checkDockerConfig(fixture('docker-desktop.json'), JSON_TYPE).issues[0]!;
+  assert.match(desktop.message, /credential store "desktop" \(credsStore\).*not in this file/);
+  assert.match(desktop.hint!, /remove "credsStore".*docker login https:\/\/index\.docker\.io\/v1\/.*secrets\.dockerRegistry.*\$\{ENV\}/);
+  assert.match(checkDockerConfig(fixture('cred-helpers.json'), JSON_TYPE).issues[0]!.message, /"ecr-login" \(credHelpers\)/);
+  assert.match(checkDockerConfig(fixture('auth-no-colon.json'), JSON_TYPE).issues[0]!.message, /rejects the whole Secret/);
+});
+
+test('checkDockerConfig: no message or hint holds a fixture secret', () => {
+  const issues: Issue[] = [];
+  for (const name of Object.keys(FIXTURES)) {
+    for (const type of [JSON_TYPE, CFG_TYPE]) issues.push(...checkDockerConfig(fixture(name), type).issues);
+  }
+  issues.push(...checkDockerConfig(utf8('{"quay.io": "bGVnYWN5LWJvdDpGeC1wdy03UXohcjk="}'), CFG_TYPE).issues);
+  issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"auth": "Fx-pw-7Qz!r9"}}}'), JSON_TYPE).issues);
+  issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"password": Fx-pw-7Qz!r9}}}'), JSON_TYPE).issues);
+  issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"auth": "RngtdG9rLTNLcDhXZA==", "x": 1,}}}'), JSON_TYPE).issues);
+  assert.ok(issues.length >= 12, `checked ${issues.length} issues`);
+  const text = JSON.stringify(issues);
+  for (const secret of FIXTURE_SECRETS) assert.not.ok(text.includes(secret), `an issue shows ${secret}`);
+  assert.not.ok(text.includes('Fx-'), 'an issue shows part of a secret');
+});
+
+// --- dockerConfigJson against the real kubectl -----------------------------------------------
+
+interface Credential {
+  server?: string;
+  username: string;
+  password: string;
+  email?: string;
+}
+
+const kubectlCases: Array<[name: string, entry: Credential]> = [
+  ['plain, with email', { server: 'registry.example.com', username: 'bot', password: 's3cret', email: 'bot@example.com' }],
+  ['no email', { server: 'ghcr.io', username: 'bot', password: 's3cret' }],
+  ['default server', { username: 'bot', password: 's3cret' }],
+  ['server with scheme, port and path', { server: 'https://registry.example.com:5000/v2/acme', username: 'bot', password: 's3cret' }],
+  ['HTML characters in the password', { server: 'ghcr.io', username: 'bot', password: 'a<b>c&d"e\\f/g\'h' }],
+  ['HTML characters in server and email', { server: 'registry.example.com/a&b<c>', username: 'bot', password: 'pw', email: '<bot>&co@example.com' }],
+  ['non-ASCII username and password', { server: 'ghcr.io', username: 'jürgen', password: 'пароль-密码-🔑' }],
+  ['U+2028 and U+2029', { server: 'ghcr.io', username: 'bot', password: 'line\u2028sep\u2029para' }],
+  ['control characters and DEL', { server: 'ghcr.io', username: 'bot', password: 'tab\tback\bform\fesc\u001bbell\u0007del\u007f' }],
+  ['lone surrogate', { server: 'ghcr.io', username: 'bot', password: 'half\ud800' }],
+  ['colon in the password', { server: 'ghcr.io', username: 'bot', password: 'a:b:c' }],
+];
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+if (kubectl.error || kubectl.status !== 0) {
+  console.log('\nNOTICE: kubectl is not on PATH: skipping the byte-for-byte comparison of dockerConfigJson() with `kubectl create secret docker-registry`\n');
+} else {
+  for (const [name, entry] of kubectlCases) {
+    test(`dockerConfigJson matches kubectl byte for byte: ${name}`, () => {
+      const args = ['create', 'secret', 'docker-registry', 'x'];
+      if (entry.server !== undefined) args.push(`--docker-server=${entry.server}`);
+      args.push(`--docker-username=${entry.username}`, `--docker-password=${entry.password}`);
+      if (entry.email !== undefined) args.push(`--docker-email=${entry.email}`);
+      args.push('--dry-run=client', '-o', 'json');
+      const run = spawnSync('kubectl', args, { encoding: 'utf8' });
+      assert.is(run.status, 0, run.stderr);
+      const secret = JSON.parse(run.stdout) as { data: Record<string, string> };
+      const theirs = Buffer.from(secret.data['.dockerconfigjson']!, 'base64');
+      const ours = Buffer.from(dockerConfigJson([entry]), 'utf8');
+      assert.is(ours.toString('latin1'), theirs.toString('latin1'));
+    });
+  }
+}
+
+test('dockerConfigJson: key order, escaping and defaults without kubectl', () => {
+  assert.is(dockerConfigJson([{ username: 'u', password: 'p<&>', email: 'e' }]),
+    '{"auths":{"https://index.docker.io/v1/":{"username":"u","password":"p\\u003c\\u0026\\u003e","email":"e","auth":"dTpwPCY+"}}}');
+  assert.is(dockerConfigJson([{ server: '', username: 'u', password: 'p', email: '' }]),
+    '{"auths":{"https://index.docker.io/v1/":{"username":"u","password":"p","auth":"dTpw"}}}');
+  assert.is(dockerConfigJson([{ server: 's', username: 'u', password: '\u2028\b\u0001\u007f' }]),
+    '{"auths":{"s":{"username":"u","password":"\\u2028\\b\\u0001\u007f","auth":"dTrigKgIAX8="}}}');
+});
+
+test('dockerConfigJson: several registries in order, a repeated server replaced in place', () => {
+  const json = dockerConfigJson([
+    { server: 'quay.io', username: 'a', password: '1' },
+    { server: 'ghcr.io', username: 'b', password: '2' },
+    { server: 'quay.io', username: 'c', password: '3' },
+    { username: 'd', password: '4' },
+  ]);
+  const auths = (JSON.parse(json) as { auths: Record<string, { username: string; auth: string }> }).auths;
+  assert.equal(Object.keys(auths), ['quay.io', 'ghcr.io', 'https://index.docker.io/v1/']);
+  assert.is(auths['quay.io']!.username, 'c');
+  assert.is(Buffer.from(auths['quay.io']!.auth, 'base64').toString(), 'c:3');
+  assert.equal(checkDockerConfig(utf8(json), JSON_TYPE), { issues: [], registries: ['quay.io', 'ghcr.io', 'https://index.docker.io/v1/'] });
+});
+
+test('checkRegistryUsername', () => {
+  assert.equal(checkRegistryUsername('robot$ci'), []);
+  assert.equal(summary(checkRegistryUsername('domain:user')), ['error:registry.username-colon@undefined:undefined']);
+  assert.equal(summary(checkRegistryUsername('')), ['error:registry.empty-username@undefined:undefined']);
+  assert.not.match(checkRegistryUsername('domain:user')[0]!.message, 'domain:user');
+});
+
+// --- imageLookup -----------------------------------------------------------------------------
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const lookups: Array<[image: string, host: string, path: string]> = [
+  ['nginx', 'docker.io', 'library/nginx'],
+  ['nginx:1.27-alpine', 'docker.io', 'library/nginx'],
+  [`nginx@${DIGEST}`, 'docker.io', 'library/nginx'],
+  ['acme/api', 'docker.io', 'acme/api'],
+  ['docker.io/nginx', 'docker.io', 'library/nginx'],
+  ['index.docker.io/acme/api:2', 'docker.io', 'acme/api'],
+  ['registry-1.docker.io/acme/api', 'registry-1.docker.io', 'acme/api'],
+  [`ghcr.io/acme/tools/api:1.0@${DIGEST}`, 'ghcr.io', 'acme/tools/api'],
+  ['localhost/app', 'localhost', 'app'],
+  ['localhost:5000/app:dev', 'localhost:5000', 'app'],
+  ['localhost:5000', 'docker.io', 'library/localhost'],
+  ['registry:5000/app', 'registry:5000', 'app'],
+  ['10.0.0.5:5000/team/app', '10.0.0.5:5000', 'team/app'],
+  ['[::1]:5000/app', '[::1]:5000', 'app'],
+  ['MyRegistry/app', 'MyRegistry', 'app'],
+  ['Registry.Example.com/app', 'Registry.Example.com', 'app'],
+  ['my_org/my__app', 'docker.io', 'my_org/my__app'],
+];
+for (const [image, host, path] of lookups) {
+  test(`imageLookup: ${image}`, () => {
+    assert.equal(imageLookup(image), { ok: true, host, path, key: `${host}/${path}` });
+  });
+}
+
+const badImages: Array<[image: string, why: RegExp]> = [
+  ['', /empty/],
+  ['Nginx', /"library\/Nginx" must be lower case/],
+  ['ghcr.io/Acme/api', /must be lower case/],
+  ['nginx latest', /whitespace/],
+  ['nginx:', /not a valid reference/],
+  ['-nginx', /not a valid reference/],
+  ['ghcr.io/acme//api', /not a valid reference/],
+  ['a'.repeat(64), /image ID/],
+  ['nginx@sha256:abc', /not a valid reference/],
+  [`nginx@sha256:${'A'.repeat(64)}`, /invalid digest/],
+  [`nginx@md5:${'a'.repeat(32)}`, /no algorithm "md5"/],
+  [`ghcr.io/${'a'.repeat(250)}`, /longer than 255/],
+];
+for (const [image, why] of badImages) {
+  test(`imageLookup rejects ${JSON.stringify(image.length > 40 ? `${image.slice(0, 40)}…` : image)}`, () => {
+    const result = imageLookup(image);
+    assert.is(result.ok, false);
+    if (!result.ok) assert.match(result.message, why);
+  });
+}
+
+// --- credentialKeyMatches: the kubelet's keyring rules -----------------------------------------
+
+const matches: Array<[authsKey: string, image: string, expected: boolean, why: string]> = [
+  // globs: '*' stays inside one label; the label count must be equal
+  ['*.example.com', 'eu.example.com/app', true, 'glob matches one label'],
+  ['*.example.com', 'example.com/app', false, 'glob needs a label to match'],
+  ['*.example.com', 'a.b.example.com/app', false, 'glob never spans two labels'],
+  ['*.example.com', 'eu.example.org/app', false, 'other labels must still match'],
+  ['eu.*.com', 'eu.example.com/app', true, 'glob in a middle label'],
+  ['*-mirror.example.com', 'eu-mirror.example.com/app', true, 'glob inside a label'],
+  ['r?.example.com', 'r1.example.com/app', false, "'?' starts a URL query: the key is just \"r\""],
+  ['r[0-9].example.com', 'r7.example.com/app', true, 'character class'],
+  ['r[0-9].example.com', 'rx.example.com/app', false, 'character class excludes'],
+  ['r[.example.com', 'r[.example.com/app', false, 'malformed glob matches nothing'],
+  // ports must be equal, no default-port equivalence
+  ['registry.example.com:5000', 'registry.example.com:5000/app', true, 'same port'],
+  ['registry.example.com', 'registry.example.com:5000/app', false, 'key without port, image with port'],
+  ['registry.example.com:5000', 'registry.example.com/app', false, 'key with port, image without'],
+  ['registry.example.com:443', 'registry.example.com/app', false, '443 is not implied'],
+  ['registry.example.com:5000', 'registry.example.com:5001/app', false, 'different port'],
+  ['*.example.com:5000', 'eu.example.com:5000/app', true, 'glob with port'],
+  // paths: a plain string prefix of the repository path
+  ['ghcr.io/acme', 'ghcr.io/acme/api', true, 'path prefix'],
+  ['ghcr.io/acme', 'ghcr.io/other/api', false, 'other path'],
+  ['ghcr.io/acme', 'ghcr.io/acme-labs/api', true, 'the kubelet does not stop at a path segment'],
+  ['ghcr.io/acme/', 'ghcr.io/acme-labs/api', false, 'a trailing slash forces the segment boundary'],
+  ['ghcr.io/acme/api', 'ghcr.io/acme/api:1.2', true, 'tag is not part of the lookup'],
+  ['ghcr.io/acme/api/v2', 'ghcr.io/acme/api', false, 'key path longer than the image path'],
+  // scheme and /v1/, /v2/ stripped
+  ['https://ghcr.io', 'ghcr.io/acme/api', true, 'https:// stripped'],
+  ['http://ghcr.io/v2/', 'ghcr.io/acme/api', true, 'http:// and /v2/ stripped'],
+  ['https://ghcr.io/v1/acme', 'ghcr.io/acme/api', true, '/v1 stripped, the rest of the path kept'],
+  ['https://ghcr.io/v1/other', 'ghcr.io/acme/api', false, 'path after /v1/ still counts'],
+  ['https://ghcr.io/v1', 'ghcr.io/acme/api', false, '/v1 without the trailing slash is a path'],
+  ['https://ghcr.io/?x=1', 'ghcr.io/acme/api', true, 'query dropped'],
+  ['ftp://ghcr.io', 'ghcr.io/acme/api', false, 'only http and https are schemes'],
+  ['ghcr.io:https', 'ghcr.io/acme/api', false, 'unparsable key is ignored'],
+  // Docker Hub: short names, aliases
+  ['https://index.docker.io/v1/', 'nginx', true, 'kubectl default server, official image'],
+  ['https://index.docker.io/v1/', 'acme/api:2', true, 'kubectl default server, user image'],
+  ['index.docker.io', 'docker.io/library/nginx:1.27', true, 'index.docker.io through the fallback'],
+  ['index.docker.io', 'index.docker.io/acme/api', true, 'image host index.docker.io is docker.io'],
+  ['http://index.docker.io/v2/', 'nginx', true, 'any form that files as index.docker.io'],
+  ['docker.io', 'nginx', true, 'docker.io matches directly'],
+  ['https://docker.io/v1/', 'acme/api', true, 'docker.io with scheme and /v1/'],
+  ['docker.io/acme', 'acme/api', true, 'Docker Hub path prefix'],
+  ['docker.io/acme', 'nginx', false, 'nginx is library/nginx'],
+  ['docker.io/library', 'nginx', true, 'official images live under library/'],
+  ['index.docker.io/acme', 'acme/api', false, 'the fallback needs the bare index.docker.io key'],
+  ['registry-1.docker.io', 'nginx', false, 'registry-1.docker.io is not an alias to the kubelet'],
+  ['*.docker.io', 'nginx', false, 'docker.io has two labels'],
+  ['https://index.docker.io/v1/', 'ghcr.io/acme/api', false, 'Docker Hub key, other registry'],
+  // case: hosts are compared as written
+  ['GHCR.io', 'ghcr.io/acme/api', false, 'upper-case key'],
+  ['ghcr.io', 'GHCR.io/acme/api', false, 'upper-case image host'],
+  ['GHCR.io', 'GHCR.io/acme/api', true, 'same case'],
+  ['Docker.io', 'nginx', false, 'Docker Hub alias in another case'],
+  ['ghcr.io', 'ghcr.io/Acme/api', false, 'invalid image matches nothing'],
+  // IPs with ports
+  ['10.0.0.5:5000', '10.0.0.5:5000/team/app', true, 'IPv4 with port'],
+  ['10.0.0.5', '10.0.0.5:5000/team/app', false, 'IPv4 without port'],
+  ['10.0.0.*:5000', '10.0.0.7:5000/team/app', true, 'glob on an IPv4 octet'],
+  ['[::1]:5000', '[::1]:5000/app', true, 'IPv6 with port'],
+  ['[::1]:5000', '[::1]:5001/app', false, 'IPv6, other port'],
+  ['[::1]', '[::1]/app', false, 'without a port the brackets stay and read as a glob class'],
+  // localhost
+  ['localhost:5000', 'localhost:5000/app', true, 'localhost with port'],
+  ['localhost', 'localhost:5000/app', false, 'localhost without port'],
+  ['localhost', 'localhost/app', true, 'bare localhost'],
+  ['https://index.docker.io/v1/', 'localhost/app', true, 'kubelet quirk: a dotless first component gets Docker Hub credentials'],
+  ['https://index.docker.io/v1/', 'localhost:5000/app', false, 'a port makes it a registry'],
+];
+
+test(`credentialKeyMatches: ${matches.length} key/image pairs`, () => {
+  assert.ok(matches.length >= 30);
+  const wrong = matches
+    .filter(([key, image, expected]) => credentialKeyMatches(key, image) !== expected)
+    .map(([key, image, expected, why]) => `${key} vs ${image}: expected ${expected} (${why})`);
+  assert.equal(wrong, []);
+});
+
+// --- lintPullSecrets -------------------------------------------------------------------------
+
+test('lintPullSecrets: a matching credential is quiet', () => {
+  assert.equal(lintPullSecrets({ image: 'ghcr.io/acme/api:1', imagePullSecrets: ['ghcr'], generated: [{ name: 'ghcr', registries: ['ghcr.io'] }] }), []);
+  assert.equal(lintPullSecrets({ image: 'nginx', imagePullSecrets: ['hub'], generated: [{ name: 'hub', registries: ['https://index.docker.io/v1/'] }] }), []);
+  assert.equal(lintPullSecrets({
+    image: 'quay.io/acme/api', imagePullSecrets: ['ghcr', 'quay'],
+    generated: [{ name: 'ghcr', registries: ['ghcr.io'] }, { name: 'quay', registries: ['quay.io'] }],
+  }), []);
+});
+
+test('lintPullSecrets: no generated key matches the image', () => {
+  const issues = lintPullSecrets({ image: 'nginx:1.27', imagePullSecrets: ['regcred'], generated: [{ name: 'regcred', registries: ['ghcr.io', 'registry-1.docker.io'] }] });
+  assert.equal(summary(issues), ['warning:registry.no-matching-credential@undefined:undefined']);
+  const [found] = issues;
+  assert.match(found!.message, '"nginx:1.27"');
+  assert.match(found!.message, '"docker.io/library/nginx"');
+  assert.match(found!.message, '"ghcr.io", "registry-1.docker.io"');
+  assert.match(found!.hint!, 'https://index.docker.io/v1/');
+  const port = lintPullSecrets({ image: 'registry.example.com:5000/app', imagePullSecrets: ['r'], generated: [{ name: 'r', registries: ['registry.example.com'] }] });
+  assert.match(port[0]!.hint!, '"registry.example.com:5000"');
+});
+
+test('lintPullSecrets: also warns when an external secret is listed beside a generated one', () => {
+  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['cluster-cred', 'quay'], generated: [{ name: 'quay', registries: ['quay.io'] }] });
+  assert.equal(summary(issues), ['warning:registry.no-matching-credential@undefined:undefined']);
+});
+
+test('lintPullSecrets: secrets kustz does not generate are assumed to exist', () => {
+  assert.equal(lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['cluster-cred'], generated: [] }), []);
+});
+
+test('lintPullSecrets: a generated registry Secret nobody names', () => {
+  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: [], generated: [{ name: 'ghcr', registries: ['ghcr.io'] }] });
+  assert.equal(summary(issues), ['warning:registry.unused-pull-secret@undefined:undefined']);
+  assert.match(issues[0]!.message, '"ghcr"');
+  assert.match(issues[0]!.hint!, 'imagePullSecrets');
+});
+
+test('lintPullSecrets: an invalid image is left to the image check', () => {
+  assert.equal(lintPullSecrets({ image: 'Nginx', imagePullSecrets: ['r'], generated: [{ name: 'r', registries: ['ghcr.io'] }] }), []);
+});
+
+// --- expandCredential ------------------------------------------------------------------------
+
+const ENV = { REGISTRY_PASSWORD: 'Fx-pw-7Qz!r9', REGISTRY_USER: 'robot$ci', EMPTY: '' };
+
+test('expandCredential: ${NAME} expands', () => {
+  assert.equal(expandCredential('${REGISTRY_PASSWORD}', ENV, 'password'), { value: 'Fx-pw-7Qz!r9', issues: [] });
+  assert.equal(expandCredential('${REGISTRY_USER}', ENV, 'username', true), { value: 'robot$ci', issues: [] });
+});
+
+test('expandCredential: literal user names are kept', () => {
+  assert.equal(expandCredential('robot$ci', ENV, 'username', true), { value: 'robot$ci', issues: [] });
+  assert.equal(expandCredential('_json_key', ENV, 'username', true), { value: '_json_key', issues: [] });
+});
+
+const credentialErrors: Array<[value: string, allowLiteral: boolean, code: string]> = [
+  ['Fx-pw-7Qz!r9', false, 'registry.literal-password'],
+  ['pa$$word', false, 'registry.literal-password'],
+  ['${MISSING_PASSWORD}', false, 'registry.unset-variable'],
+  ['${EMPTY}', false, 'registry.empty-variable'],
+  ['$REGISTRY_PASSWORD', false, 'registry.bad-reference'],
+  ['${REGISTRY_PASSWORD}x', false, 'registry.bad-reference'],
+  ['${registry-password}', false, 'registry.bad-reference'],
+  ['${1PASSWORD}', false, 'registry.bad-reference'],
+  ['bot-${REGISTRY_USER}', true, 'registry.bad-reference'],
+  ['${MISSING_USER}', true, 'registry.unset-variable'],
+];
+for (const [value, allowLiteral, code] of credentialErrors) {
+  test(`expandCredential: ${JSON.stringify(value)} -> ${code}`, () => {
+    const field = allowLiteral ? 'username' : 'password';
+    const result = expandCredential(value, ENV, field, allowLiteral);
+    assert.is(result.value, undefined);
+    assert.equal(summary(result.issues), [`error:${code}@undefined:undefined`]);
+    const [found] = result.issues;
+    assert.is(found!.path, field);
+    assert.ok(found!.hint);
+    const text = `${found!.message}\n${found!.hint}`;
+    if (!value.startsWith('${')) assert.not.ok(text.includes(value), 'the value is never shown');
+    assert.not.ok(text.includes('Fx-pw-7Qz!r9'));
+  });
+}
+
+test('expandCredential: the hints say what to write', () => {
+  const literal = expandCredential('Fx-pw-7Qz!r9', ENV, 'password').issues[0]!;
+  assert.match(literal.message, '<redacted>');
+  assert.match(literal.hint!, 'environment variable');
+  assert.match(literal.hint!, '`password: ${REGISTRY_PASSWORD}`');
+  assert.match(literal.hint!, 'never echo');
+  const unset = expandCredential('${MISSING_PASSWORD}', ENV, 'password').issues[0]!;
+  assert.match(unset.message, 'MISSING_PASSWORD');
+  assert.match(unset.hint!, 'export MISSING_PASSWORD');
+  assert.ok(hasErrors([unset]));
+});
+
+test.run();

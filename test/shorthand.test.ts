@@ -1,0 +1,202 @@
+/** Tables of accepted and rejected inputs for every short-string grammar. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  compareQuantities,
+  parseEnvFromRef,
+  parseFileSource,
+  parseIngressRule,
+  parsePort,
+  parseProbeAction,
+  parseQuantity,
+  parseResource,
+  splitWords,
+  type Parsed,
+} from '../src/shorthand.js';
+
+function accepted<T>(name: string, parse: (s: string) => Parsed<T>, table: Array<[string, T]>) {
+  test(`${name}: accepted`, () => {
+    for (const [input, expected] of table) {
+      const r = parse(input);
+      assert.ok(r.ok, `${JSON.stringify(input)} was rejected: ${r.ok ? '' : r.message}`);
+      if (r.ok) assert.equal(r.value, expected, JSON.stringify(input));
+    }
+  });
+}
+
+function rejected<T>(name: string, parse: (s: string) => Parsed<T>, table: Array<[string, RegExp]>) {
+  test(`${name}: rejected`, () => {
+    for (const [input, message] of table) {
+      const r = parse(input);
+      assert.not.ok(r.ok, `${JSON.stringify(input)} was accepted`);
+      if (!r.ok) assert.match(r.message, message, JSON.stringify(input));
+    }
+  });
+}
+
+accepted('parsePort', parsePort, [
+  ['80:8080', { protocol: 'TCP', exposeOnNode: false, port: 80, targetPort: 8080 }],
+  ['8080', { protocol: 'TCP', exposeOnNode: false, port: 8080, targetPort: 8080 }],
+  ['udp://!9998:8889', { protocol: 'UDP', exposeOnNode: true, port: 9998, targetPort: 8889 }],
+  ['!20080:80:8080', { protocol: 'TCP', exposeOnNode: true, nodePort: 20080, port: 80, targetPort: 8080 }],
+  ['sctp://7777', { protocol: 'SCTP', exposeOnNode: false, port: 7777, targetPort: 7777 }],
+  ['TCP://1:65535', { protocol: 'TCP', exposeOnNode: false, port: 1, targetPort: 65535 }],
+  ['!8080', { protocol: 'TCP', exposeOnNode: true, port: 8080, targetPort: 8080 }],
+]);
+
+rejected('parsePort', parsePort, [
+  ['8o', /"8o" is not a number: expected \[tcp\|udp\|sctp:\/\/\]\[!\]\[nodePort:\]port\[:targetPort\], got "8o"/],
+  ['0', /out of range 1-65535/],
+  ['65536', /out of range 1-65535/],
+  ['http://80', /unknown protocol "http"/],
+  ['1:2:3', /a nodePort needs "!"/],
+  ['!1:2:3:4', /too many numbers/],
+  ['80:', /empty number/],
+  ['', /empty number/],
+  [' 80', /is not a number/],
+  ['-1', /is not a number/],
+  ['!!80', /bad port/],
+]);
+
+test('parseQuantity: exact values', () => {
+  const eq = (a: string, b: string) => {
+    const x = parseQuantity(a);
+    const y = parseQuantity(b);
+    assert.ok(x.ok && y.ok, `${a} / ${b}`);
+    if (x.ok && y.ok) assert.is(compareQuantities(x.value, y.value), 0, `${a} == ${b}`);
+  };
+  eq('1', '1000m');
+  eq('0.5', '500m');
+  eq('.5', '500m');
+  eq('1Ki', '1024');
+  eq('1Mi', '1048576');
+  eq('1e3', '1k');
+  eq('1E-3', '1m');
+  eq('1.5Gi', '1536Mi');
+  eq('+2', '2');
+  eq('1n', '0.000000001');
+});
+
+rejected('parseQuantity', parseQuantity, [
+  ['', /invalid quantity/],
+  ['abc', /invalid quantity/],
+  ['1Kb', /unknown suffix "Kb"/],
+  ['10 Mi', /unknown suffix " Mi"/],
+  ['-1', /must not be negative/],
+  ['1.2.3', /unknown suffix/],
+  ['1e', /unknown suffix/],
+]);
+
+test('parseResource: sides', () => {
+  const texts = (s: string) => {
+    const r = parseResource(s);
+    if (!r.ok) throw new Error(r.message);
+    return [r.value.request?.text, r.value.limit?.text];
+  };
+  assert.equal(texts('10m/20m'), ['10m', '20m']);
+  assert.equal(texts('10Mi'), ['10Mi', '10Mi']);
+  assert.equal(texts('1Gi/'), ['1Gi', undefined]);
+  assert.equal(texts('/64Mi'), [undefined, '64Mi']);
+  assert.equal(texts('1/1'), ['1', '1']);
+  assert.equal(texts('500m/0.5'), ['500m', '0.5']);
+});
+
+rejected('parseResource', parseResource, [
+  ['20m/10m', /request 20m is greater than limit 10m/],
+  ['2Gi/1Gi', /greater than limit/],
+  ['1/2/3', /expected request\/limit/],
+  ['/', /expected request\/limit/],
+  ['', /expected request\/limit/],
+  ['10x/20m', /invalid quantity|unknown suffix/],
+]);
+
+accepted('parseProbeAction', parseProbeAction, [
+  ['http://:8080/healthy', { kind: 'httpGet', scheme: 'HTTP', port: 8080, path: '/healthy' }],
+  ['https://:8443/ready', { kind: 'httpGet', scheme: 'HTTPS', port: 8443, path: '/ready' }],
+  ['HTTPS://example.com/x?y=1', { kind: 'httpGet', scheme: 'HTTPS', host: 'example.com', port: 443, path: '/x?y=1' }],
+  ['http://localhost', { kind: 'httpGet', scheme: 'HTTP', host: 'localhost', port: 80, path: '/' }],
+  ['http://:http/healthz', { kind: 'httpGet', scheme: 'HTTP', port: 'http', path: '/healthz' }],
+  ['tcp://0.0.0.0:8080', { kind: 'tcpSocket', host: '0.0.0.0', port: 8080 }],
+  ['tcp://:8080', { kind: 'tcpSocket', port: 8080 }],
+  ['grpc://:9090', { kind: 'grpc', port: 9090 }],
+  ['grpc://:9090/liveness', { kind: 'grpc', port: 9090, service: 'liveness' }],
+  ['cat /tmp/healthy', { kind: 'exec', command: ['cat', '/tmp/healthy'] }],
+  [`sh -c 'echo "a b" > /tmp/x'`, { kind: 'exec', command: ['sh', '-c', 'echo "a b" > /tmp/x'] }],
+  ['/bin/true', { kind: 'exec', command: ['/bin/true'] }],
+]);
+
+rejected('parseProbeAction', parseProbeAction, [
+  ['tcp://localhost', /a tcp probe needs a port/],
+  ['tcp://:8080/path', /a tcp probe has no path/],
+  ['http://:99999/', /out of range/],
+  ['http://:Web_Port/', /neither a number nor a valid port name/],
+  ['grpc://host:9090', /grpc probe needs a port number and no host/],
+  ['ftp://host/file', /unsupported probe scheme/],
+  ['   ', /empty probe command/],
+  [`sh -c 'unterminated`, /unterminated ' quote/],
+]);
+
+accepted('splitWords', splitWords, [
+  ['a b  c', ['a', 'b', 'c']],
+  [`a 'b c' "d e"`, ['a', 'b c', 'd e']],
+  [`a\\ b`, ['a b']],
+  [`"say \\"hi\\""`, ['say "hi"']],
+  [`''`, ['']],
+  [`x'y'"z"`, ['xyz']],
+]);
+
+accepted('parseIngressRule', parseIngressRule, [
+  ['http://api.example.com/ping?tls=star-example-com&svc=srv-webapp-demo:8080',
+    { path: '/ping', pathType: 'Exact', host: 'api.example.com', tls: 'star-example-com', service: { name: 'srv-webapp-demo', port: 8080 } }],
+  ['http://api.balala.com/*', { path: '/', pathType: 'Prefix', host: 'api.balala.com' }],
+  ['http://api.example.com', { path: '/', pathType: 'Prefix', host: 'api.example.com' }],
+  ['https://a.example.com/api/*', { path: '/api/', pathType: 'Prefix', host: 'a.example.com' }],
+  ['http://*.example.com/x', { path: '/x', pathType: 'Exact', host: '*.example.com' }],
+  ['http:///only-path', { path: '/only-path', pathType: 'Exact' }],
+  ['http://a.example.com/?svc=web', { path: '/', pathType: 'Exact', host: 'a.example.com', service: { name: 'web' } }],
+  ['http://a.example.com/?svc=web:http', { path: '/', pathType: 'Exact', host: 'a.example.com', service: { name: 'web', port: 'http' } }],
+]);
+
+rejected('parseIngressRule', parseIngressRule, [
+  ['api.example.com/ping', /expected http\(s\):\/\/host/],
+  ['ftp://api.example.com/', /expected http\(s\):\/\/host/],
+  ['http://API.example.com/', /host "API.example.com" must be a DNS-1123 subdomain/],
+  ['http://api.example.com:8080/', /has no port/],
+  ['http://a.example.com/a*b', /"\*" may only end a path/],
+  ['http://a.example.com//x', /must not contain "\/\/"/],
+  ['http://a.example.com/x/..', /must not contain "\/.."/],
+  ['http://a.example.com/?tls=Bad_Name', /tls secret name "Bad_Name"/],
+  ['http://a.example.com/?svc=1web', /service name "1web"/],
+  ['http://a.example.com/?svc=web:99999', /out of range/],
+  ['http://a.example.com/?svc=a:b:c', /expected svc=name\[:port\]/],
+  ['http://a.example.com/?tsl=x', /unknown rule parameter "tsl"/],
+]);
+
+accepted('parseEnvFromRef', parseEnvFromRef, [
+  ['srv-webapp-demo-envs:true', { name: 'srv-webapp-demo-envs', optional: true }],
+  ['srv-webapp-demo-envs:false', { name: 'srv-webapp-demo-envs', optional: false }],
+  ['plain', { name: 'plain' }],
+  ['dotted.name', { name: 'dotted.name' }],
+]);
+
+rejected('parseEnvFromRef', parseEnvFromRef, [
+  ['name:yes', /expected name\[:true\|false\]/],
+  ['a:true:false', /expected name\[:true\|false\]/],
+  ['Upper:true', /must be a DNS-1123 subdomain/],
+  [':true', /must be a DNS-1123 subdomain/],
+]);
+
+accepted('parseFileSource', parseFileSource, [
+  ['tls.crt=catsecret/tls.crt', { key: 'tls.crt', path: 'catsecret/tls.crt' }],
+  ['certs/tls.crt', { key: 'tls.crt', path: 'certs/tls.crt' }],
+  ['app.properties', { key: 'app.properties', path: 'app.properties' }],
+  ['.dockerconfigjson=docker-config.json', { key: '.dockerconfigjson', path: 'docker-config.json' }],
+]);
+
+rejected('parseFileSource', parseFileSource, [
+  ['=path', /expected key=path or path/],
+  ['key=', /expected key=path or path/],
+  ['dir/', /expected key=path or path/],
+]);
+
+test.run();
