@@ -27,6 +27,14 @@ export interface ParsedConfig {
   scalarText(path: Path): string | undefined;
 }
 
+/**
+ * Credential fields: problems there are shown without a code frame or the value, since the line
+ * may hold a password (SPEC 4.4).
+ */
+export function isCredentialPath(path: Path): boolean {
+  return path[0] === 'secrets' && path[1] === 'dockerRegistry';
+}
+
 /** Limits the expansion of YAML aliases, so that a "billion laughs" file fails fast. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -111,10 +119,16 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
           const parent = doc.getIn(path.slice(0, -1), true);
           const last = String(path[path.length - 1]);
           const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last) : undefined;
-          if (isScalar(pair?.key) && pair.key.range) return at(pair.key.range[0]);
+          if (isScalar(pair?.key) && pair.key.range) {
+            const where = at(pair.key.range[0]);
+            if (isCredentialPath(path)) delete where.frame;
+            return where;
+          }
         }
         const node = nodeAt(path);
-        return node?.range ? at(node.range[0]) : { file };
+        const where = node?.range ? at(node.range[0]) : { file };
+        if (isCredentialPath(path)) delete where.frame;
+        return where;
       },
       scalarText(path) {
         const node = doc.getIn(path, true);

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { closest, issue, type Issue } from './errors.js';
+import { closest, issue, REDACTED, type Issue } from './errors.js';
 import validateSchema from './generated/schema-validator.js';
-import { formatPath, type ParsedConfig, type Path } from './parse.js';
+import { formatPath, isCredentialPath, type ParsedConfig, type Path } from './parse.js';
 
 /** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
 export function validateConfig(config: ParsedConfig): Issue[] {
@@ -26,7 +26,7 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
   const path = pointerToPath(e.instancePath);
   const where = formatPath(path) || 'the top level';
   const value = valueAt(config.value, path);
-  const got = describe(value);
+  const got = isCredentialPath(path) && path.length > 3 ? REDACTED : describe(value);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;

@@ -1,7 +1,7 @@
 import { parseEnvFile } from '../envfile.js';
 import { decodeUtf8 } from '../files.js';
 import * as rules from '../k8s.js';
-import { checkDockerConfig, dockerConfigJson, expandCredential } from '../registry.js';
+import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, expandCredential } from '../registry.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
@@ -144,7 +144,8 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
     const checked = checkDockerConfig(bytes, type as typeof DOCKER_CONFIG_JSON | typeof DOCKER_CFG);
     const shown = source && source.mode !== 'dockerRegistry' ? ctx.displayName(source.path) : ctx.config.file;
     ctx.addFileIssues(shown, checked.issues);
-    return { ...secret, registries: checked.registries };
+    // A config that failed its checks has no registries worth linting against.
+    return checked.issues.some((i) => i.severity === 'error') ? secret : { ...secret, registries: checked.registries };
   }
   return secret;
 }
@@ -166,14 +167,15 @@ function dockerRegistrySecrets(
     const username = expandCredential(entry.username, ctx.env, 'username', true);
     const password = expandCredential(entry.password, ctx.env, 'password', false);
     for (const [field, result] of [['username', username], ['password', password]] as const) {
-      for (const found of result.issues) ctx.error([...path, field], found.code, found.message, found.hint, { frame: undefined });
+      for (const found of result.issues) ctx.error([...path, field], found.code, found.message, found.hint);
     }
     if (username.value === undefined || password.value === undefined) {
       group.ok = false;
       return;
     }
-    if (username.value.includes(':')) {
-      ctx.error([...path, 'username'], 'registry.username-colon', 'a registry username cannot contain ":" (basic auth splits user:password at the first colon)', undefined, { frame: undefined });
+    const badUser = checkRegistryUsername(username.value);
+    for (const found of badUser) ctx.error([...path, 'username'], found.code, found.message, found.hint);
+    if (badUser.length) {
       group.ok = false;
       return;
     }

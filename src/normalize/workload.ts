@@ -11,6 +11,7 @@ import {
 } from '../shorthand.js';
 import type { KustzConfig, ProbeConfig } from '../types.js';
 import { decodeUtf8 } from '../files.js';
+import { imageLookup } from '../registry.js';
 import type { Context } from './context.js';
 
 export interface EnvFromModel {
@@ -59,7 +60,10 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
         'any case works: always, never, ifnotpresent');
     }
   }
-  if (/\s/.test(svc.image)) ctx.error(['service', 'image'], 'image.invalid', `image "${svc.image}" must not contain whitespace`);
+  const image = imageLookup(svc.image);
+  if (!image.ok) {
+    ctx.error(['service', 'image'], 'image.invalid', image.message, 'expected [registry[:port]/]repository[:tag][@digest], e.g. registry.example.com:5000/team/app:1.2.3');
+  }
 
   const imagePullSecrets = svc.imagePullSecrets ?? [];
   imagePullSecrets.forEach((s, i) => ctx.check(['service', 'imagePullSecrets', i], 'name.secret', `imagePullSecrets name "${s}"`, rules.dns1123Subdomain(s)));
