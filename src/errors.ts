@@ -118,10 +118,4 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** Where a problem sits when it is not in kustz.yml itself: a position inside another file. */
-export interface FilePosition {
-  line: number;
-  col: number;
-}
-
 export const REDACTED = '<redacted>';

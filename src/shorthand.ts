@@ -20,7 +20,7 @@ export interface PortSpec {
   targetPort: number;
 }
 
-export const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
+const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
 
 /**
  * port    = [protocol "://"] ["!"] numbers
@@ -66,7 +66,7 @@ export interface Quantity {
   denominator: bigint;
 }
 
-export const QUANTITY_FORM = 'a number with an optional suffix: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or e<exponent>';
+const QUANTITY_FORM = 'a number with an optional suffix: m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or e<exponent>';
 
 const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
@@ -109,7 +109,7 @@ export function isWholeQuantity(q: Quantity): boolean {
   return q.numerator % q.denominator === 0n;
 }
 
-export const RESOURCE_FORM = 'request/limit, one value for both, or request/ or /limit';
+const RESOURCE_FORM = 'request/limit, one value for both, or request/ or /limit';
 
 /**
  * resource = quantity                   request = limit = quantity
@@ -140,7 +140,7 @@ export type ProbeAction =
   | { kind: 'grpc'; port: number; service?: string }
   | { kind: 'exec'; command: string[] };
 
-export const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:port[/service] or a command';
+const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:port[/service] or a command';
 
 /**
  * action = ("http" | "https") "://" [host] [":" port] [path]   port defaults to 80 / 443, path to /
@@ -247,7 +247,7 @@ export interface IngressRuleSpec {
   service?: { name: string; port?: number | string };
 }
 
-export const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
+const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
 
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_PATH_SUFFIXES = ['/..', '/.'];
@@ -302,7 +302,7 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   return ok(out);
 }
 
-export const ENV_FROM_FORM = 'name[:true|false]';
+const ENV_FROM_FORM = 'name[:true|false]';
 
 /** ref = name [":" ("true" | "false")]      true marks the source optional */
 export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?: boolean }> {
@@ -315,7 +315,7 @@ export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?:
   return ok(flag === undefined ? { name: name! } : { name: name!, optional: flag === 'true' });
 }
 
-export const FILE_SOURCE_FORM = 'key=path or path';
+const FILE_SOURCE_FORM = 'key=path or path';
 
 /** source = [key "="] path       the key defaults to the file's base name */
 export function parseFileSource(text: string): Parsed<{ key: string; path: string }> {

@@ -68,6 +68,7 @@ export class Context {
 
   /** Where a file named in kustz.yml is shown in messages: relative to the kustz.yml's directory. */
   displayName(file: string): string {
+    if (file.startsWith('/')) return file;
     const dir = this.config.file.includes('/') ? this.config.file.slice(0, this.config.file.lastIndexOf('/') + 1) : '';
     return dir + file;
   }
