@@ -1,6 +1,7 @@
 // Build: compile the JSON Schema ahead of time (no ajv compile at start-up) and bundle the CLI
 // into one file (one module to load instead of hundreds).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -13,7 +14,15 @@ const schema = JSON.parse(readFileSync(join(root, 'schemas/kustz.schema.json'), 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
 const validate = ajv.compile(schema);
 mkdirSync(join(root, 'src/generated'), { recursive: true });
-writeFileSync(join(root, 'src/generated/schema-validator.js'), standaloneCode.default(ajv, validate));
+// ajv's "esm" output still require()s its runtime helpers, which plain Node ESM (tests importing
+// src/ through tsx) cannot run; turn them into imports, which the bundle inlines just the same.
+const runtimeImports = [];
+const validatorCode = standaloneCode.default(ajv, validate).replace(/require\("(ajv\/dist\/runtime\/[\w.-]+)"\)/g, (_, spec) => {
+  const id = `ajvRuntime${runtimeImports.length}`;
+  runtimeImports.push(`import ${id} from "${spec}.js";`);
+  return id;
+});
+writeFileSync(join(root, 'src/generated/schema-validator.js'), runtimeImports.map((i) => i + '\n').join('') + validatorCode);
 writeFileSync(
   join(root, 'src/generated/schema-validator.d.ts'),
   "import type { ErrorObject } from 'ajv';\n" +
@@ -21,14 +30,32 @@ writeFileSync(
     'export default validate;\n',
 );
 
+// Two CommonJS files. CommonJS, not ESM: Node starts a CommonJS entry about 10 ms sooner (no ES
+// module loader), and require() keeps the lazy loading of yaml synchronous. yaml goes into a file
+// of its own, dist/yaml.cjs, loaded only when src/yaml/read.ts or write.ts hand a file to it, so a
+// usual run neither loads nor compiles it. It is bundled from the ES module build yaml ships for
+// browsers (the same code): esbuild hoists that, instead of wrapping 60 CommonJS modules.
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
 await build({
-  entryPoints: [join(root, 'src/main.ts')],
-  outfile: join(root, 'dist/kustz.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
-  banner: { js: "import { createRequire as __kustzRequire } from 'node:module'; const require = __kustzRequire(import.meta.url);" },
-  logLevel: 'warning',
+  ...common,
+  entryPoints: [join(root, 'node_modules/yaml/browser/index.js')],
+  outfile: join(root, 'dist/yaml.cjs'),
 });
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/main.ts')],
+  outfile: join(root, 'dist/kustz.cjs'),
+  plugins: [{ name: 'yaml-beside', setup: (b) => b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true })) }],
+  // import.meta.url, computed when asked: the few commands that read package files pay for node:url.
+  define: { 'import.meta.url': 'importMeta.url' },
+  banner: { js: "const importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+});
+
+// The V8 code cache bin/kustz.js starts from: what one render of the upstream example compiles.
+rmSync(join(root, 'dist/kustz.cjs.cache'), { force: true });
+const warmUp = spawnSync(process.execPath, [join(root, 'bin/kustz.js'), 'render', '-c', 'kustz.yml'], {
+  cwd: join(root, 'examples/upstream'),
+  env: { ...process.env, KUSTZ_WRITE_CODE_CACHE: '1' },
+  encoding: 'utf8',
+});
+if (warmUp.status !== 0) throw new Error(`code cache warm-up failed: ${warmUp.stderr}`);

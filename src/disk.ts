@@ -2,9 +2,9 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { LoadRestrictor, ReadFile } from './files.js';
+import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
 /** Inputs larger than this are refused before they are read (a ConfigMap holds 1 MiB at most). */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -14,29 +14,35 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
  * followed) must stay inside the real `baseDir`, as kustomize's loader demands.
  */
 export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFile {
+  // realpathSync.native: the libc call; the JavaScript one lstat()s each component of each path,
+  // a good part of rendering a thousand services.
   let realBase: string | undefined;
   return (path) => {
     const full = isAbsolute(path) ? path : resolve(baseDir, path);
     let real: string;
     try {
-      real = realpathSync(full);
+      real = realpathSync.native(full);
     } catch (e) {
-      return { ok: false, message: `cannot read "${path}": ${describeError(e)}` };
+      const missing = (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+      return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, ...(missing ? { hint: "paths in kustz.yml are relative to the kustz.yml's directory" } : {}) };
     }
     if (restrictor === 'rootonly') {
-      realBase ??= realpathSync(baseDir);
+      realBase ??= realpathSync.native(baseDir);
       const rel = relative(realBase, real);
       if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
+        // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
         return {
           ok: false,
-          message: `"${path}" resolves to ${real}, outside the kustz.yml's directory`,
+          message: `"${path}" resolves to ${rel}, outside the kustz.yml's directory`,
           hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
         };
       }
     }
     try {
       const st = statSync(real);
-      if (st.isDirectory()) return { ok: false, message: `"${path}" is a directory, not a file` };
+      if (st.isDirectory()) return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
+      // A FIFO or a device (/dev/zero, /dev/stdin) would block or never end.
+      if (!st.isFile()) return { ok: false, message: `"${path}" is not a regular file` };
       if (st.size > MAX_INPUT_BYTES) {
         return { ok: false, message: `"${path}" is ${st.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
       }
@@ -45,6 +51,34 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
       return { ok: false, message: `cannot read "${path}": ${describeError(e)}` };
     }
   };
+}
+
+/**
+ * Reads a kustz.yml named on the command line. Under the root-only restrictor it may not be a
+ * symlink that leads out of its own directory: in CI a pull request could commit
+ * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
+ */
+export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadResult {
+  let real: string;
+  try {
+    real = realpathSync.native(path);
+    if (restrictor === 'rootonly') {
+      const rel = relative(realpathSync.native(dirname(path)), real);
+      if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
+        return {
+          ok: false,
+          message: `the file is a symlink to ${rel}, outside its own directory`,
+          hint: 'a kustz.yml may not be a link to a file elsewhere; copy the file in, or pass --load-restrictor none',
+        };
+      }
+    }
+    const st = statSync(real);
+    if (!st.isFile()) return { ok: false, message: st.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file' };
+    if (st.size > MAX_INPUT_BYTES) return { ok: false, message: `the file is ${st.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+    return { ok: true, bytes: readFileSync(real) };
+  } catch (e) {
+    return { ok: false, message: `cannot read the file: ${describeError(e)}` };
+  }
 }
 
 export function describeError(e: unknown): string {
@@ -84,4 +118,50 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): boo
     throw e;
   }
   return true;
+}
+
+/**
+ * All of stdin, synchronously. A non-blocking pipe (EAGAIN) is waited on; a closed stdin reads
+ * as empty.
+ */
+export function readStdin(): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buffer, 0, buffer.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF' || code === 'EBADF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Writes all of `text` to a file descriptor (1, 2), synchronously: the output is complete when
+ * the process exits, and no stream is set up for it (process.stdout costs a cold start several
+ * milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
+ * `kustz render | head`) ends the writing quietly, as it ends a shell tool.
+ */
+export function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code === 'EPIPE') return;
+      if (code !== 'EAGAIN') throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }

@@ -47,39 +47,27 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
   const entries: EnvFile['entries'] = [];
   const issues: Issue[] = [];
   const firstLine = new Map<string, number>();
-  for (let start = 0, line = 1; start < bytes.length; line++) {
-    const lf = bytes.indexOf(LF, start);
-    const end = lf < 0 ? bytes.length : lf;
-    let raw = bytes.subarray(start, end);
-    start = end + 1;
-
-    if (raw.length > MAX_LINE_BYTES) {
+  const lines = fileLines(bytes);
+  for (let i = 0; i < lines.length; i++) {
+    const line = i + 1;
+    const { text, bytes: length, invalidCol } = lines[i]!;
+    if (length > MAX_LINE_BYTES) {
       issues.push(
         issue(
           'envfile.line-too-long',
-          `line is ${raw.length} bytes long; kubectl and kustomize silently drop a line over ${MAX_LINE_BYTES} bytes and every line after it`,
+          `line is ${length} bytes long; kubectl and kustomize silently drop a line over ${MAX_LINE_BYTES} bytes and every line after it`,
           { line, col: 1, hint: 'move the large value out of the env file into a file of its own' },
         ),
       );
     }
-    if (raw[raw.length - 1] === CR) raw = raw.subarray(0, -1);
-    if (line === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
-
-    let text: string;
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      issues.push(
-        issue('envfile.invalid-utf8', 'line is not valid UTF-8', {
-          line,
-          col: invalidUtf8Col(raw),
-          hint: 'save the file as UTF-8',
-        }),
-      );
+    if (text === undefined) {
+      issues.push(issue('envfile.invalid-utf8', 'line is not valid UTF-8', { line, col: invalidCol, hint: 'save the file as UTF-8' }));
       continue;
     }
 
-    const content = text.replace(LEADING_SPACE, '');
+    // Printable ASCII is not white space: most lines skip the regular expression.
+    const first = text.charCodeAt(0);
+    const content = first > 0x20 && first < 0x7f ? text : text.replace(LEADING_SPACE, '');
     if (content === '' || content.startsWith('#')) continue;
     const col = text.length - content.length + 1;
     const eq = content.indexOf('=');
@@ -115,13 +103,13 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
       );
     }
 
-    const first = firstLine.get(key);
-    if (first !== undefined) {
+    const earlier = firstLine.get(key);
+    if (earlier !== undefined) {
       issues.push(
         issue('envfile.duplicate-key', `duplicate key ${JSON.stringify(key)}`, {
           line,
           col,
-          hint: `${key} is first defined on line ${first}; keep only one of the two`,
+          hint: `${key} is first defined on line ${earlier}; keep only one of the two`,
         }),
       );
       continue;
@@ -130,6 +118,61 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     entries.push([key, value]);
   }
   return { entries, issues };
+}
+
+interface FileLine {
+  /** The line without its line break, CR and (line 1) BOM; undefined when it is not UTF-8. */
+  text: string | undefined;
+  /**
+   * Its length in bytes, CR and BOM included (what the tools' 64 KiB line buffer holds); counted
+   * exactly only where it could exceed MAX_LINE_BYTES.
+   */
+  bytes: number;
+  /** Where the invalid UTF-8 starts, for a line without text. */
+  invalidCol?: number;
+}
+
+/**
+ * The file's lines. The whole file is decoded at once, which is quick; only a file with invalid
+ * UTF-8 is decoded line by line, to say where.
+ */
+function fileLines(bytes: Uint8Array): FileLine[] {
+  const out: FileLine[] = [];
+  let whole: string | undefined;
+  try {
+    whole = utf8.decode(bytes);
+  } catch {
+    whole = undefined;
+  }
+  if (whole !== undefined) {
+    const parts = whole.split('\n');
+    // The line after a final LF is not a line.
+    if (whole === '' || whole.endsWith('\n')) parts.pop();
+    for (let i = 0; i < parts.length; i++) {
+      let text = parts[i]!;
+      // A UTF-16 unit is at most 3 bytes of UTF-8: short lines need no counting.
+      const length = text.length * 3 > MAX_LINE_BYTES ? Buffer.byteLength(text) : text.length;
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (i === 0 && text.startsWith('\ufeff')) text = text.slice(1);
+      out.push({ text, bytes: length });
+    }
+    return out;
+  }
+  for (let start = 0, line = 1; start < bytes.length; line++) {
+    const lf = bytes.indexOf(LF, start);
+    const end = lf < 0 ? bytes.length : lf;
+    let raw = bytes.subarray(start, end);
+    const length = raw.length;
+    start = end + 1;
+    if (raw[raw.length - 1] === CR) raw = raw.subarray(0, -1);
+    if (line === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
+    try {
+      out.push({ text: utf8.decode(raw), bytes: length });
+    } catch {
+      out.push({ text: undefined, bytes: length, invalidCol: invalidUtf8Col(raw) });
+    }
+  }
+  return out;
 }
 
 function keyHint(key: string): string {

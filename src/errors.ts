@@ -76,15 +76,35 @@ export function formatIssue(i: Issue): string {
     where += ': ';
   }
   const at = i.path ? ` (at ${i.path})` : '';
-  let out = `kustz: ${i.severity === 'warning' ? 'warning: ' : ''}${where}${i.message}${at}`;
+  let out = `kustz: ${i.severity === 'warning' ? 'warning: ' : ''}${escapeUnprintable(`${where}${i.message}${at}`)}`;
   if (i.frame) out += '\n' + i.frame;
-  if (i.hint) out += `\n  hint: ${i.hint}`;
+  if (i.hint) out += `\n  hint: ${escapeUnprintable(i.hint)}`;
   return out;
+}
+
+/**
+ * What a terminal or a CI log would act on instead of showing: C0 and C1 controls (escape
+ * sequences, a carriage return, a line break that starts a forged `kustz:` or `::error::` line),
+ * DEL, the Unicode line separators and bidi overrides. Messages quote the input, which may be
+ * hostile, so these never reach stderr as they are.
+ */
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** One visible character per unprintable one (U+241B for ESC), so the caret keeps its column. */
+function pictureUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
 }
 
 /** Two lines: the source line and a caret under `col`. Tabs are kept so the caret lines up. */
 export function codeFrame(sourceLine: string, col: number): string {
-  const line = sourceLine.replace(/\r$/, '');
+  const line = pictureUnprintable(sourceLine.replace(/\r$/, ''));
   const shown = line.length > 160 ? line.slice(0, 160) + '…' : line;
   const pad = shown.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, ' ');
   return `  | ${shown}\n  | ${pad}^`;

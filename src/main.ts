@@ -1,18 +1,38 @@
 import { runCli } from './cli.js';
+import { readStdin, writeAll } from './disk.js';
+import { pluginCall, runPluginCall } from './plugin.js';
+import type { IO } from './shell.js';
 
-/** The executable: the real process around runCli, and the last line of defence against a trace. */
-try {
-  process.exitCode = runCli(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+/**
+ * The executable: the real process around runCli (or around a kustomize plugin call, which comes
+ * without a command), and the last line of defence against a trace.
+ */
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const io: IO = {
+    stdout: (text) => writeAll(1, text),
+    stderr: (text) => writeAll(2, text),
     env: process.env,
     cwd: process.cwd(),
-  });
-} catch (e) {
-  process.stderr.write(
-    process.env['KUSTZ_DEBUG'] === '1'
-      ? `kustz: internal error: ${(e as Error)?.stack ?? String(e)}\n`
-      : `kustz: internal error: ${(e as Error)?.message ?? String(e)} (set KUSTZ_DEBUG=1 for details; please report it)\n`,
-  );
-  process.exitCode = 1;
+    stdin: readStdin,
+  };
+  // A getter: setting up process.stdin costs start-up time, and only a run without arguments asks.
+  const stdin = { get isTTY() { return process.stdin.isTTY === true; }, read: readStdin };
+  const call = pluginCall(argv, process.env, stdin);
+  return call ? runPluginCall(call, io) : runCli(argv, io);
 }
+
+// No top-level await: the bundle is CommonJS, which Node starts faster than an ES module.
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(
+      process.env['KUSTZ_DEBUG'] === '1'
+        ? `kustz: internal error: ${(e as Error)?.stack ?? String(e)}\n`
+        : `kustz: internal error: ${(e as Error)?.message ?? String(e)} (set KUSTZ_DEBUG=1 for details; please report it)\n`,
+    );
+    process.exitCode = 1;
+  },
+);

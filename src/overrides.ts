@@ -1,8 +1,9 @@
 import set from 'lodash/set.js';
 import toPath from 'lodash/toPath.js';
-import { parse as parseYaml } from 'yaml';
 import { UsageError } from './errors.js';
 import type { ParsedConfig, Path } from './parse.js';
+import { yamlLib } from './yaml/lib.js';
+import { readYaml } from './yaml/read.js';
 
 /** A value set from the command line (`--set a.b=c`, `--image`, `--replicas`). */
 export interface Override {
@@ -26,7 +27,8 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const raw = text.slice(eq + 1);
   let value: unknown;
   try {
-    value = parseYaml(raw);
+    const read = readYaml(raw);
+    value = read ? read.value : yamlLib().parse(raw);
   } catch {
     value = raw;
   }

@@ -1,5 +1,7 @@
-import { Document, isMap, isScalar, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { codeFrame, issue, type Issue } from './errors.js';
+import { yamlLib } from './yaml/lib.js';
+import { nodeAt as fastNodeAt, readYaml, type YamlNode } from './yaml/read.js';
 
 /** A path into kustz.yml: keys and indexes, e.g. ['service', 'ports', 1]. */
 export type Path = ReadonlyArray<string | number>;
@@ -35,6 +37,22 @@ export function isCredentialPath(path: Path): boolean {
   return path[0] === 'secrets' && path[1] === 'dockerRegistry';
 }
 
+/** What to do about the yaml library's errors, by code; its messages say only what is wrong. */
+const YAML_HINTS: Partial<Record<string, string>> = {
+  DUPLICATE_KEY: 'a key may appear once per map: delete one of the two, or merge them',
+  TAB_AS_INDENT: 'YAML indents with spaces only: replace the tab with spaces',
+  BAD_INDENT: 'indent the line like the other items of its map or list (spaces, two per level)',
+  MISSING_CHAR: 'close the quote or bracket opened before, or put ": " after the key',
+  MULTILINE_IMPLICIT_KEY: 'write `key: value` on one line; a line without ": " continues the key above it',
+  BLOCK_AS_IMPLICIT_KEY: 'put the nested map on its own indented lines, or quote a value that holds ": "',
+  BAD_SCALAR_START: 'quote the value: a plain value cannot start with this character',
+  BAD_DQ_ESCAPE: 'inside double quotes \\ starts an escape (\\n, \\t, \\\\); use single quotes to keep backslashes as they are',
+  TAG_RESOLVE_FAILED: 'remove the !tag: kustz.yml takes plain values',
+  UNEXPECTED_TOKEN: 'check the indentation and the ": " after each key on and above this line',
+  RESOURCE_EXHAUSTION: 'the file nests lists or maps too deeply: flatten it',
+  KEY_OVER_1024_CHARS: 'shorten the key',
+};
+
 /** Limits the expansion of YAML aliases, so that a "billion laughs" file fails fast. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -53,8 +71,65 @@ export function formatPath(path: Path): string {
  * must be unique, and an empty file is an error rather than an empty service.
  */
 export function parseConfig(source: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+  const root = readYaml(source);
+  return root ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file);
+}
+
+/**
+ * A file that yaml/read.ts could read: the same answers as parseWithYaml gives, from its tree.
+ * Only the position of an empty value (`key:` with nothing) is asked from yaml.
+ */
+function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig {
+  let lines: string[] | undefined;
+  const lineStarts: number[] = [];
+  const at = (offset: number, path: Path): Position => {
+    if (!lines) {
+      lines = source.split('\n');
+      for (let i = 0, start = 0; i < lines.length; start += lines[i]!.length + 1, i++) lineStarts.push(start);
+    }
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    const col = offset - lineStarts[low]! + 1;
+    return isCredentialPath(path) ? { file, line: low + 1, col } : { file, line: low + 1, col, frame: codeFrame(lines[low]!, col) };
+  };
+  let withYaml: ParsedConfig | undefined;
+  return {
+    file,
+    value: root.value,
+    locate(path, options) {
+      if (options?.key && path.length) {
+        const entry = fastNodeAt(root, path, path.length - 1)?.entries?.get(String(path[path.length - 1]));
+        if (entry) return at(entry.keyStart, path);
+      }
+      for (let n = path.length; n >= 0; n--) {
+        const node = fastNodeAt(root, path, n);
+        if (!node) continue;
+        if (node.start !== undefined) return at(node.start, path);
+        withYaml ??= parseWithYaml(source, file).config;
+        return withYaml?.locate(path, options) ?? { file };
+      }
+      return { file };
+    },
+    scalarText(path) {
+      const node = fastNodeAt(root, path);
+      if (!node || node.items || node.entries) return undefined;
+      if (node.value === null) return '';
+      return typeof node.value === 'string' ? node.value : node.source;
+    },
+  };
+}
+
+function parseWithYaml(source: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+  const { isMap, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)
+  // to stderr, outside kustz's messages.
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const lines = source.split('\n');
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -68,7 +143,8 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
   const issues: Issue[] = [];
   for (const doc of docs) {
     for (const e of [...doc.errors, ...doc.warnings]) {
-      issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, e.message.split('\n')[0]!, at(e.pos[0])));
+      const hint = YAML_HINTS[e.code];
+      issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, e.message.split('\n')[0]!, { ...at(e.pos[0]), ...(hint ? { hint } : {}) }));
     }
   }
   if (docs.length > 1) {
@@ -90,14 +166,19 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    // toJS throws only for aliases: too many expansions, or one whose anchor is not defined yet.
+    let first: Node | undefined;
+    visit(doc, { Alias: (_, node) => ((first = node), visit.BREAK) });
+    const where = first?.range ? at(first.range[0]) : { file, line: 1, col: 1 };
+    const message = (e as Error).message.split('\n')[0]!;
     return {
       issues: [
-        issue('yaml.alias-limit', `too many YAML alias expansions: ${(e as Error).message}`, {
-          file,
-          line: 1,
-          col: 1,
-          hint: `kustz expands at most ${MAX_ALIAS_COUNT} aliases per file; write the values out`,
-        }),
+        /Excessive alias count/.test(message)
+          ? issue('yaml.alias-limit', `too many YAML alias expansions (a "billion laughs" file?): ${message}`, {
+              ...where,
+              hint: `kustz expands at most ${MAX_ALIAS_COUNT} aliases per file; write the values out`,
+            })
+          : issue('yaml.bad-alias', message, { ...where, hint: 'define the anchor (&name) before the alias (*name) that uses it' }),
       ],
     };
   }
@@ -131,7 +212,7 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
         return where;
       },
       scalarText(path) {
-        const node = doc.getIn(path, true);
+        const node = resolvedNodeAt(doc, path);
         if (!isScalar(node)) return undefined;
         if (node.value === null) return '';
         if (typeof node.value === 'string') return node.value;
@@ -141,14 +222,31 @@ export function parseConfig(source: string, file: string): { config?: ParsedConf
   };
 }
 
+/**
+ * The node at `path`, following aliases on the way and at the end (doc.getIn stops at them), so
+ * that `B: *a` has the text of the anchored `A: &a 1.10`, as its value does.
+ */
+function resolvedNodeAt(doc: Document, path: Path): unknown {
+  const { isAlias, isCollection } = yamlLib();
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    if (isAlias(node)) node = node.resolve(doc);
+    if (!isCollection(node)) return undefined;
+    node = node.get(key, true);
+  }
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
 /** A document made from a plain value, for config that arrives without source text (--set, KRM). */
 export function configFromValue(value: unknown, file: string): ParsedConfig {
-  const doc = new Document(value);
+  let doc: Document | undefined;
   return {
     file,
     value,
     locate: () => ({ file }),
     scalarText(path) {
+      const { Document, isScalar } = yamlLib();
+      doc ??= new Document(value);
       const node = doc.getIn(path, true);
       if (!isScalar(node)) return undefined;
       return node.value === null ? '' : String(node.value);

@@ -3,8 +3,9 @@
  * Secret holds is cut out of the text. The text around it stays byte-for-byte, so the diff
  * still points at the right lines.
  */
-import { isMap, isScalar, parseAllDocuments, visit, type Node, type YAMLMap } from 'yaml';
+import type { Node, YAMLMap } from 'yaml';
 import { REDACTED } from './errors.js';
+import { yamlLib } from './yaml/lib.js';
 
 /** Shown on the expected side where a Secret value differs from the one on disk. */
 export const REDACTED_CHANGED = '<redacted: changed>';
@@ -41,6 +42,7 @@ export function redactSecrets(current: string, expected: string): { current: str
 
 /** Every Secret value in a multi-document YAML text; undefined when the text does not parse. */
 function secretValues(text: string): SecretValue[] | undefined {
+  const { isMap, parseAllDocuments, visit } = yamlLib();
   const out: SecretValue[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) return undefined;
@@ -62,6 +64,7 @@ function secretValues(text: string): SecretValue[] | undefined {
 
 /** A map's values one by one (so unchanged keys stay quiet in the diff), anything else whole. */
 function collect(out: SecretValue[], id: string, node: unknown, text: string): void {
+  const { isMap, isScalar } = yamlLib();
   if (isMap(node)) {
     for (const pair of (node as YAMLMap<unknown, unknown>).items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { buildConfigMap, buildSecret } from './build/data.js';
 import type { Identity } from './build/meta.js';
 import { buildIngress, buildService, containerPorts } from './build/network.js';
 import { buildDeployment } from './build/workload.js';
 import { hasErrors, KustzError, type Issue } from './errors.js';
 import type { LoadRestrictor, ReadFile } from './files.js';
+import { appendHashSuffixes, asKustomizeSecret, markNeedsHash } from './hash.js';
 import * as rules from './k8s.js';
 import { Context } from './normalize/context.js';
 import { normalizeData } from './normalize/data.js';
@@ -13,6 +13,7 @@ import { normalizePod } from './normalize/workload.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { configFromValue, parseConfig, type ParsedConfig } from './parse.js';
 import { lintPullSecrets } from './registry.js';
+import { sha256Hex } from './sha256.js';
 import type { GeneratedData, KubeObject, KustzConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -27,6 +28,14 @@ export interface RenderInput {
   /** Variables `${VAR}` credential references may name. */
   env?: Readonly<Record<string, string | undefined>>;
   loadRestrictor?: LoadRestrictor;
+  /**
+   * How a change to the generated ConfigMaps and Secrets reaches the Pods. Default: the names
+   * stay and the pod template carries CONFIG_HASH_ANNOTATION. 'suffix' (--hash): kustomize's hash
+   * suffix on their names, references rewritten. 'kustomize' (--hash when kustomize builds the
+   * output): the names stay and carry kustomize's needs-hash mark, so kustomize appends the suffix;
+   * Secrets come as kustomize's generator makes them, so that the suffix is the one 'suffix' gives.
+   */
+  hash?: 'suffix' | 'kustomize';
 }
 
 export interface RenderResult {
@@ -75,11 +84,12 @@ export function render(input: RenderInput): RenderResult {
   }
   if (hasErrors(ctx.issues)) throw new KustzError(ctx.issues);
 
-  const objects: KubeObject[] = [
+  const data: KubeObject[] = [
     ...generated.filter((g) => g.kind === 'Secret').map((g) => buildSecret(id, g)),
     ...generated.filter((g) => g.kind === 'ConfigMap').map((g) => buildConfigMap(id, g)),
   ];
-  const used = usedData(pod.container.envFrom, pod.imagePullSecrets, objects);
+  const used = input.hash ? [] : usedData(pod.container.envFrom, pod.imagePullSecrets, data);
+  const objects = input.hash ? data.map((o) => markNeedsHash(input.hash === 'kustomize' ? asKustomizeSecret(o) : o)) : data;
   if (service) objects.push(buildService(id, service));
   objects.push(
     buildDeployment({
@@ -91,7 +101,7 @@ export function render(input: RenderInput): RenderResult {
     }),
   );
   if (ingress) objects.push(buildIngress(id, ingress));
-  return { objects, warnings: ctx.issues, generated, config: cfg };
+  return { objects: input.hash === 'suffix' ? appendHashSuffixes(objects) : objects, warnings: ctx.issues, generated, config: cfg };
 }
 
 function identity(ctx: Context, cfg: KustzConfig): Identity {
@@ -111,7 +121,6 @@ function usedData(envFrom: ReadonlyArray<{ kind: string; name: string }>, pullSe
 }
 
 function configHash(objects: readonly KubeObject[]): string {
-  const hash = createHash('sha256');
-  for (const o of objects) hash.update(JSON.stringify([o.kind, o.metadata.name, o['type'] ?? null, o['data'] ?? null, o['binaryData'] ?? null]));
-  return hash.digest('hex').slice(0, 16);
+  const text = objects.map((o) => JSON.stringify([o.kind, o.metadata.name, o['type'] ?? null, o['data'] ?? null, o['binaryData'] ?? null])).join('');
+  return sha256Hex(text).slice(0, 16);
 }

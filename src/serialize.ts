@@ -1,5 +1,6 @@
-import { stringify } from 'yaml';
 import type { KubeObject } from './types.js';
+import { yamlLib } from './yaml/lib.js';
+import { writeYaml } from './yaml/write.js';
 
 /**
  * Objects -> multi-document YAML. Keys keep the order the builders wrote them in; no line
@@ -10,5 +11,38 @@ export function serialize(objects: readonly KubeObject[]): string {
 }
 
 export function toYaml(object: unknown): string {
-  return stringify(object, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return writeYaml(object, changesTypeForKubectl) ?? toYamlWithLib(object);
+}
+
+/** The same text through yaml's document model, for what write.ts leaves to yaml. */
+export function toYamlWithLib(object: unknown): string {
+  const { Document, Scalar, visit } = yamlLib();
+  const doc = new Document(object, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && changesTypeForKubectl(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
+/**
+ * kubectl and kustomize decode manifests with gopkg.in/yaml.v2 (inside sigs.k8s.io/yaml), which
+ * still reads YAML 1.1 and Go literals: a plain `on`, `y` or `NO` is a boolean there, `1_000`,
+ * `0b101` and `0o17` are integers, `08` is a float. YAML 1.2 leaves those plain, and the API
+ * server would then reject a boolean env value or silently get the key `true` for `y`, so such
+ * strings are quoted as well.
+ */
+const YAML11_WORDS = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF',
+  'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '~', 'null', 'Null', 'NULL', '<<',
+  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+]);
+const GO_NUMBER = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?)$/;
+
+/** What GO_NUMBER can match once underscores are gone: a first look that spares most strings the replace. */
+const GO_NUMBER_START = /^[-+._0-9]/;
+
+function changesTypeForKubectl(text: string): boolean {
+  return YAML11_WORDS.has(text) || (GO_NUMBER_START.test(text) && GO_NUMBER.test(text.replace(/_/g, '')));
 }

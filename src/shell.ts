@@ -2,19 +2,21 @@
  * What every command shares: finding the kustz.yml files, reading them, calling the core, and
  * turning its issues into stderr lines. Commands stay a few lines each.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { describeError, diskReader } from './disk.js';
+import { diskReader, readConfigFile } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
-import type { LoadRestrictor } from './files.js';
+import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
-import { render, type RenderResult } from './render.js';
+import { render, type RenderInput, type RenderResult } from './render.js';
 
 export interface IO {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** All of stdin, read on demand (`kustz fn`); absent means empty. */
+  stdin?(): string;
 }
 
 /** Flags shared by every command that renders. */
@@ -25,6 +27,7 @@ export interface RenderFlags {
   set?: string | string[];
   strict?: boolean;
   loadRestrictor?: string;
+  hash?: boolean;
 }
 
 export function list(value: string | string[] | undefined): string[] {
@@ -64,17 +67,20 @@ export interface Rendered {
   issues: Issue[];
 }
 
-/** Renders one kustz.yml from disk; problems come back as issues, never as throws. */
-export function renderFile(file: string, flags: RenderFlags, io: IO): Rendered {
+/**
+ * Renders one kustz.yml from disk; problems come back as issues, never as throws. `--hash`
+ * means `hashMode`: 'suffix' where kustz prints the objects, 'kustomize' where kustomize builds them.
+ */
+export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: RenderInput['hash'] = 'suffix'): Rendered {
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { file, issues: [issue('config.read', `cannot read the file: ${describeError(e)}`, { file })] };
+  const restrictor = loadRestrictor(flags);
+  const read = readConfigFile(path, restrictor);
+  if (!read.ok) return { file, issues: [issue('config.read', read.message, { file, ...(read.hint ? { hint: read.hint } : {}) })] };
+  const source = decodeUtf8(read.bytes);
+  if (source === undefined) {
+    return { file, issues: [issue('config.invalid-utf8', 'the file is not valid UTF-8', { file, ...invalidUtf8Position(read.bytes), hint: 'save it as UTF-8' })] };
   }
   try {
-    const restrictor = loadRestrictor(flags);
     const result = render({
       source,
       file,
@@ -82,6 +88,7 @@ export function renderFile(file: string, flags: RenderFlags, io: IO): Rendered {
       overrides: overridesFrom(flags),
       env: io.env,
       loadRestrictor: restrictor,
+      ...(flags.hash ? { hash: hashMode } : {}),
     });
     return { file, result, issues: result.warnings };
   } catch (e) {
@@ -92,6 +99,6 @@ export function renderFile(file: string, flags: RenderFlags, io: IO): Rendered {
 
 /** Prints every issue; returns whether the run failed (an error, or a warning under --strict). */
 export function report(issues: readonly Issue[], strict: boolean | undefined, io: IO): boolean {
-  for (const i of issues) io.stderr(formatIssue(i) + '\n');
+  if (issues.length) io.stderr(issues.map((i) => formatIssue(i) + '\n').join(''));
   return issues.some((i) => i.severity === 'error' || strict);
 }

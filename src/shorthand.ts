@@ -249,6 +249,8 @@ export interface IngressRuleSpec {
 
 const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
 
+/** What the API server's net.ParseIPSloppy takes for an IPv4 address (leading zeros too). */
+const IPV4_LIKE = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_PATH_SUFFIXES = ['/..', '/.'];
 
@@ -264,10 +266,15 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   const [, , host, rawPath, query] = m;
   const out: IngressRuleSpec = { path: '/', pathType: 'Prefix' };
   if (host) {
-    if (host.includes(':')) return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`);
+    if (host.includes(':')) {
+      return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`, 'drop the port: the Ingress listens on 80/443, and ?svc=name:port picks the backend port');
+    }
     const bare = host.startsWith('*.') ? host.slice(2) : host;
     const bad = dns1123Subdomain(bare);
     if (bad) return fail(`host "${host}" ${bad}`, host !== host.toLowerCase() ? `write "${host.toLowerCase()}"` : undefined);
+    if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {
+      return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
+    }
     out.host = host;
   }
   if (rawPath) {

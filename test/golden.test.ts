@@ -6,35 +6,19 @@
  *   expected.yaml  stdout of a successful run (exit 0)
  *   warnings.txt   stderr of a successful run, when it warns
  *   error.txt      stderr of a failed run (exit 1); stdout must then be empty
+ *   exit           the exit code of a failed run when it is not 1 (2: the command line is wrong)
  */
-import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { caseArgs, caseEnv, goldenCases } from './helpers/cases.js';
 import { kustz, ROOT } from './helpers/cli.js';
 
 const UPDATE = process.env['UPDATE'] === '1';
 
-export function goldenCases(): string[] {
-  const out: string[] = [];
-  for (const base of ['examples', 'test/cases']) {
-    const dir = join(ROOT, base);
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      if (existsSync(join(dir, name, 'kustz.yml'))) out.push(join(dir, name));
-    }
-  }
-  return out;
-}
-
-function lines(file: string): string[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
-}
-
-export function runCase(dir: string) {
-  const args = existsSync(join(dir, 'args')) ? lines(join(dir, 'args')) : ['render', '-c', 'kustz.yml'];
-  const env = Object.fromEntries(lines(join(dir, 'env')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return kustz(args, { cwd: dir, env });
+function runCase(dir: string) {
+  return kustz(caseArgs(dir), { cwd: dir, env: caseEnv(dir) });
 }
 
 function expectFile(file: string, actual: string, what: string) {
@@ -54,7 +38,9 @@ for (const dir of goldenCases()) {
     const r = runCase(dir);
     const failing = existsSync(join(dir, 'error.txt'));
     if (UPDATE ? r.status !== 0 : failing) {
-      assert.is(r.status, 1, `${name}: exit code (stderr: ${r.stderr})`);
+      const exit = join(dir, 'exit');
+      if (UPDATE) expectFile(exit, r.status === 1 ? '' : `${r.status}\n`, 'exit code');
+      assert.is(r.status, existsSync(exit) ? Number(readFileSync(exit, 'utf8')) : 1, `${name}: exit code (stderr: ${r.stderr})`);
       assert.is(r.stdout, '', `${name}: stdout must be empty on failure`);
       assert.not.match(r.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, 'no stack trace');
       expectFile(join(dir, 'error.txt'), r.stderr, 'stderr');

@@ -98,7 +98,8 @@ function collect(
     if (mode === 'envs') {
       const parsed = parseEnvFile(bytes);
       ctx.addFileIssues(ctx.displayName(text), parsed.issues);
-      for (const [key, value] of parsed.entries) put(filePath, key, value, text);
+      // Keys the API server rejects were reported at their line of the env file already.
+      for (const [key, value] of parsed.entries) if (!rules.envVarName(key) && !rules.configMapKey(key)) put(filePath, key, value, text);
       sources.push({ mode, path: text });
     } else {
       const entries = readYamlMap(ctx, filePath, text, bytes);

@@ -4,6 +4,7 @@ import {
   isWholeQuantity,
   parseEnvFromRef,
   parseProbeAction,
+  parseQuantity,
   parseResource,
   compareQuantities,
   type ProbeAction,
@@ -119,7 +120,8 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
   }
   const value = config.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    ctx.issues.push({ ...config.locate([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value` });
+    ctx.issues.push({ ...config.locate([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value`,
+      hint: 'write one `NAME: value` per line; a .env file of NAME=value lines belongs under configmaps.envs or secrets.envs' });
     return [];
   }
   const out: Array<[string, string]> = [];
@@ -157,6 +159,11 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     const path = ['service', 'resources', name];
     const text = typeof raw === 'number' ? ctx.config.scalarText(path) ?? String(raw) : raw;
     const standard = STANDARD_RESOURCES.has(name) || name.startsWith('hugepages-');
+    const pageSize = name.startsWith('hugepages-') ? parseQuantity(name.slice('hugepages-'.length)) : undefined;
+    if (pageSize && (!pageSize.ok || pageSize.value.numerator === 0n)) {
+      ctx.keyError(path, 'resource.name', `"${name}" does not name a huge page size`, 'write hugepages-<size>, e.g. hugepages-2Mi or hugepages-1Gi');
+      continue;
+    }
     if (!standard) {
       if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name), undefined, true)) continue;
       if (!name.includes('/')) {
@@ -179,15 +186,35 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
         ctx.error(path, 'resource.extended', `${name} cannot be overcommitted: its request must equal its limit, got "${text}"`, `write ${limit.text}/${limit.text} or just ${limit.text}`);
         continue;
       }
+      if (request && !limit) {
+        ctx.error(path, 'resource.extended', `${name} cannot be overcommitted: it needs a limit equal to its request, got "${text}"`, `write ${request.text}/${request.text} or just ${request.text}`);
+        continue;
+      }
+      const page = pageSize?.ok ? pageSize.value : undefined;
+      const misfit = page && [request, limit].find((q) => q && wholeUnits(q) % wholeUnits(page) !== 0n);
+      if (misfit) {
+        ctx.error(path, 'resource.hugepages', `${name} must be a multiple of the page size ${page.text}, got "${misfit.text}"`);
+        continue;
+      }
     }
     if (request) requests.push([name, request.text]);
     if (limit) limits.push([name, limit.text]);
   }
+  const named = [...requests, ...limits].map(([name]) => name);
+  if (named.some((n) => n.startsWith('hugepages-')) && !named.some((n) => n === 'cpu' || n === 'memory')) {
+    ctx.error(['service', 'resources'], 'resource.hugepages', 'huge pages need a cpu or memory request or limit beside them (the API server rejects them alone)', 'add e.g. memory: 128Mi');
+  }
   return { requests, limits };
 }
 
+/** The quantity rounded up to a whole number, as the API server's Quantity.Value() does. */
+function wholeUnits(q: Quantity): bigint {
+  return (q.numerator + q.denominator - 1n) / q.denominator;
+}
+
 const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'] as const;
-const HTTP_HEADER_NAME = /^[-!#$%&'*+.^_`|~0-9a-zA-Z]+$/;
+/** The API server's IsHTTPHeaderName: stricter than RFC 7230 (no '_' or '.'). */
+const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
 
 function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes'] {
   const out: ContainerModel['probes'] = [];
@@ -204,7 +231,7 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
         ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`);
         break;
       }
-      if (!HTTP_HEADER_NAME.test(name)) ctx.keyError(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`);
+      if (!HTTP_HEADER_NAME.test(name)) ctx.keyError(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`, "the API server allows letters, digits and '-' only, e.g. X-Api-Token");
       else headers.push([name, ctx.config.scalarText(headerPath) ?? '']);
     }
     if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
@@ -227,7 +254,10 @@ function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'd
   if (!dns) return {};
   const config = dns.config;
   const policy = dns.policy ?? (config ? 'None' : undefined);
-  if (!config) return policy ? { dnsPolicy: policy } : {};
+  if (!config) {
+    if (policy === 'None') ctx.error(['dns', 'policy'], 'dns.nameservers', 'dns policy None needs dns.config with at least one nameserver', 'add dns.config.nameservers, or choose another policy: ClusterFirst, ClusterFirstWithHostNet, Default');
+    return policy ? { dnsPolicy: policy } : {};
+  }
   const { nameservers = [], searches = [], options = [] } = config;
   if (policy === 'None' && nameservers.length === 0) {
     ctx.error(['dns', 'config'], 'dns.nameservers', 'dns policy None needs at least one nameserver in dns.config.nameservers');

@@ -1,0 +1,168 @@
+// `npm run bench`: how fast the built CLI starts and scales, against the targets of issue 6.
+// Commands that are compared run alternately, one process each, and the median of the runs
+// counts, so a busy moment of the machine hurts both sides alike. Prints the machine, every
+// measurement, and each ratio with its target. Timings are not part of `npm test`.
+//
+//   node scripts/bench.mjs [--runs N]     N alternating runs per comparison (default 21)
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin/kustz.js');
+const UPSTREAM = join(ROOT, 'examples/upstream');
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
+
+// A CA bundle in NODE_EXTRA_CA_CERTS costs every Node start ~150 ms on the build machine, which
+// users' machines do not pay; KUSTZ_DEBUG would change what kustz does.
+const env = { ...process.env };
+delete env.NODE_EXTRA_CA_CERTS;
+delete env.KUSTZ_DEBUG;
+
+const work = mkdtempSync(join(tmpdir(), 'kustz-bench-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+
+/** Wall milliseconds of one run; output discarded; exits non-zero only on a broken setup. */
+function timed(command, args, cwd = work) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ').slice(0, 200)} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs each [label, command, args, cwd] `runs` times, alternating; returns the medians by label. */
+function compare(commands, runs = RUNS) {
+  for (const [, command, args, cwd] of commands) timed(command, args, cwd); // file cache warm for both
+  const times = commands.map(() => []);
+  for (let i = 0; i < runs; i++) commands.forEach(([, command, args, cwd], j) => times[j].push(timed(command, args, cwd)));
+  const medians = {};
+  commands.forEach(([label], j) => {
+    medians[label] = median(times[j]);
+    console.log(`  ${label.padEnd(46)} ${ms(medians[label])}   (min ${ms(Math.min(...times[j]))}, ${runs} runs)`);
+  });
+  return medians;
+}
+
+const ms = (v) => `${v.toFixed(1).padStart(7)} ms`;
+const results = [];
+function target(what, value, limit, unit, text = `${value.toFixed(2)}${unit}`) {
+  const ok = value <= limit;
+  results.push(`  ${ok ? 'ok  ' : 'MISS'} ${what.padEnd(52)} ${text.padStart(10)}   target <= ${limit}${unit}`);
+}
+
+function machine() {
+  let cpu = 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux
+  }
+  const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const version = kubectl.status === 0 ? kubectl.stdout.split('\n').filter(Boolean).join(', ') : 'kubectl: not found';
+  return `${availableParallelism()} CPUs, ${cpu}, Node ${process.version}, ${version}`;
+}
+
+/**
+ * Service `i`: the upstream example with its own name, image, ports, env pairs and data, each in
+ * its own directory with the files it names (so that every service is read and hashed anew).
+ */
+function writeService(dir, i, envLines = 0) {
+  mkdirSync(join(dir, 'catsecret'), { recursive: true });
+  mkdirSync(join(dir, 'secret'), { recursive: true });
+  for (const f of ['foo.yml', 'docker-config.json', 'catsecret/tls.crt', 'secret/tls.key']) copyFileSync(join(UPSTREAM, f), join(dir, f));
+  let envFile = `Abc=${i}\ndef=abc\n`;
+  for (let n = 0; n < envLines; n++) envFile += `KEY_${n}=value-${n}-${i}\n`;
+  writeFileSync(join(dir, 'configmap.env'), envFile);
+  const source = readFileSync(join(UPSTREAM, 'kustz.yml'), 'utf8')
+    .replaceAll('srv-webapp-demo', `srv-${i}`)
+    .replace('docker.io/library/nginx:alpine', `registry.example.com/team/app-${i}:1.${i}.0`)
+    .replace('replicas: 2', `replicas: ${1 + (i % 5)}`)
+    .replace('"80:8080"', `"${80 + (i % 100)}:8080"`)
+    .replace('key1: value1', `key1: value${i}\n      LOG_LEVEL: ${['debug', 'info', 'warn'][i % 3]}`)
+    .replace('http://api.example.com/ping', `http://api-${i}.example.com/ping`);
+  writeFileSync(join(dir, 'kustz.yml'), source);
+}
+
+function services(count) {
+  const base = join(work, `services-${count}`);
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    writeService(join(base, `s${i}`), i);
+    files.push(`s${i}/kustz.yml`);
+  }
+  return { base, files };
+}
+
+/** One process over `files`: wall time, and peak RSS as the process itself reports it at exit. */
+function oneProcess(base, files, runs) {
+  const rssFile = join(work, 'rss');
+  const preload = join(work, 'rss.cjs');
+  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+  const walls = [];
+  const rss = [];
+  for (let i = 0; i < runs; i++) {
+    walls.push(timed(process.execPath, ['--require', preload, BIN, 'render', ...files], base));
+    rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+  }
+  return { wall: median(walls), rss: Math.max(...rss) };
+}
+
+console.log(`kustz benchmark on ${machine()}\n`);
+
+console.log('Start-up: one cold `kustz render` of examples/upstream against an empty Node process');
+const start = compare([
+  ['node -e 0', process.execPath, ['-e', '0']],
+  ['kustz render (upstream example)', process.execPath, [BIN, 'render', '-c', 'kustz.yml'], UPSTREAM],
+]);
+target('cold render / node -e 0', start['kustz render (upstream example)'] / start['node -e 0'], 1.25, 'x');
+
+console.log('\nAgainst kustomize: `kubectl kustomize` on the directory `kustz kustomize` writes for it');
+if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0) {
+  const dir = join(work, 'kustomization');
+  timed(process.execPath, [BIN, 'kustomize', '-c', join(UPSTREAM, 'kustz.yml'), '-o', dir]);
+  const k = compare([
+    ['kubectl kustomize DIR', 'kubectl', ['kustomize', dir]],
+    ['kustz render (upstream example)', process.execPath, [BIN, 'render', '-c', 'kustz.yml'], UPSTREAM],
+  ]);
+  target('cold render / kubectl kustomize', k['kustz render (upstream example)'] / k['kubectl kustomize DIR'], 0.6, 'x');
+} else {
+  console.log('  skipped: kubectl is not installed');
+}
+
+console.log('\nScaling: services (variations of the upstream example) rendered by one process');
+const runsBig = Math.max(3, Math.round(RUNS / 4));
+let perService;
+for (const count of [10, 100, 1000]) {
+  const { base, files } = services(count);
+  const r = oneProcess(base, files, count === 1000 ? runsBig : Math.max(5, runsBig));
+  console.log(`  ${`${count} services`.padEnd(46)} ${ms(r.wall)}   peak RSS ${r.rss.toFixed(0).padStart(4)} MiB   ${(r.wall / count).toFixed(2)} ms/service`);
+  if (count === 1000) {
+    target('1,000 services: wall time', r.wall / 1000, 1.0, ' s', `${(r.wall / 1000).toFixed(2)} s`);
+    target('1,000 services: peak RSS', r.rss, 150, ' MiB', `${r.rss.toFixed(0)} MiB`);
+    perService = r.wall / count;
+  }
+}
+
+console.log('\nA large .env file (configmaps.envs of the upstream example), one cold render each');
+const envCases = [0, 100, 10000].map((lines) => {
+  const dir = join(work, `env-${lines}`);
+  writeService(dir, 0, lines);
+  return [`.env of ${lines + 2} lines`, process.execPath, [BIN, 'render', '-c', 'kustz.yml'], dir];
+});
+const envs = compare(envCases);
+const added = envs['.env of 10002 lines'] - envs['.env of 2 lines'];
+console.log(`  10,000 lines add ${added.toFixed(1)} ms (100 lines: ${(envs['.env of 102 lines'] - envs['.env of 2 lines']).toFixed(1)} ms)`);
+target('10,000-line .env: added time', added, 50, ' ms', `${added.toFixed(1)} ms`);
+
+console.log(`\nTargets (per service in one process: ${perService.toFixed(2)} ms)`);
+console.log(results.join('\n'));

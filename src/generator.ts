@@ -1,0 +1,92 @@
+/**
+ * The kustomize generator config, shared by the legacy exec plugin and the KRM function:
+ *
+ *   apiVersion: kustz/v1
+ *   kind: Kustz
+ *   metadata: {name: web}
+ *   spec:
+ *     config: kustz.yml   # a kustz.yml, relative to the working directory (the kustomization's)
+ *     hash: true          # optional: kustomize appends hash suffixes (the needs-hash annotation)
+ *   # or, instead of spec.config, the kustz.yml fields inline under spec (name defaults to metadata.name)
+ */
+import { diskReader } from './disk.js';
+import { closest, issue, KustzError, type Issue } from './errors.js';
+import { render } from './render.js';
+import { renderFile, report, type IO } from './shell.js';
+import type { KubeObject } from './types.js';
+
+/** The generator config, checked. */
+interface KustzGenerator {
+  name: string;
+  hash: boolean;
+  config?: string;
+  inline?: Record<string, unknown>;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function readGeneratorConfig(value: unknown): KustzGenerator {
+  const at = (path: string, message: string, hint?: string): Issue =>
+    issue('generator.config', message, { file: 'generator config', path, ...(hint ? { hint } : {}) });
+  if (!isMap(value)) throw new KustzError([at('', 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec')]);
+  const issues: Issue[] = [];
+  const fields = ['apiVersion', 'kind', 'metadata', 'spec'];
+  for (const key of Object.keys(value).filter((k) => !fields.includes(k))) {
+    const near = closest(key, fields);
+    issues.push(at(key, `unknown key "${key}" in the generator config`, near ? `did you mean "${near}"?` : `the keys are ${fields.join(', ')}`));
+  }
+  if (value['apiVersion'] !== 'kustz/v1') issues.push(at('apiVersion', `apiVersion must be kustz/v1, got ${JSON.stringify(value['apiVersion'] ?? null)}`));
+  if (value['kind'] !== 'Kustz') issues.push(at('kind', `kind must be Kustz, got ${JSON.stringify(value['kind'] ?? null)}`));
+  const metadata = value['metadata'];
+  const name = isMap(metadata) ? metadata['name'] : undefined;
+  if (typeof name !== 'string' || name === '') issues.push(at('metadata.name', 'metadata.name is required'));
+  const spec = value['spec'];
+  const example = 'spec: {config: kustz.yml}, or the kustz.yml fields under spec';
+  if (!isMap(spec)) {
+    issues.push(at('spec', 'spec is required', example));
+    throw new KustzError(issues);
+  }
+  const { config, hash, ...inline } = spec;
+  if (config !== undefined && typeof config !== 'string') issues.push(at('spec.config', 'spec.config must be the path of a kustz.yml'));
+  if (hash !== undefined && typeof hash !== 'boolean') issues.push(at('spec.hash', 'spec.hash must be true or false'));
+  const inlineKeys = Object.keys(inline);
+  if (config !== undefined && inlineKeys.length) {
+    issues.push(at(`spec.${inlineKeys[0]}`, `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`));
+  }
+  if (config === undefined && !inlineKeys.length) issues.push(at('spec', 'spec is empty', example));
+  if (issues.length) throw new KustzError(issues);
+  return {
+    name: name as string,
+    hash: hash === true,
+    ...(typeof config === 'string' ? { config } : { inline: { name, ...inline } }),
+  };
+}
+
+/**
+ * The objects a generator config stands for, rendered from io.cwd. Problems and warnings go to
+ * stderr; undefined means it failed.
+ */
+export function generate(value: unknown, io: IO): KubeObject[] | undefined {
+  try {
+    const config = readGeneratorConfig(value);
+    if (config.config !== undefined) {
+      const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
+      return report(rendered.issues, false, io) ? undefined : rendered.result!.objects;
+    }
+    const result = render({
+      value: config.inline,
+      file: `Kustz ${config.name}`,
+      readFile: diskReader(io.cwd, 'rootonly'),
+      env: io.env,
+      ...(config.hash ? { hash: 'kustomize' as const } : {}),
+    });
+    report(result.warnings, false, io);
+    return result.objects;
+  } catch (e) {
+    if (!(e instanceof KustzError)) throw e;
+    report(e.issues, false, io);
+    return undefined;
+  }
+}

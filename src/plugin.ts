@@ -1,0 +1,106 @@
+/**
+ * kustz as a kustomize plugin: one executable for both protocols, told apart without arguments
+ * since kustomize passes none that would say which (SPEC 5), and `kustz plugin install`.
+ */
+import { mkdirSync, readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeError } from './disk.js';
+import { formatIssue, issue, KustzError } from './errors.js';
+import { isResourceList, runFunction } from './fn.js';
+import { generate } from './generator.js';
+import { serialize } from './serialize.js';
+import type { IO } from './shell.js';
+import { yamlLib } from './yaml/lib.js';
+
+export type PluginCall = { protocol: 'exec'; config: string } | { protocol: 'krm'; input: string };
+
+/**
+ * A legacy exec plugin gets KUSTOMIZE_PLUGIN_CONFIG_ROOT and the absolute path of a temporary
+ * config file as its only argument (no command is an absolute path); a KRM function gets no
+ * argument and a ResourceList on stdin. Anything else is the command line.
+ */
+export function pluginCall(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  stdin: { isTTY: boolean; read(): string },
+): PluginCall | undefined {
+  if (env['KUSTOMIZE_PLUGIN_CONFIG_ROOT'] !== undefined && argv.length === 1 && isAbsolute(argv[0]!)) {
+    return { protocol: 'exec', config: argv[0]! };
+  }
+  if (argv.length === 0 && !stdin.isTTY) {
+    const input = stdin.read();
+    if (isResourceList(input)) return { protocol: 'krm', input };
+  }
+  return undefined;
+}
+
+export function runPluginCall(call: PluginCall, io: IO): number {
+  return call.protocol === 'krm' ? runFunction(call.input, io) : runExecPlugin(call.config, io);
+}
+
+/** The legacy exec protocol: config file in, multi-document YAML out. */
+function runExecPlugin(configFile: string, io: IO): number {
+  let value: unknown;
+  try {
+    value = yamlLib().parse(readFileSync(configFile, 'utf8'));
+  } catch (e) {
+    io.stderr(formatIssue(issue('generator.config', `cannot read the generator config: ${describeError(e)}`, { file: configFile })) + '\n');
+    return 1;
+  }
+  const objects = generate(value, io);
+  if (!objects) return 1;
+  io.stdout(serialize(objects));
+  return 0;
+}
+
+/** Where kustomize looks for legacy plugins, in its own order. */
+export function defaultPluginHome(env: Readonly<Record<string, string | undefined>>): string {
+  if (env['KUSTOMIZE_PLUGIN_HOME']) return env['KUSTOMIZE_PLUGIN_HOME'];
+  if (env['XDG_CONFIG_HOME']) return join(env['XDG_CONFIG_HOME'], 'kustomize', 'plugin');
+  return join(env['HOME'] || homedir(), '.config', 'kustomize', 'plugin');
+}
+
+/**
+ * Puts a symlink to this package's executable at HOME/kustz/v1/kustz/Kustz (replaced
+ * atomically, left alone when it already points there) and prints how to use it.
+ */
+export function installPlugin(home: string | undefined, io: IO): number {
+  const root = resolve(io.cwd, home ?? defaultPluginHome(io.env));
+  const link = join(root, 'kustz', 'v1', 'kustz', 'Kustz');
+  const bin = fileURLToPath(new URL('../bin/kustz.js', import.meta.url));
+  try {
+    mkdirSync(dirname(link), { recursive: true });
+    let current: string | undefined;
+    try {
+      current = readlinkSync(link);
+    } catch {
+      // Not there yet, or not a symlink: replace it.
+    }
+    if (current !== bin) {
+      const tmp = `${link}.kustz-tmp-${process.pid}`;
+      symlinkSync(bin, tmp);
+      renameSync(tmp, link);
+    }
+  } catch (e) {
+    throw new KustzError([issue('plugin.install', `cannot install the plugin at ${link}: ${describeError(e)}`, { hint: 'pick a writable directory with --home' })]);
+  }
+  const env = root === resolve(io.cwd, defaultPluginHome(io.env)) ? '' : `KUSTOMIZE_PLUGIN_HOME=${root} `;
+  io.stdout(`installed ${link} -> ${bin}
+
+List a generator config in a kustomization:
+  generators: [kustz-generator.yaml]
+kustz-generator.yaml:
+  apiVersion: kustz/v1
+  kind: Kustz
+  metadata:
+    name: my-service
+  spec:
+    config: kustz.yml   # relative to the kustomization; or the kustz.yml fields inline under spec
+    hash: false         # true: kustomize appends hash suffixes to ConfigMap and Secret names
+Build it with:
+  ${env}kubectl kustomize --enable-alpha-plugins DIR
+`);
+  return 0;
+}

@@ -1,0 +1,156 @@
+/**
+ * The pre-commit and CI commands (SPEC 5b). `render --write` gives each kustz.yml one output
+ * beside it and writes only what changed; `check` writes nothing and shows, as a diff, what
+ * `render --write` (or `render -o FILE`) would change.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describeError, writeFileAtomic } from './disk.js';
+import { issue, UsageError } from './errors.js';
+import { redactSecrets } from './redact.js';
+import { serialize } from './serialize.js';
+import { configFiles, list, renderFile, report, type IO, type RenderFlags } from './shell.js';
+
+export const DEFAULT_OUT_NAME = 'manifests.yaml';
+
+export interface OutputFlags extends RenderFlags {
+  output?: string | string[];
+  outName?: string;
+  write?: boolean;
+  check?: boolean;
+}
+
+/** One output file and the text it should hold; `text` is undefined when its inputs failed. */
+interface Target {
+  path: string;
+  /** The path as the user wrote it (relative stays relative), for messages and diffs. */
+  shown: string;
+  inputs: string[];
+  /** The command that brings the file up to date, for the hint. */
+  fix: string;
+  text?: string;
+}
+
+/**
+ * `kustz render --write`: one bad input is reported and the others are still written.
+ * `--check` adds check's exit code (1 when an output had to be written) for pre-commit, which
+ * notices modified tracked files by itself but not new ones: a first manifests.yaml would
+ * otherwise slip past the commit unstaged.
+ */
+export function writeOutputs(files: readonly string[], flags: OutputFlags, io: IO): number {
+  if (!flags.write) throw new UsageError('--out-name and --check go with --write');
+  if (flags.output !== undefined) throw new UsageError('--write puts each output beside its kustz.yml; it does not take -o');
+  let failed = false;
+  let changed = false;
+  for (const t of besideInputs(files, flags, io)) {
+    if (t.text === undefined) {
+      failed = true;
+      continue;
+    }
+    try {
+      if (writeFileAtomic(t.path, t.text)) {
+        io.stderr(`kustz: wrote ${t.shown}\n`);
+        changed = true;
+      }
+    } catch (e) {
+      report([issue('output.write', `cannot write: ${describeError(e)}`, { file: t.shown })], false, io);
+      failed = true;
+    }
+  }
+  if (changed && flags.check) io.stderr('kustz: outputs were out of date (--check); review and stage them\n');
+  return failed || (changed && flags.check) ? 1 : 0;
+}
+
+/** `kustz check`: exit 1 with a diff per missing or stale output; nothing is written. */
+export async function checkOutputs(files: readonly string[], flags: OutputFlags, io: IO): Promise<number> {
+  const outputs = list(flags.output);
+  if (outputs.length > 1) throw new UsageError('check compares one -o file; give -o once');
+  if (outputs.length && flags.outName !== undefined) throw new UsageError('--out-name names the outputs beside each kustz.yml; with -o there is one output');
+  const targets = outputs.length ? [oneOutput(files, outputs[0]!, flags, io)] : besideInputs(files, flags, io);
+
+  let failed = targets.some((t) => t.text === undefined);
+  const stale: Array<{ target: Target; current?: string }> = [];
+  for (const target of targets) {
+    if (target.text === undefined) continue;
+    let current: Buffer | undefined;
+    try {
+      current = readFileSync(target.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') {
+        report([issue('output.read', `cannot read: ${describeError(e)}`, { file: target.shown })], false, io);
+        failed = true;
+        continue;
+      }
+    }
+    if (!current?.equals(Buffer.from(target.text))) stale.push({ target, ...(current ? { current: current.toString('utf8') } : {}) });
+  }
+  if (!stale.length) return failed ? 1 : 0;
+
+  // Loaded only here: a clean check, and every other command, starts without it.
+  const { createTwoFilesPatch, FILE_HEADERS_ONLY } = await import('diff');
+  for (const { target, current } of stale) {
+    const inputs = target.inputs.join(', ');
+    report(
+      [
+        current === undefined
+          ? issue('output.missing', `missing; it should hold the output of ${inputs}`, { file: target.shown, hint: `run: ${target.fix}` })
+          : issue('output.stale', `out of date with ${inputs}`, { file: target.shown, hint: `run: ${target.fix}` }),
+      ],
+      false,
+      io,
+    );
+    const shown = redactSecrets(current ?? '', target.text!);
+    if (shown.current === shown.expected) {
+      io.stderr('  (only Secret values differ; they are not shown)\n');
+      continue;
+    }
+    const from = current === undefined ? '/dev/null' : `a/${target.shown}`;
+    io.stderr(createTwoFilesPatch(from, `b/${target.shown}`, shown.current, shown.expected, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+  }
+  return 1;
+}
+
+/** `<dir of each kustz.yml>/<out-name>`; two inputs may not share an output. */
+function besideInputs(files: readonly string[], flags: OutputFlags, io: IO): Target[] {
+  const name = outName(flags);
+  const option = flags.outName === undefined ? '' : ` --out-name ${quote(name)}`;
+  const owner = new Map<string, string>();
+  const targets = configFiles(flags, files, io).map((file) => {
+    const input = resolve(io.cwd, file);
+    const path = join(dirname(input), name);
+    const shown = join(dirname(file), name);
+    if (path === input) throw new UsageError(`--out-name ${name} would overwrite the input ${file}`);
+    const other = owner.get(path);
+    if (other !== undefined) throw new UsageError(`${other} and ${file} would both write ${shown}; pass one of them`);
+    owner.set(path, file);
+    return { path, shown, inputs: [file], fix: `kustz render --write${option} ${quote(file)}` };
+  });
+  // Every usage error above comes before the first render prints anything.
+  return targets.map((t) => withText(t, flags, io));
+}
+
+/** `check -o FILE`: the file `render -o FILE` would write, all inputs concatenated. */
+function oneOutput(files: readonly string[], output: string, flags: OutputFlags, io: IO): Target {
+  const inputs = configFiles(flags, files, io);
+  const fix = `kustz render ${inputs.map((f) => `-c ${quote(f)}`).join(' ')} -o ${quote(output)}`;
+  return withText({ path: resolve(io.cwd, output), shown: output, inputs, fix }, flags, io);
+}
+
+function withText(target: Target, flags: OutputFlags, io: IO): Target {
+  const rendered = target.inputs.map((f) => renderFile(f, flags, io));
+  if (report(rendered.flatMap((r) => r.issues), flags.strict, io)) return target;
+  return { ...target, text: serialize(rendered.flatMap((r) => r.result!.objects)) };
+}
+
+function outName(flags: OutputFlags): string {
+  const name = flags.outName === undefined ? DEFAULT_OUT_NAME : String(flags.outName);
+  if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name)) {
+    throw new UsageError(`--out-name takes a file name, written beside each kustz.yml; got "${name}"`);
+  }
+  return name;
+}
+
+/** Paths in a hint are meant to be pasted into a shell. */
+function quote(word: string): string {
+  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

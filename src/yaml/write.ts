@@ -1,0 +1,166 @@
+/**
+ * YAML text for the plain data kustz prints (objects, arrays, strings, numbers, booleans), byte
+ * for byte what yaml's `new Document(value, { aliasDuplicateObjects: false }).toString({
+ * lineWidth: 0, minContentWidth: 0 })` gives, with the strings `doubleQuoted` picks set to
+ * double quotes, without building yaml's document model: that model is most of the time of a
+ * warm render, and loading yaml a large part of a cold one (see `npm run bench`).
+ *
+ * The rules are yaml's (stringify/stringifyString.js, stringifyPair.js,
+ * stringifyCollection.js), kept where kustz's output needs them. Anything else (control
+ * characters, multi-line keys, strings that must be double-quoted across lines, values that are
+ * not plain data) returns undefined and the caller asks yaml. test/yaml-write.test.ts compares
+ * both on generated values.
+ */
+
+const INDENT_STEP = '  ';
+
+/** Thrown to give up; never leaves this module. */
+const OUTSIDE = Symbol('outside the subset');
+function outside(): never {
+  throw OUTSIDE;
+}
+
+type Pick = (text: string) => boolean;
+
+/** The document for `value` (a map or a sequence), or undefined when yaml must write it. */
+export function writeYaml(value: unknown, doubleQuoted: Pick = () => false): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return collection(value, '', doubleQuoted) + '\n';
+  } catch (e) {
+    if (e === OUTSIDE) return undefined;
+    throw e;
+  }
+}
+
+/** A map or sequence whose lines after the first start with `indent`. */
+function collection(value: object, indent: string, dq: Pick): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const itemIndent = indent + INDENT_STEP;
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined) outside();
+      out += (i ? `\n${indent}- ` : '- ') + node(item, itemIndent, dq);
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) outside();
+  const valueIndent = indent + INDENT_STEP;
+  let out = '';
+  for (const key of Object.keys(value)) {
+    const v: unknown = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const k = string(key, valueIndent, true, dq);
+    if (k.length > 1024) outside();
+    let pair = `${k}:`;
+    if (typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length : Object.keys(v).some((x) => (v as Record<string, unknown>)[x] !== undefined))) {
+      pair += `\n${valueIndent}${collection(v, valueIndent, dq)}`;
+    } else {
+      pair += ' ' + node(v, valueIndent, dq);
+    }
+    out += out ? `\n${indent}${pair}` : pair;
+  }
+  return out || '{}';
+}
+
+function node(value: unknown, indent: string, dq: Pick): string {
+  switch (typeof value) {
+    case 'string':
+      return string(value, indent, false, dq);
+    case 'number':
+      return number(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      return value === null ? 'null' : collection(value, indent, dq);
+    default:
+      return outside();
+  }
+}
+
+/** yaml's stringifyNumber for a number without format. */
+function number(n: number): string {
+  if (!isFinite(n)) return isNaN(n) ? '.nan' : n < 0 ? '-.inf' : '.inf';
+  return Object.is(n, -0) ? '-0' : JSON.stringify(n);
+}
+
+// stringifyString.js: control characters force double quotes (here: yaml's job).
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+// plainString: what a plain scalar may not be.
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+// The core schema's tags other than str: a plain scalar matching one would read back as another type.
+const OTHER_TYPES = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
+
+/** Most keys and values: no rule below can quote these, only what they read back as. */
+const SIMPLE = /^[A-Za-z][A-Za-z0-9_./+=-]*$/;
+const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+
+/** A string as a key (`implicitKey`) or a value, at `indent` (yaml's ctx.indent). */
+function string(value: string, indent: string, implicitKey: boolean, dq: Pick): string {
+  if (SIMPLE.test(value)) return dq(value) || CORE_WORDS.has(value) ? JSON.stringify(value) : value;
+  if (CONTROL.test(value)) outside();
+  if (dq(value)) return quoted(value, true);
+  const multiLine = value.includes('\n');
+  if (NOT_PLAIN.test(value)) {
+    if (implicitKey || !multiLine) return quoted(value);
+    return block(value, indent);
+  }
+  if (multiLine) {
+    if (implicitKey) outside();
+    return block(value, indent);
+  }
+  if (implicitKey && indent === INDENT_STEP && DOCUMENT_MARKER.test(value)) return quoted(value);
+  if (OTHER_TYPES.some((t) => t.test(value))) return quoted(value);
+  return value;
+}
+
+/** quotedString (or doubleQuotedString) for a one-line string without control characters. */
+function quoted(value: string, double = false): string {
+  if (value.includes('\n')) outside();
+  if (!double && value.includes('"') && !value.includes("'")) return `'${value}'`;
+  return JSON.stringify(value);
+}
+
+/** blockString with lineWidth 0: always literal. */
+function block(value: string, indent: string): string {
+  if (/\n[\t ]+$/.test(value)) outside();
+  let endStart = value.length;
+  while (endStart > 0 && '\n\t '.includes(value[endStart - 1]!)) endStart--;
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf('\n');
+  const chomp = endNlPos === -1 ? '-' : value === end || endNlPos !== end.length - 1 ? '+' : '';
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === '\n') end = end.slice(0, -1);
+    end = end.replace(BLOCK_END_NEWLINES, `$&${indent}`);
+  }
+  let startWithSpace = false;
+  let startEnd = 0;
+  let startNlPos = -1;
+  for (; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === ' ') startWithSpace = true;
+    else if (ch === '\n') startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(/\n+/g, `$&${indent}`);
+  }
+  const header = (startWithSpace ? '2' : '') + chomp;
+  return `|${header}\n${indent}${start}${value.replace(/\n+/g, `$&${indent}`)}${end}`;
+}

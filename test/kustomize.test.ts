@@ -1,0 +1,491 @@
+/**
+ * kustz inside kustomize, with the real tools: `kustz kustomize -o DIR` built by kubectl
+ * kustomize, the legacy exec plugin and the KRM function (through kustomize's container runtime
+ * with a stand-in docker, and through kpt), hash suffixes, and config changes that roll Pods.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseAllDocuments } from 'yaml';
+import { kustomizeHash } from '../src/hash.js';
+import { kustomization } from '../src/kustomize.js';
+import { readFromMap } from '../src/files.js';
+import { render } from '../src/render.js';
+import type { KubeObject } from '../src/types.js';
+import { caseArgs, caseEnv, goldenCases } from './helpers/cases.js';
+import { BIN, hasCommand, kustz, ROOT } from './helpers/cli.js';
+
+const KUBECTL = hasCommand('kubectl');
+const KPT = hasCommand('kpt');
+if (!KUBECTL) console.log('\n  NOTICE: kubectl not found: the kustomize build tests are skipped\n');
+if (!KPT) console.log('\n  NOTICE: kpt not found: the kpt fn eval test is skipped\n');
+
+const TMP = mkdtempSync(join(tmpdir(), 'kustz-kustomize-'));
+test.after(() => rmSync(TMP, { recursive: true, force: true }));
+let dirs = 0;
+function tempDir(name: string): string {
+  const dir = join(TMP, `${++dirs}-${name}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A throw-away project: file name -> content. */
+function project(name: string, files: Record<string, string | Buffer>): string {
+  const dir = tempDir(name);
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    writeFileSync(join(dir, file), content);
+  }
+  return dir;
+}
+
+/** kustz prints YAML 1.2; kubectl prints Go's YAML, which quotes by 1.1 rules (`0o17` stays bare). */
+function parse(text: string, version: '1.1' | '1.2' = '1.2'): KubeObject[] {
+  return parseAllDocuments(text, { version }).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);
+}
+
+function kubectlKustomize(dir: string, options: { args?: string[]; env?: Record<string, string> } = {}): KubeObject[] {
+  const r = spawnSync('kubectl', ['kustomize', ...(options.args ?? []), dir], { encoding: 'utf8', env: { ...process.env, ...options.env } });
+  assert.is(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
+  return parse(r.stdout, '1.1');
+}
+
+function rendered(args: string[], options: { cwd: string; env?: Record<string, string> }): KubeObject[] {
+  const r = kustz(['render', ...args], options);
+  assert.is(r.status, 0, `kustz render ${args.join(' ')}: ${r.stderr}`);
+  return parse(r.stdout);
+}
+
+/**
+ * Objects by kind, namespace and name; Secret data decoded, since kubectl wraps base64 lines, and
+ * an empty Secret's `data: {}` (kustomize's generator writes it) taken as no data.
+ */
+function byName(objects: KubeObject[]): Record<string, KubeObject> {
+  return Object.fromEntries(
+    objects.map((o) => {
+      const { data, ...rest } = o;
+      const kept = data && Object.keys(data).length ? { data: o.kind === 'Secret' ? decoded(data as Record<string, string>) : data } : {};
+      return [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, { ...rest, ...kept } as KubeObject];
+    }),
+  );
+}
+
+function decoded(data: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('latin1')]));
+}
+
+/** A case's render arguments split into its kustz.yml files and everything else (the overrides). */
+function splitArgs(args: string[]): { configs: string[]; rest: string[] } {
+  const configs: string[] = [];
+  const rest: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-c' || a === '--config') configs.push(args[++i]!);
+    else if (['--image', '--replicas', '--set', '--load-restrictor'].includes(a)) rest.push(a, args[++i]!);
+    else if (a.startsWith('-')) rest.push(a);
+    else configs.push(a);
+  }
+  return { configs: configs.length ? configs : ['kustz.yml'], rest };
+}
+
+/** The golden cases that render: they hold expected.yaml. */
+const buildable = goldenCases().filter((dir) => existsSync(join(dir, 'expected.yaml')) && caseArgs(dir)[0] === 'render' && !caseArgs(dir).includes('--write'));
+
+for (const dir of buildable) {
+  const name = dir.slice(ROOT.length);
+  test(`${name}: kubectl kustomize of kustz kustomize -o DIR gives the objects of kustz render, with and without --hash`, () => {
+    if (!KUBECTL) return;
+    const { configs, rest } = splitArgs(caseArgs(dir));
+    const env = caseEnv(dir);
+    for (const config of configs) {
+      for (const hash of [[], ['--hash']]) {
+        const out = tempDir(basename(dir));
+        const k = kustz(['kustomize', '-c', config, ...rest, ...hash, '-o', out], { cwd: dir, env });
+        assert.is(k.status, 0, `kustz kustomize -c ${config}: ${k.stderr}`);
+        assert.is(k.stdout, '');
+        assert.equal(byName(kubectlKustomize(out)), byName(rendered(['-c', config, ...rest, ...hash], { cwd: dir, env })), `${name} ${config} ${hash.join('')}`);
+      }
+    }
+  });
+}
+
+const SERVICE = {
+  'kustz.yml': `name: web
+namespace: shop
+service:
+  image: registry.example.com/web:1
+  ports: ["80:8080"]
+  imagePullSecrets: [regcred]
+  envs:
+    configmaps: [web-env]
+    secrets: [web-secret]
+ingress:
+  rules: [https://web.example.com/*?tls=web-tls]
+configmaps:
+  envs: [{name: web-env, files: [config/app.env]}]
+  literals: [{name: web-literals, files: [literals.yml]}]
+secrets:
+  files: [{name: web-tls, type: kubernetes.io/tls, files: [tls.crt=certs/tls.crt, tls.key=certs/tls.key]}]
+  envs: [{name: web-secret, files: [secret.env]}]
+  dockerRegistry: [{name: regcred, server: registry.example.com, username: robot, password: "\${REGISTRY_PASSWORD}"}]
+`,
+  'config/app.env': 'LOG_LEVEL=info\nGREETING="hello world"\n',
+  'secret.env': 'API_TOKEN=t0ken\n',
+  'certs/tls.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  'certs/tls.key': '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+  // Values kustomize's literal syntax would change if written as they are.
+  'literals.yml': `DOUBLE: '"quoted"'
+SINGLE: "'single'"
+LONE: '"'
+EQUALS: a=b
+EMPTY: ""
+MULTI: |
+  line one
+  line two
+`,
+};
+const PASSWORD = 's3cr3t-Pa55word';
+const ENV = { REGISTRY_PASSWORD: PASSWORD };
+
+test('DIR builds to the same objects wherever it is: inside the project, the project itself, above it', () => {
+  if (!KUBECTL) return;
+  const root = project('where', { ...Object.fromEntries(Object.entries(SERVICE).map(([k, v]) => [`svc/${k}`, v])) });
+  const expected = byName(rendered(['-c', 'svc/kustz.yml'], { cwd: root, env: ENV }));
+  for (const out of ['svc/deploy', 'svc', '.', 'elsewhere/deep']) {
+    const k = kustz(['kustomize', '-c', 'svc/kustz.yml', '-o', out], { cwd: root, env: ENV });
+    assert.is(k.status, 0, k.stderr);
+    assert.equal(byName(kubectlKustomize(join(root, out))), expected, out);
+  }
+  // A file already inside DIR is named where it is; others are copied in at their path.
+  const inside = readFileSync(join(root, 'kustomization.yml'), 'utf8');
+  assert.match(inside, 'svc/config/app.env');
+  assert.not.ok(existsSync(join(root, 'config')));
+  const child = readFileSync(join(root, 'svc/deploy/kustomization.yml'), 'utf8');
+  assert.match(child, '- config/app.env');
+  assert.is(readFileSync(join(root, 'svc/deploy/config/app.env'), 'utf8'), SERVICE['config/app.env']);
+});
+
+test('empty and binary-only data: the same objects and hash suffixes through kustomize', () => {
+  if (!KUBECTL) return;
+  const dir = project('edge-data', {
+    'kustz.yml': `name: edge
+service:
+  image: example/edge:1
+  envs: {configmaps: [edge-bin, edge-empty], secrets: [edge-empty-secret]}
+configmaps:
+  files: [{name: edge-bin, files: [logo.png]}]
+  envs: [{name: edge-empty, files: [empty.env]}]
+secrets:
+  envs: [{name: edge-empty-secret, files: [empty.env]}]
+`,
+    'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]),
+    'empty.env': '# nothing yet\n',
+  });
+  for (const hash of [[], ['--hash']]) {
+    const out = join(dir, `out${hash.join('')}`);
+    assert.is(kustz(['kustomize', ...hash, '-o', out], { cwd: dir }).status, 0);
+    assert.equal(byName(kubectlKustomize(out)), byName(rendered(hash, { cwd: dir })), hash.join(''));
+  }
+});
+
+test('credentials from ${ENV} stay in the one Secret file; kustomization.yml names no password', () => {
+  if (!KUBECTL) return;
+  const dir = project('credentials', SERVICE);
+  for (const hash of [[], ['--hash']]) {
+    const out = join(dir, hash.length ? 'hashed' : 'plain');
+    const k = kustz(['kustomize', ...hash, '-o', out], { cwd: dir, env: ENV });
+    assert.is(k.status, 0, k.stderr);
+    const files = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(out, f)).isFile());
+    for (const f of files) assert.not.match(readFileSync(join(out, f), 'utf8'), PASSWORD, f);
+    assert.equal(files.filter((f) => readFileSync(join(out, f), 'utf8').includes('.dockerconfigjson')), ['registry-secrets.yml']);
+    const secret = parse(readFileSync(join(out, 'registry-secrets.yml'), 'utf8'))[0]!;
+    assert.match(decoded(secret['data'] as Record<string, string>)['.dockerconfigjson']!, `"password":"${PASSWORD}"`);
+    assert.match(readFileSync(join(out, 'registry-secrets.yml'), 'utf8'), 'keep it out of version control');
+    assert.equal(byName(kubectlKustomize(out)), byName(rendered(hash, { cwd: dir, env: ENV })));
+  }
+});
+
+test('--hash: every reference follows the suffixed names, through kustomize too', () => {
+  const dir = project('hash-refs', SERVICE);
+  const check = (objects: KubeObject[]) => {
+    const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+    for (const o of objects.filter((x) => x.kind === 'ConfigMap' || x.kind === 'Secret')) {
+      assert.match(o.metadata.name, /-[a-z0-9]{10}$/, `${o.kind}/${o.metadata.name} has a hash suffix`);
+      assert.not.ok(o.metadata.annotations, 'no needs-hash mark left');
+    }
+    const deployment = objects.find((o) => o.kind === 'Deployment')!;
+    const pod = (deployment['spec'] as { template: { metadata: { annotations?: object }; spec: Record<string, any> } }).template;
+    assert.is(pod.metadata.annotations, undefined, 'names roll the Pods; no config-hash annotation');
+    for (const e of pod.spec['containers'][0].envFrom) {
+      const ref = e.configMapRef ? `ConfigMap/${e.configMapRef.name}` : `Secret/${e.secretRef.name}`;
+      assert.ok(names.has(ref), `${ref} exists`);
+    }
+    assert.ok(names.has(`Secret/${pod.spec['imagePullSecrets'][0].name}`), 'imagePullSecrets follows');
+    const ingress = objects.find((o) => o.kind === 'Ingress')!;
+    const tls = (ingress['spec'] as { tls: Array<{ secretName: string }> }).tls[0]!.secretName;
+    assert.ok(names.has(`Secret/${tls}`), 'Ingress TLS follows');
+  };
+  check(rendered(['--hash'], { cwd: dir, env: ENV }));
+  if (!KUBECTL) return;
+  const out = join(dir, 'out');
+  assert.is(kustz(['kustomize', '--hash', '-o', out], { cwd: dir, env: ENV }).status, 0);
+  check(kubectlKustomize(out));
+});
+
+test("kustz's hash is kustomize's (values measured with kubectl kustomize v5.5)", () => {
+  const cm = (data: Record<string, string>, name = 'x'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+  assert.is(kustomizeHash(cm({ A: '1' })), '89g4tffbfk');
+  // kustomize leaves the name out of the hash (it looks up "metadata/name" as one key).
+  assert.is(kustomizeHash(cm({ a: 'b' }, 'cm')), '4h2mbtbbt6');
+  assert.is(kustomizeHash(cm({ a: 'b' }, 'p-cm')), '4h2mbtbbt6');
+});
+
+test('changing an env file changes kustz.io/config-hash and nothing else', () => {
+  const dir = project('roll', SERVICE);
+  const before = rendered([], { cwd: dir, env: ENV });
+  writeFileSync(join(dir, 'config/app.env'), 'LOG_LEVEL=debug\nGREETING="hello world"\n');
+  const after = rendered([], { cwd: dir, env: ENV });
+  const annotation = (objects: KubeObject[]) =>
+    (objects.find((o) => o.kind === 'Deployment')!['spec'] as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations['kustz.io/config-hash'];
+  assert.ok(annotation(before));
+  assert.is.not(annotation(after), annotation(before));
+  const without = (objects: KubeObject[]) =>
+    objects.map((o) => {
+      const copy = structuredClone(o);
+      if (copy.kind === 'ConfigMap' && copy.metadata.name === 'web-env') delete copy['data'];
+      if (copy.kind === 'Deployment') delete (copy['spec'] as { template: { metadata: { annotations?: object } } }).template.metadata.annotations;
+      return copy;
+    });
+  assert.equal(without(after), without(before));
+  assert.is.not(JSON.stringify(after.find((o) => o.metadata.name === 'web-env')), JSON.stringify(before.find((o) => o.metadata.name === 'web-env')));
+});
+
+test('kustz kustomize: atomic per file, unchanged files untouched, one kustz.yml, -o required', () => {
+  const dir = project('rewrite', SERVICE);
+  const out = join(dir, 'out');
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  const mtimes = () => Object.fromEntries(readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs]));
+  const first = mtimes();
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  assert.equal(mtimes(), first);
+  assert.is(kustz(['kustomize', '--replicas', '3', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  const changed = Object.entries(mtimes()).filter(([f, t]) => t !== first[f]).map(([f]) => f);
+  assert.equal(changed, ['deployment.yml']);
+  assert.not.ok(readdirSync(out).some((f) => f.startsWith('.kustz-tmp')));
+
+  const failed = kustz(['kustomize', '--set', 'service.replicas=two', '-o', 'out'], { cwd: dir, env: ENV });
+  assert.is(failed.status, 1);
+  assert.is(failed.stdout, '');
+  assert.equal(mtimes(), Object.fromEntries(readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs])));
+
+  const noOut = kustz(['kustomize'], { cwd: dir, env: ENV });
+  assert.is(noOut.status, 2);
+  assert.match(noOut.stderr, 'needs -o DIR');
+  const two = kustz(['kustomize', '-c', 'kustz.yml', 'kustz.yml', '-o', 'x'], { cwd: dir, env: ENV });
+  assert.is(two.status, 2);
+  writeFileSync(join(out, 'kustomization.yaml'), 'resources: []\n');
+  const existing = kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV });
+  assert.is(existing.status, 1);
+  assert.match(existing.stderr, 'already holds kustomization.yaml');
+});
+
+test('kustomization(): a copy may not land on a file kustz writes or on a source it names', () => {
+  const source = 'name: app\nservice: {image: x}\nconfigmaps:\n  files: [{name: a, files: [deployment.yml, b1=out/b.txt, b2=b.txt]}]\n';
+  const files = { 'deployment.yml': 'x', 'out/b.txt': 'in', 'b.txt': 'out' };
+  const result = render({ source, file: 'kustz.yml', readFile: readFromMap(files) });
+  const out = kustomization({ result, hash: false, config: '../kustz.yml', output: 'out', readFile: readFromMap(files) });
+  assert.equal(out.issues.map((i) => i.code), ['kustomize.clash', 'kustomize.clash']);
+  assert.match(out.issues[0]!.message, '"deployment.yml" in the output directory would be both a file kustz writes and a copy of "deployment.yml"');
+  assert.match(out.issues[1]!.message, '"b.txt" in the output directory would be both the file "out/b.txt" kustz.yml names and a copy of "b.txt"');
+});
+
+/** A kustomization that lists the generator config `spec`, beside a copy of SERVICE. */
+function generatorProject(name: string, spec: string, function_?: string): string {
+  return project(name, {
+    ...SERVICE,
+    'kustomization.yml': 'namespace: prod\nnamePrefix: p-\ngenerators: [generator.yml]\n',
+    'generator.yml': `apiVersion: kustz/v1\nkind: Kustz\nmetadata:\n  name: web\n${function_ ? `  annotations:\n    config.kubernetes.io/function: |\n${function_}` : ''}spec:\n${spec}`,
+  });
+}
+
+/** What kustomize makes of `render` output under namespace: prod and namePrefix: p-. */
+function prefixed(objects: KubeObject[]): Record<string, KubeObject> {
+  const p = (ref: { name: string } | undefined) => {
+    if (ref) ref.name = `p-${ref.name}`;
+  };
+  return byName(
+    structuredClone(objects).map((o) => {
+      o.metadata.namespace = 'prod';
+      p(o.metadata);
+      const spec = o['spec'] as Record<string, any>;
+      if (o.kind === 'Deployment') {
+        for (const e of spec['template'].spec.containers[0].envFrom ?? []) p(e.configMapRef ?? e.secretRef);
+        for (const s of spec['template'].spec.imagePullSecrets ?? []) p(s);
+      }
+      if (o.kind === 'Ingress') {
+        for (const t of spec['tls'] ?? []) t.secretName = `p-${t.secretName}`;
+        for (const r of spec['rules']) for (const path of r.http.paths) p(path.backend.service);
+      }
+      return o;
+    }),
+  );
+}
+
+test('legacy exec plugin: kustz plugin install, then kubectl kustomize --enable-alpha-plugins with namespace and namePrefix', () => {
+  const home = tempDir('plugin-home');
+  const install = kustz(['plugin', 'install', '--home', home]);
+  assert.is(install.status, 0, install.stderr);
+  const link = join(home, 'kustz/v1/kustz/Kustz');
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.is(readlinkSync(link), BIN);
+  assert.match(install.stdout, `KUSTOMIZE_PLUGIN_HOME=${home} kubectl kustomize --enable-alpha-plugins`);
+  assert.is(kustz(['plugin', 'install', '--home', home]).status, 0, 'installing again is fine');
+  assert.is(kustz(['plugin', 'remove']).status, 2);
+  if (!KUBECTL) return;
+  const env = { ...ENV, KUSTOMIZE_PLUGIN_HOME: home };
+  for (const [spec, hash] of [['  config: kustz.yml\n', []], ['  config: kustz.yml\n  hash: true\n', ['--hash']]] as const) {
+    const dir = generatorProject('legacy', spec);
+    const built = byName(kubectlKustomize(dir, { args: ['--enable-alpha-plugins'], env }));
+    assert.equal(built, prefixed(rendered([...hash], { cwd: dir, env: ENV })), spec);
+  }
+  // Inline: the kustz.yml fields under spec, name from metadata.name.
+  const inline = generatorProject('legacy-inline', '  service:\n    image: example/inline:1\n  configmaps:\n    envs: [{name: web-env, files: [config/app.env]}]\n');
+  const objects = kubectlKustomize(inline, { args: ['--enable-alpha-plugins'], env });
+  assert.equal(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort(), ['ConfigMap/prod/p-web-env', 'Deployment/prod/p-web']);
+});
+
+test('legacy exec plugin: errors go to stderr, nothing to stdout, non-zero exit', () => {
+  const dir = generatorProject('legacy-error', '  config: kustz.yml\n  hash: yes-please\n');
+  const r = kustz([join(dir, 'generator.yml')], { cwd: dir, env: { ...ENV, KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, 'kustz: generator config: spec.hash must be true or false');
+  if (!KUBECTL) return;
+  const home = tempDir('plugin-home-error');
+  assert.is(kustz(['plugin', 'install', '--home', home]).status, 0);
+  const bad = generatorProject('legacy-error-build', '  config: missing.yml\n');
+  const built = spawnSync('kubectl', ['kustomize', '--enable-alpha-plugins', bad], { encoding: 'utf8', env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: home } });
+  assert.is.not(built.status, 0);
+  assert.match(built.stderr, /kustz: missing\.yml: .*no such file/);
+});
+
+/** A `docker` that runs kustz in place of an image: kustomize's container runtime, without an engine. */
+function standInDocker(): string {
+  const bin = tempDir('docker-bin');
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/bin/sh
+# kustomize runs: docker run --rm -i -a STDIN -a STDOUT -a STDERR --network none --user nobody ... IMAGE
+[ "$1 $2 $3" = "run --rm -i" ] || { echo "stand-in docker: unexpected call: $*" >&2; exit 9; }
+exec "${process.execPath}" "${BIN}"
+`,
+  );
+  chmodSync(join(bin, 'docker'), 0o755);
+  return bin;
+}
+
+test('KRM function through kustomize: container function with a stand-in docker, kustz started without arguments', () => {
+  if (!KUBECTL) return;
+  const docker = standInDocker();
+  const env = { ...ENV, PATH: `${docker}:${process.env['PATH']}` };
+  const fn = '      container:\n        image: example.com/kustz:1\n';
+  for (const [spec, hash] of [['  config: kustz.yml\n', []], ['  config: kustz.yml\n  hash: true\n', ['--hash']]] as const) {
+    const dir = generatorProject('krm', spec, fn);
+    assert.equal(byName(kubectlKustomize(dir, { args: ['--enable-alpha-plugins'], env })), prefixed(rendered([...hash], { cwd: dir, env: ENV })), spec);
+  }
+  const bad = generatorProject('krm-error', '  config: kustz.yml\n  image: x\n', fn);
+  const built = spawnSync('kubectl', ['kustomize', '--enable-alpha-plugins', bad], { encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.is.not(built.status, 0);
+  assert.match(built.stderr, 'spec holds either config or the kustz.yml fields, not both');
+});
+
+test('KRM function through kpt fn eval --exec: generated objects written beside the package, its files untouched', () => {
+  if (!KPT) return;
+  const dir = project('kpt', { ...SERVICE, 'pkg/existing.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: existing # keep me\ndata:\n  version: "1.10"\n' });
+  writeFileSync(join(dir, 'fn-config.yml'), 'apiVersion: kustz/v1\nkind: Kustz\nmetadata:\n  name: web\nspec:\n  config: kustz.yml\n');
+  const r = spawnSync('kpt', ['fn', 'eval', 'pkg', '--exec', BIN, '--fn-config', 'fn-config.yml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...ENV } });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'pkg/existing.yml'), 'utf8'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: existing # keep me\ndata:\n  version: "1.10"\n');
+  const written = readdirSync(join(dir, 'pkg'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f !== 'existing.yml' && statSync(join(dir, 'pkg', f)).isFile())
+    .flatMap((f) => parse(readFileSync(join(dir, 'pkg', f), 'utf8'), '1.1'))
+    .map((o) => {
+      const { annotations: _kpt, ...metadata } = o.metadata;
+      return { ...o, metadata };
+    });
+  assert.equal(byName(written), byName(rendered([], { cwd: dir, env: ENV })));
+});
+
+test('examples/kustomize-plugin: legacy/ builds under kubectl; exec/ is skipped silently there, and runs as a function', () => {
+  const example = join(ROOT, 'examples/kustomize-plugin');
+  const service = rendered(['--hash', '-c', 'service/kustz.yml'], { cwd: example });
+  // The exec/ config as kustomize hands it over: a ResourceList, run in the kustomization's directory.
+  const config = parse(readFileSync(join(example, 'exec/kustz-generator.yaml'), 'utf8'))[0];
+  const fn = kustz([], { cwd: join(example, 'exec'), input: JSON.stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [], functionConfig: config }) });
+  assert.is(fn.status, 0, fn.stderr);
+  const items = (JSON.parse(fn.stdout) as { items: KubeObject[] }).items;
+  assert.equal(items.map((o) => `${o.kind}/${o.metadata.name}`), service.map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`));
+  if (!KUBECTL) return;
+  const home = tempDir('example-plugin-home');
+  assert.is(kustz(['plugin', 'install', '--home', home]).status, 0);
+  const built = kubectlKustomize(join(example, 'legacy'), { args: ['--enable-alpha-plugins'], env: { KUSTOMIZE_PLUGIN_HOME: home } });
+  assert.equal(built.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort(), service.map((o) => `${o.kind} demo/staging-${o.metadata.name}`).sort());
+  // The fact the README warns about, measured: kubectl's kustomize has no --enable-exec.
+  const skipped = spawnSync('kubectl', ['kustomize', '--enable-alpha-plugins', join(example, 'exec')], { encoding: 'utf8' });
+  assert.is(skipped.status, 0, skipped.stderr);
+  assert.is(skipped.stdout, '');
+});
+
+const RESOURCE_LIST = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: keep, annotations: {config.kubernetes.io/index: '0'}}
+    data: {version: 1.10}
+functionConfig:
+  apiVersion: kustz/v1
+  kind: Kustz
+  metadata: {name: web}
+  spec: {service: {image: example/web:1}}
+`;
+
+test('KRM protocol: kustz with no arguments and kustz fn; YAML and JSON; input items kept, scalars as written', () => {
+  for (const args of [[], ['fn']]) {
+    const r = kustz(args, { input: RESOURCE_LIST });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, 'data: { version: 1.10 }');
+    const list = parse(r.stdout)[0] as unknown as { items: KubeObject[] };
+    assert.equal(list.items[0], (parse(RESOURCE_LIST)[0] as unknown as { items: KubeObject[] }).items[0]);
+    assert.equal(list.items.map((o) => `${o.kind}/${o.metadata.name}`), ['ConfigMap/keep', 'Deployment/web']);
+  }
+  const json = JSON.stringify(parse(RESOURCE_LIST)[0]);
+  const r = kustz(['fn'], { input: json });
+  assert.is(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as { items: KubeObject[] };
+  assert.equal(list.items.map((o) => `${o.kind}/${o.metadata.name}`), ['ConfigMap/keep', 'Deployment/web']);
+});
+
+test('KRM protocol errors: stderr only, non-zero; no arguments and no ResourceList prints the help', () => {
+  const bad = kustz([], { input: RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize') });
+  assert.is(bad.status, 1);
+  assert.is(bad.stdout, '');
+  assert.match(bad.stderr, 'kind must be Kustz, got "Kustomize"');
+  const misspelt = kustz(['fn'], { input: RESOURCE_LIST.replace('  spec: {service', '  specs: {service') });
+  assert.is(misspelt.status, 1);
+  assert.match(misspelt.stderr, 'unknown key "specs" in the generator config (at specs)\n  hint: did you mean "spec"?');
+  const notAList = kustz(['fn'], { input: 'name: x\n' });
+  assert.is(notAList.status, 1);
+  assert.is(notAList.stdout, '');
+  assert.match(notAList.stderr, 'stdin holds no ResourceList');
+  for (const input of ['', 'name: x\n']) {
+    const help = kustz([], { input });
+    assert.is(help.status, 2);
+    assert.match(help.stdout, 'Usage:');
+  }
+});
+
+test.run();

@@ -1,0 +1,358 @@
+/**
+ * The threat model of README "Security", as tests of the built CLI: a hostile kustz.yml (and the
+ * files it names) in a pull request, credentials in the environment. It must not read outside
+ * its directory, not exhaust memory or time, not expand variables outside the two credential
+ * fields, not print a credential, not touch the network and not run anything.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseAllDocuments } from 'yaml';
+import { BIN, kustz, ROOT, type Run } from './helpers/cli.js';
+
+const BASE = 'name: demo\nservice:\n  image: registry.example.com/demo:1.0\n';
+const made: string[] = [];
+
+function project(files: Record<string, string | Buffer>, links: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kustz-security-'));
+  made.push(dir);
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  return dir;
+}
+
+function failsCleanly(r: Run, what: string): void {
+  assert.is(r.status, 1, `${what}: exit code; stderr: ${r.stderr}`);
+  assert.is(r.stdout, '', `${what}: stdout must be empty`);
+  assert.ok(r.stderr.startsWith('kustz: '), `${what}: stderr starts with kustz:\n${r.stderr}`);
+  assert.not.match(r.stderr, /internal error|\n\s+at .+:\d+:\d+/, `${what}: no internal error or stack trace`);
+}
+
+function objects(stdout: string): Array<Record<string, any>> {
+  return parseAllDocuments(stdout).flatMap((d) => (Array.isArray(d) ? [] : [d.toJS()]));
+}
+
+test.after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// File confinement
+
+const OUTSIDE_SECRET = 'outside-secret-5e1f0c';
+
+test('symlinks that lead out of the project are refused: to a file, to a directory, as kustz.yml', () => {
+  const outside = project({ 'secret.txt': `${OUTSIDE_SECRET}\n`, 'kustz.yml': `${BASE}# ${OUTSIDE_SECRET}\nunknown: ${OUTSIDE_SECRET}\n` });
+  const cases: Array<[string, Record<string, string | Buffer>, Record<string, string>, RegExp]> = [
+    ['file link', { 'kustz.yml': `${BASE}configmaps: {files: [{name: leak, files: [leak.txt]}]}\n` }, { 'leak.txt': join(outside, 'secret.txt') }, /"leak.txt" resolves to .*secret\.txt, outside the kustz.yml's directory/],
+    ['relative file link', { 'app/kustz.yml': `${BASE}secrets: {files: [{name: leak, files: [leak.txt]}]}\n` }, { 'app/leak.txt': '../../' + outside.split('/').pop() + '/secret.txt' }, /resolves to \.\.\/.*secret\.txt, outside/],
+    ['directory link', { 'kustz.yml': `${BASE}configmaps: {files: [{name: leak, files: [shared/secret.txt]}]}\n` }, { shared: outside }, /"shared\/secret.txt" resolves to .*, outside the kustz.yml's directory/],
+    ['env file through a directory link', { 'kustz.yml': `${BASE}  envs: {files: [shared/secret.txt]}\n` }, { shared: outside }, /resolves to .*, outside/],
+  ];
+  for (const [what, files, links, message] of cases) {
+    const dir = project(files, links);
+    const config = existsSync(join(dir, 'app')) ? 'app/kustz.yml' : 'kustz.yml';
+    const r = kustz(['render', '-c', config], { cwd: dir });
+    failsCleanly(r, what);
+    assert.match(r.stderr, message, what);
+    assert.not.ok(r.stderr.includes(OUTSIDE_SECRET), `${what}: the outside file's content is not shown`);
+    assert.not.ok(r.stderr.includes(outside), `${what}: the absolute path outside is not shown`);
+    if (what !== 'env file through a directory link') {
+      const lifted = kustz(['render', '-c', config, '--load-restrictor', 'none'], { cwd: dir });
+      assert.is(lifted.status, 0, `${what} with --load-restrictor none: ${lifted.stderr}`);
+    }
+  }
+
+  const inside = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: ok, files: [link.txt]}]}\n`, 'data/real.txt': 'inside\n' }, { 'link.txt': 'data/real.txt' });
+  const r = kustz(['render', '-c', 'kustz.yml'], { cwd: inside });
+  assert.is(r.status, 0, `a link inside the project is fine: ${r.stderr}`);
+  assert.match(r.stdout, /link.txt: \|\n\s+inside/);
+
+  // kustz.yml itself linked to a file elsewhere (think /proc/self/environ): messages would quote it.
+  const linked = project({}, { 'kustz.yml': join(outside, 'kustz.yml') });
+  const c = kustz(['render', '-c', 'kustz.yml'], { cwd: linked });
+  failsCleanly(c, 'kustz.yml link');
+  assert.match(c.stderr, /^kustz: kustz.yml: the file is a symlink to .*, outside its own directory/);
+  assert.not.ok(c.stderr.includes(OUTSIDE_SECRET), 'the linked file is not parsed or quoted');
+  assert.ok(kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: linked }).stderr.includes('unknown key'), 'none lifts it');
+});
+
+test('devices and FIFOs are refused instead of read forever', () => {
+  const dir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: zero, files: [zero]}]}\n` }, { zero: '/dev/zero', 'dev.yml': '/dev/zero' });
+  const r = kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: dir });
+  failsCleanly(r, 'a link to /dev/zero');
+  assert.match(r.stderr, /"zero" is not a regular file/);
+  const c = kustz(['render', '-c', 'dev.yml', '--load-restrictor', 'none'], { cwd: dir });
+  failsCleanly(c, 'kustz.yml linked to /dev/zero');
+  assert.match(c.stderr, /kustz: dev.yml: it is not a regular file/);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Size limits
+
+test('a 2 MiB file in a Secret is refused at the 1 MiB limit; so is a ConfigMap adding up past it', () => {
+  const twoMiB = Buffer.alloc(2 * 1024 * 1024, 'kustz');
+  const secret = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}secrets:\n  files:\n    - name: big\n      files: [big.bin]\n`, 'big.bin': twoMiB }) });
+  failsCleanly(secret, '2 MiB Secret');
+  assert.match(secret.stderr, /^kustz: kustz.yml:6:13: Secret "big" holds 2097152 bytes; the API server's limit is 1048576 bytes \(1 MiB\)/);
+  const half = Buffer.alloc(600 * 1024, 'x');
+  const configMap = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: big, files: [a=half.txt, b=half.txt]}]}\n`, 'half.txt': half }) });
+  failsCleanly(configMap, '2 x 600 KiB ConfigMap');
+  assert.match(configMap.stderr, /ConfigMap "big" holds 1228800 bytes/);
+});
+
+test('files over the input cap are refused before they are read, kustz.yml included', () => {
+  const dir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: huge, files: [huge.bin]}]}\n`, 'huge.bin': '', 'huge.yml': '' });
+  truncateSync(join(dir, 'huge.bin'), 9 * 1024 * 1024);
+  truncateSync(join(dir, 'huge.yml'), 9 * 1024 * 1024);
+  const r = kustz(['render', '-c', 'kustz.yml'], { cwd: dir });
+  failsCleanly(r, 'a 9 MiB file');
+  assert.match(r.stderr, /"huge.bin" is 9437184 bytes; kustz reads files of at most 8388608 bytes/);
+  const c = kustz(['render', '-c', 'huge.yml'], { cwd: dir });
+  failsCleanly(c, 'a 9 MiB kustz.yml');
+  assert.match(c.stderr, /kustz: huge.yml: the file is 9437184 bytes; kustz reads files of at most 8388608 bytes/);
+});
+
+function billionLaughs(prefix: string): string {
+  let out = `${prefix}a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
+  for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) {
+    out += `${prefix}${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+  }
+  return out;
+}
+
+test('an alias bomb (billion laughs) stops at the alias limit, fast, in kustz.yml and in the files it names', () => {
+  const start = Date.now();
+  const inConfig = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}  envs:\n    pairs:\n${billionLaughs('      ')}` }) });
+  failsCleanly(inConfig, 'bomb in kustz.yml');
+  assert.match(inConfig.stderr, /^kustz: kustz.yml:7:14: too many YAML alias expansions/);
+  const inFile = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}configmaps: {literals: [{name: lol, files: [lol.yml]}]}\n`, 'lol.yml': billionLaughs('') }) });
+  failsCleanly(inFile, 'bomb in a literals file');
+  assert.match(inFile.stderr, /^kustz: lol.yml:2:8: too many YAML alias expansions/);
+  assert.ok(Date.now() - start < 5000, `took ${Date.now() - start} ms`);
+});
+
+test('deep nesting and very long values end in a clean result, in bounded time', () => {
+  const long = (unit: string) => unit.repeat(Math.ceil(200_000 / unit.length));
+  const inputs: Record<string, string> = {
+    'nested lists': `${BASE}  ports: ${'['.repeat(100_000)}\n`,
+    'nested maps': `${BASE}x: ${'{a: '.repeat(50_000)}\n`,
+    'long name': `name: ${long('a-')}a\nservice: {image: nginx}\n`,
+    'long image': `name: demo\nservice: {image: "${long('a.')}a/${long('b-')}b:${long('t')}"}\n`,
+    'long port': `${BASE}  ports: ["${long('9')}:${long('1')}"]\n`,
+    'long resources': `${BASE}  resources: {cpu: "${long('1')}.${long('0')}m/${long('9')}", memory: ${long('1.')}}\n`,
+    'long probe': `${BASE}  probes: {liveness: {action: "http://${long('a.')}:${long('8')}/${long('x/')}"}, startup: {action: "${long("'a' ")}\\"x"}}\n`,
+    'long ingress': `${BASE}  ports: ["80"]\ningress: {rules: ["http://${long('a.')}b/${long('p/')}*?tls=${long('s-')}s&svc=${long('n-')}n:${long('p')}"]}\n`,
+    'long env key': `${BASE}  envs: {pairs: {${long('A_')}: x, ${long('1')}: y}, configmaps: ["${long('c.')}c:true"]}\n`,
+    'long key with typo': `${BASE}  ${long('imagePullPolicy')}: always\n`,
+  };
+  for (const [what, source] of Object.entries(inputs)) {
+    const start = Date.now();
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': source }) });
+    const ms = Date.now() - start;
+    assert.ok(r.status === 0 || r.status === 1, `${what}: exit ${r.status}\n${r.stderr.slice(0, 500)}`);
+    if (r.status === 1) failsCleanly(r, what);
+    assert.ok(ms < 10_000, `${what}: took ${ms} ms`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// No ${VAR} expansion outside credential fields; no code execution
+
+const HOME = '/home/runner-sentinel-93b2';
+
+test('${HOME} stays literal in every field but dockerRegistry username and password', () => {
+  const dir = project({
+    'kustz.yml': `name: demo
+service:
+  image: registry.example.com/demo:1.0
+  ports: ["80:8080"]
+  imagePullSecrets: [pull]
+  envs:
+    pairs: {A: "\${HOME}", B: $HOME, C: "\${HOME:-/tmp}", D: "$(id -u)", E: "\`id -u\`"}
+    files: [envs.yml]
+  probes:
+    startup: {action: "sh -c 'touch \${HOME}/pwned; $(touch pwned)'", headers: {}}
+    liveness: {action: "http://:8080/\${HOME}", headers: {X-Home: "\${HOME}"}}
+ingress:
+  annotations: {example.com/home: "\${HOME}"}
+  rules: ["http://demo.example.com/*"]
+configmaps:
+  literals: [{name: lit, files: [lit.yml]}]
+  envs: [{name: env, files: [app.env]}]
+secrets:
+  dockerRegistry:
+    - name: pull
+      server: registry.example.com/\${HOME}
+      username: \${REGISTRY_USER}
+      password: \${REGISTRY_PASSWORD}
+      email: \${HOME}@example.com
+`,
+    'envs.yml': 'F: ${HOME}\n',
+    'lit.yml': 'G: ${HOME}/.config\n',
+    'app.env': 'H=${HOME}\nI=$HOME\n',
+  });
+  const env = { HOME, REGISTRY_USER: 'robot-from-env', REGISTRY_PASSWORD: 'pw-from-env' };
+  const r = kustz(['render', '-c', 'kustz.yml'], { cwd: dir, env });
+  assert.is(r.status, 0, r.stderr);
+  assert.not.ok(r.stdout.includes(HOME) || r.stderr.includes(HOME), '$HOME never reaches stdout or stderr');
+  const all = objects(r.stdout);
+  const pull = all.find((o) => o['kind'] === 'Secret');
+  const config = JSON.parse(Buffer.from(pull!['data']['.dockerconfigjson'], 'base64').toString());
+  const entry = config.auths['registry.example.com/${HOME}'];
+  assert.ok(entry, `the server key stays literal: ${Object.keys(config.auths)}`);
+  assert.is(entry.username, 'robot-from-env', 'username is expanded');
+  assert.is(entry.password, 'pw-from-env', 'password is expanded');
+  assert.is(entry.email, '${HOME}@example.com', 'email is not');
+  const visible = JSON.stringify(all.filter((o) => o !== pull));
+  for (const literal of ['${HOME}', '$HOME', '${HOME:-/tmp}', '$(id -u)', '`id -u`', '${HOME}/.config']) {
+    assert.ok(visible.includes(JSON.stringify(literal).slice(1, -1)), `${literal} kept as written`);
+  }
+  assert.not.ok(existsSync(join(dir, 'pwned')), 'no command ran');
+
+  for (const [field, yaml] of [
+    ['name', 'name: ${HOME}\nservice: {image: nginx}\n'],
+    ['namespace', `${BASE}namespace: \${HOME}\n`],
+    ['image', 'name: demo\nservice: {image: "${HOME}/app:1"}\n'],
+    ['port', `${BASE}  ports: ["\${HOME}"]\n`],
+    ['file name', `${BASE}  envs: {files: ["\${HOME}/.bashrc"]}\n`],
+  ]) {
+    const bad = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': yaml! }), env });
+    failsCleanly(bad, field!);
+    assert.ok(bad.stderr.includes('${HOME}'), `${field}: the message quotes the field as written`);
+    assert.not.ok(bad.stderr.includes(HOME), `${field}: $HOME is not expanded into a message`);
+  }
+});
+
+test('YAML tags cannot construct code or objects', () => {
+  for (const tag of ['!!js/function "function () { return 1 }"', '!!js/undefined ""', '!!python/object:os.system ["id"]', '!<tag:yaml.org,2002:js/regexp> /x/']) {
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}  envs: {pairs: {A: ${tag}}}\n` }) });
+    failsCleanly(r, tag);
+    assert.match(r.stderr, /Unresolved tag/, tag);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+const PASSWORD = 'Pw-sentinel-4d9<&>';
+const LITERAL = 'Literal-sentinel-8c21';
+const FILE_PASSWORD = 'File-sentinel-77aa';
+const forms = (secret: string) => [secret, Buffer.from(secret).toString('base64').replace(/=+$/, ''), JSON.stringify(secret).slice(1, -1)];
+
+function assertNoCredential(text: string, what: string, secrets: readonly string[]): void {
+  for (const s of secrets) for (const form of forms(s)) assert.not.ok(text.includes(form), `${what} shows a credential (${form.slice(0, 4)}...):\n${text}`);
+}
+
+test('a credential appears in no message, and in the output only inside Secret data', () => {
+  const env = { REGISTRY_USER: 'robot', REGISTRY_PASSWORD: PASSWORD, COLON_USER: `robot:${PASSWORD}` };
+  const good = project({
+    'kustz.yml': `name: demo
+service:
+  image: docker.io/library/nginx:1.27
+  imagePullSecrets: [pull]
+secrets:
+  dockerRegistry:
+    - {name: pull, server: registry.example.com, username: "\${REGISTRY_USER}", password: "\${REGISTRY_PASSWORD}"}
+    - {name: unused, server: other.example.com, username: robot, password: "\${REGISTRY_PASSWORD}"}
+`,
+  });
+  const r = kustz(['render', '-c', 'kustz.yml'], { cwd: good, env });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: .*no credential in the pull secret "pull" matches/, 'the lint warns');
+  assertNoCredential(r.stderr, 'warnings', [PASSWORD]);
+  const all = objects(r.stdout);
+  assertNoCredential(JSON.stringify(all.map((o) => (o['kind'] === 'Secret' ? { ...o, data: null } : o))), 'output outside Secret data', [PASSWORD]);
+  const inside = all.filter((o) => o['kind'] === 'Secret').map((o) => Buffer.from(o['data']['.dockerconfigjson'], 'base64').toString());
+  assert.ok(inside.every((json) => json.includes(JSON.stringify(PASSWORD).slice(1, -1).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026'))), 'the Secret data holds it');
+
+  const auth = Buffer.from(`robot:${FILE_PASSWORD}`).toString('base64');
+  const head = 'name: demo\nservice:\n  image: registry.example.com/demo:1.0\n  imagePullSecrets: [pull, literal]\nsecrets:\n';
+  const semantic = project({
+    'kustz.yml': `${head}  files:
+    - {name: file, type: kubernetes.io/dockerconfigjson, files: [.dockerconfigjson=config.json]}
+  dockerRegistry:
+    - {name: pull, server: registry.example.com, username: "\${COLON_USER}", password: "\${REGISTRY_PASSWORD}"}
+    - {name: literal, server: registry.example.com, username: robot, password: ${LITERAL}}
+    - {name: broken, server: registry.example.com, username: robot, password: "\${REGISTRY_PASSWORD"}
+`,
+    'config.json': `{"auths": {"registry.example.com": {"auth": "${auth}", "password": "${FILE_PASSWORD}"}}}\n#`,
+  });
+  const schema = project({
+    'kustz.yml': `${head}  dockerRegistry:
+    - {name: typo, server: registry.example.com, username: robot, pasword: ${LITERAL}, password: "\${REGISTRY_PASSWORD}"}
+    - {name: number, server: registry.example.com, username: robot, password: ${LITERAL}, email: [${LITERAL}]}
+    - {name: object, server: registry.example.com, username: {${LITERAL}: 1}, password: [${LITERAL}]}
+`,
+  });
+  for (const [dir, expected] of [[semantic, /config.json:2:1: the docker config is not valid JSON[^]*password holds a literal secret \(<redacted>\)/], [schema, /unknown key "pasword"/]] as const) {
+    for (const args of [['render'], ['validate'], ['render', '--strict']]) {
+      const f = kustz([...args, '-c', 'kustz.yml'], { cwd: dir, env });
+      failsCleanly(f, args.join(' '));
+      assert.match(f.stderr, expected);
+      assertNoCredential(f.stderr, args.join(' '), [PASSWORD, LITERAL, FILE_PASSWORD, `robot:${FILE_PASSWORD}`]);
+    }
+  }
+
+  // check: a stale output whose only change is a credential shows no diff of it.
+  const out = join(good, 'out.yaml');
+  assert.is(kustz(['render', '-c', 'kustz.yml', '-o', out], { cwd: good, env }).status, 0);
+  const stale = kustz(['check', '-c', 'kustz.yml', '-o', out], { cwd: good, env: { ...env, REGISTRY_PASSWORD: LITERAL } });
+  assert.is(stale.status, 1, stale.stderr);
+  assertNoCredential(stale.stdout + stale.stderr, 'check', [PASSWORD, LITERAL]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// No network, no processes
+
+test('rendering every example opens no socket, resolves no name and starts no process', () => {
+  const guard = project({
+    'guard.mjs': `import net from 'node:net'; import dns from 'node:dns'; import tls from 'node:tls'; import http from 'node:http';
+import https from 'node:https'; import http2 from 'node:http2'; import dgram from 'node:dgram'; import cp from 'node:child_process';
+import worker from 'node:worker_threads'; import { syncBuiltinESMExports } from 'node:module';
+const deny = (what) => function () { process.stderr.write('GUARD: ' + what + '\\n'); process.exit(99); };
+const block = (mod, name, keys) => { for (const k of keys) if (typeof mod[k] === 'function') mod[k] = deny(name + '.' + k); };
+block(net, 'net', ['connect', 'createConnection', 'createServer']);
+net.Socket.prototype.connect = deny('net.Socket.connect');
+block(dns, 'dns', ['lookup', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
+block(dns.promises, 'dns.promises', ['lookup', 'resolve', 'resolve4', 'resolve6']);
+block(tls, 'tls', ['connect', 'createServer']);
+for (const [mod, name] of [[http, 'http'], [https, 'https']]) block(mod, name, ['request', 'get', 'createServer']);
+block(http2, 'http2', ['connect', 'createServer']);
+block(dgram, 'dgram', ['createSocket']);
+block(cp, 'child_process', ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']);
+worker.Worker = deny('worker_threads.Worker');
+globalThis.fetch = deny('fetch');
+globalThis.WebSocket = deny('WebSocket');
+syncBuiltinESMExports();
+`,
+  });
+  const preload = pathToFileURL(join(guard, 'guard.mjs')).href;
+  const examples = readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'kustz.yml')));
+  assert.ok(examples.length > 5);
+  for (const name of examples) {
+    const dir = join(ROOT, 'examples', name);
+    const argsFile = join(dir, 'args');
+    const args = existsSync(argsFile) ? readFileLines(argsFile) : ['render', '-c', 'kustz.yml'];
+    const env = existsSync(join(dir, 'env')) ? Object.fromEntries(readFileLines(join(dir, 'env')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])) : {};
+    const { NODE_EXTRA_CA_CERTS: _ca, KUSTZ_DEBUG: _debug, ...base } = process.env;
+    const guarded = spawnSync(process.execPath, ['--import', preload, BIN, ...args], { cwd: dir, env: { ...base, ...env }, encoding: 'utf8' });
+    const plain = kustz(args, { cwd: dir, env });
+    assert.not.match(guarded.stderr, /GUARD: /, `${name}: ${guarded.stderr}`);
+    assert.is(guarded.status, plain.status, `${name}: exit code under the guard`);
+    assert.is(guarded.stdout, plain.stdout, `${name}: same output under the guard`);
+  }
+});
+
+function readFileLines(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+test.run();

@@ -1,0 +1,225 @@
+/**
+ * `render --write` and `check` (SPEC 5b) through the built CLI: outputs beside each kustz.yml,
+ * no-touch writes, one bad input among several, and diffs that never show a credential.
+ */
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REDACTED_CHANGED, redactSecrets, UNPARSEABLE } from '../src/redact.js';
+import { kustz } from './helpers/cli.js';
+import { project } from './helpers/project.js';
+
+const API = 'name: api\nservice:\n  image: nginx\n  replicas: 2\n  ports: ["80:8080"]\n';
+const WEB = 'name: web\nservice:\n  image: nginx\n  envs:\n    secrets: [web-secrets]\nsecrets:\n  envs: [{name: web-secrets, files: [secret.env]}]\n';
+const TOKEN = 's3cr3t-one';
+const SERVICES = { 'api/kustz.yml': API, 'web/kustz.yml': WEB, 'web/secret.env': `TOKEN=${TOKEN}\nUSER=robot\n` };
+const FILES = ['api/kustz.yml', 'web/kustz.yml'];
+
+/** What `kustz render FILE` prints: what the output beside FILE must hold. */
+function rendered(dir: string, file: string): string {
+  const r = kustz(['render', file], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+
+/** Backdates a file, so that a rewrite, even within the same second, shows in its mtime. */
+function age(dir: string, file: string): number {
+  const past = new Date('2020-01-01T00:00:00Z');
+  utimesSync(join(dir, file), past, past);
+  return statSync(join(dir, file)).mtimeMs;
+}
+
+/** Every file's bytes and mtime: what "nothing was written" compares. */
+function snapshot(dir: string, files: readonly string[]): string {
+  return files.map((f) => (existsSync(join(dir, f)) ? `${f} ${statSync(join(dir, f)).mtimeMs} ${read(dir, f)}` : `${f} absent`)).join('\n');
+}
+
+test('render --write: an output beside each kustz.yml, stdout empty', () => {
+  const dir = project(SERVICES);
+  const r = kustz(['render', '--write', ...FILES], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, 'kustz: wrote api/manifests.yaml\n');
+  assert.match(r.stderr, 'kustz: wrote web/manifests.yaml\n');
+  for (const f of FILES) assert.is(read(dir, f.replace('kustz.yml', 'manifests.yaml')), rendered(dir, f), f);
+});
+
+test('render --write: unchanged outputs keep their mtime, a stale one is replaced', () => {
+  const dir = project(SERVICES);
+  assert.is(kustz(['render', '--write', ...FILES], { cwd: dir }).status, 0);
+  const apiTime = age(dir, 'api/manifests.yaml');
+  const webTime = age(dir, 'web/manifests.yaml');
+
+  let r = kustz(['render', '--write', ...FILES], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, '', 'nothing written, nothing said');
+  assert.is(statSync(join(dir, 'api/manifests.yaml')).mtimeMs, apiTime);
+  assert.is(statSync(join(dir, 'web/manifests.yaml')).mtimeMs, webTime);
+
+  writeFileSync(join(dir, 'api/kustz.yml'), API.replace('replicas: 2', 'replicas: 3'));
+  r = kustz(['render', '--write', ...FILES], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, 'kustz: wrote api/manifests.yaml\n');
+  assert.match(read(dir, 'api/manifests.yaml'), 'replicas: 3');
+  assert.is(statSync(join(dir, 'web/manifests.yaml')).mtimeMs, webTime, 'the other output is not touched');
+});
+
+test('render --write: one bad input is reported, the others are still written, exit 1', () => {
+  const dir = project({ ...SERVICES, 'bad/kustz.yml': 'name: bad\nservice:\n  image: nginx\n  replicas: two\n', 'bad/manifests.yaml': 'kept as it was\n' });
+  const r = kustz(['render', '--write', 'api/kustz.yml', 'bad/kustz.yml', 'web/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /kustz: bad\/kustz.yml:4:13: /);
+  assert.is(read(dir, 'bad/manifests.yaml'), 'kept as it was\n', 'the bad input\'s output stays byte for byte');
+  assert.is(read(dir, 'api/manifests.yaml'), rendered(dir, 'api/kustz.yml'));
+  assert.is(read(dir, 'web/manifests.yaml'), rendered(dir, 'web/kustz.yml'));
+});
+
+test('render --write --check: exit 1 when an output had to be written, 0 when all were current', () => {
+  const dir = project(SERVICES);
+  let r = kustz(['render', '--write', '--check', ...FILES], { cwd: dir });
+  assert.is(r.status, 1, r.stderr);
+  assert.ok(existsSync(join(dir, 'api/manifests.yaml')) && existsSync(join(dir, 'web/manifests.yaml')));
+  r = kustz(['render', '--write', '--check', ...FILES], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, '');
+});
+
+test('render --write --out-name; usage mistakes exit 2 and write nothing', () => {
+  const dir = project(SERVICES);
+  const r = kustz(['render', '--write', '--out-name', 'deploy.yaml', 'api/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(read(dir, 'api/deploy.yaml'), rendered(dir, 'api/kustz.yml'));
+
+  const dir2 = project({ ...SERVICES, 'api/kustz.yaml': API });
+  const before = snapshot(dir2, ['api/manifests.yaml', 'web/manifests.yaml', 'out.yaml']);
+  for (const [args, message] of [
+    [['render', '--write', '-o', 'out.yaml', 'api/kustz.yml'], /does not take -o/],
+    [['render', '--out-name', 'x.yaml', 'api/kustz.yml'], /go with --write/],
+    [['render', '--check', 'api/kustz.yml'], /go with --write/],
+    [['render', '--write', '--out-name', 'deploy/x.yaml', 'api/kustz.yml'], /--out-name takes a file name/],
+    [['render', '--write', '--out-name', 'kustz.yml', 'api/kustz.yml'], /would overwrite the input api\/kustz.yml/],
+    [['render', '--write', 'web/kustz.yml', 'api/kustz.yml', 'api/kustz.yaml'], /api\/kustz.yml and api\/kustz.yaml would both write api\/manifests.yaml/],
+    [['check', '-o', 'out.yaml', '--out-name', 'x.yaml', 'api/kustz.yml'], /with -o there is one output/],
+  ] as const) {
+    const u = kustz(args, { cwd: dir2 });
+    assert.is(u.status, 2, `${args.join(' ')}: ${u.stderr}`);
+    assert.match(u.stderr, message);
+    assert.is(u.stdout, '');
+  }
+  assert.is(snapshot(dir2, ['api/manifests.yaml', 'web/manifests.yaml', 'out.yaml']), before);
+});
+
+test('check: current outputs pass silently and keep their mtime', () => {
+  const dir = project(SERVICES);
+  assert.is(kustz(['render', '--write', ...FILES], { cwd: dir }).status, 0);
+  age(dir, 'api/manifests.yaml');
+  const before = snapshot(dir, ['api/manifests.yaml', 'web/manifests.yaml']);
+  const r = kustz(['check', ...FILES], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr, '');
+  assert.is(snapshot(dir, ['api/manifests.yaml', 'web/manifests.yaml']), before);
+});
+
+test('check: a missing output is a diff from /dev/null, and is not created', () => {
+  const dir = project(SERVICES);
+  const r = kustz(['check', 'api/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, 'kustz: api/manifests.yaml: missing; it should hold the output of api/kustz.yml\n  hint: run: kustz render --write api/kustz.yml\n');
+  assert.match(r.stderr, '--- /dev/null\n+++ b/api/manifests.yaml\n@@ -0,0 +1,');
+  assert.match(r.stderr, '\n+  replicas: 2\n');
+  assert.not.ok(existsSync(join(dir, 'api/manifests.yaml')));
+});
+
+test('check: a stale output is a unified diff, and stays as it was', () => {
+  const dir = project(SERVICES);
+  assert.is(kustz(['render', '--write', ...FILES], { cwd: dir }).status, 0);
+  writeFileSync(join(dir, 'api/kustz.yml'), API.replace('replicas: 2', 'replicas: 3'));
+  age(dir, 'api/manifests.yaml');
+  const before = snapshot(dir, ['api/manifests.yaml', 'web/manifests.yaml']);
+  const r = kustz(['check', ...FILES], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, 'kustz: api/manifests.yaml: out of date with api/kustz.yml\n');
+  assert.match(r.stderr, '--- a/api/manifests.yaml\n+++ b/api/manifests.yaml\n@@ ');
+  assert.match(r.stderr, '\n-  replicas: 2\n+  replicas: 3\n');
+  assert.not.match(r.stderr, 'web/manifests.yaml', 'a current output is not mentioned');
+  assert.is(snapshot(dir, ['api/manifests.yaml', 'web/manifests.yaml']), before);
+});
+
+test('check: one bad input is reported, the others are still compared', () => {
+  const dir = project({ ...SERVICES, 'bad/kustz.yml': 'name: bad\n' });
+  const r = kustz(['check', 'api/kustz.yml', 'bad/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /kustz: bad\/kustz.yml:1:1: missing required key "service"/);
+  assert.match(r.stderr, '+++ b/api/manifests.yaml');
+  assert.not.ok(existsSync(join(dir, 'bad/manifests.yaml')));
+});
+
+test('check: Secret values never reach the diff; a changed one is marked', () => {
+  const dir = project(SERVICES);
+  assert.is(kustz(['render', '--write', 'web/kustz.yml'], { cwd: dir }).status, 0);
+  writeFileSync(join(dir, 'web/secret.env'), `TOKEN=s3cr3t-two\nUSER=robot\nEXTRA=hunter2\n`);
+  const r = kustz(['check', 'web/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1);
+  // Keys come sorted: the new EXTRA lands before TOKEN.
+  assert.match(r.stderr, `\n-  TOKEN: <redacted>\n+  EXTRA: <redacted>\n+  TOKEN: ${REDACTED_CHANGED}\n   USER: <redacted>\n`);
+  for (const secret of [TOKEN, 's3cr3t-two', 'hunter2', 'robot']) {
+    assert.not.match(r.stderr, secret);
+    assert.not.match(r.stderr, base64(secret));
+  }
+
+  // A missing output: the whole file is new, its values still hidden.
+  const missing = kustz(['check', 'web/kustz.yml'], { cwd: project(SERVICES) });
+  assert.match(missing.stderr, '+  TOKEN: <redacted>\n');
+  assert.not.match(missing.stderr, base64(TOKEN));
+});
+
+test('check -c kustz.yml -o out.yaml: the file render -o writes', () => {
+  const dir = project(SERVICES);
+  let r = kustz(['check', '-c', 'api/kustz.yml', '-c', 'web/kustz.yml', '-o', 'all.yaml'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'kustz: all.yaml: missing; it should hold the output of api/kustz.yml, web/kustz.yml\n  hint: run: kustz render -c api/kustz.yml -c web/kustz.yml -o all.yaml\n');
+  assert.not.ok(existsSync(join(dir, 'all.yaml')));
+
+  assert.is(kustz(['render', '-c', 'api/kustz.yml', '-c', 'web/kustz.yml', '-o', 'all.yaml'], { cwd: dir }).status, 0);
+  r = kustz(['check', '-c', 'api/kustz.yml', '-c', 'web/kustz.yml', '-o', 'all.yaml'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+
+  r = kustz(['check', '-c', 'api/kustz.yml', '-o', 'all.yaml', '--replicas', '5'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, '-  replicas: 2\n+  replicas: 5\n');
+});
+
+test('redactSecrets: values cut out in place, every Secret of a stream, others left alone', () => {
+  const current = [
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: n\ndata:\n  k: QUJD # kept comment\n  block: |\n    line one\n    line two\nstringData:\n  s: plain\n',
+    'kind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: visible\n',
+    'kind: List\nitems:\n  - kind: Secret\n    metadata: {name: b, annotations: {kubectl.kubernetes.io/last-applied-configuration: "{\\"data\\":{\\"k\\":\\"QUJD\\"}}"}}\n    data: {k: QUJD}\n',
+  ].join('---\n');
+  const expected = current.replace('k: QUJD # kept', 'k: REVG # kept');
+  const shown = redactSecrets(current, expected);
+  assert.is(
+    shown.current,
+    [
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n  namespace: n\ndata:\n  k: <redacted> # kept comment\n  block: <redacted>\nstringData:\n  s: <redacted>\n',
+      'kind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: visible\n',
+      'kind: List\nitems:\n  - kind: Secret\n    metadata: {name: b, annotations: {kubectl.kubernetes.io/last-applied-configuration: <redacted>}}\n    data: {k: <redacted>}\n',
+    ].join('---\n'),
+  );
+  assert.is(shown.expected, shown.current.replace('k: <redacted> # kept', `k: ${REDACTED_CHANGED} # kept`));
+});
+
+test('redactSecrets: a file that does not parse is not shown at all', () => {
+  const shown = redactSecrets('kind: Secret\ndata:\n  k: QUJD\n  - broken: [\n', 'kind: Secret\ndata:\n  k: QUJD\n');
+  assert.is(shown.current, UNPARSEABLE);
+  assert.is(shown.expected, 'kind: Secret\ndata:\n  k: <redacted>\n');
+});
+
+test.run();
