@@ -5,7 +5,7 @@
 // does the same; Node 20 has only vm.Script's cachedData. Without the cache, or when V8 rejects
 // it (another Node version), the bundle is compiled as usual.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const { wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
@@ -15,7 +15,8 @@ const bundle = join(dist, 'kustz.cjs');
 const cacheFile = `${bundle}.cache`;
 let cachedData;
 try {
-  cachedData = readFileSync(cacheFile);
+  // V8 checks only the source's length: a bundle changed after the cache was made must not use it.
+  if (statSync(cacheFile).mtimeMs >= statSync(bundle).mtimeMs) cachedData = readFileSync(cacheFile);
 } catch {
   // No cache: compile.
 }

@@ -6,7 +6,7 @@
 //   node scripts/bench.mjs [--runs N]     N alternating runs per comparison (default 21)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,7 +25,7 @@ delete env.KUSTZ_DEBUG;
 const work = mkdtempSync(join(tmpdir(), 'kustz-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-/** Wall milliseconds of one run; output discarded; exits non-zero only on a broken setup. */
+/** Wall milliseconds of one run, output discarded. A failing command means a broken setup: it stops the run. */
 function timed(command, args, cwd = work) {
   const start = process.hrtime.bigint();
   const r = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -117,7 +117,9 @@ function oneProcess(base, files, runs) {
   return { wall: median(walls), rss: Math.max(...rss) };
 }
 
-console.log(`kustz benchmark on ${machine()}\n`);
+// Other work on the machine shows in every number: the load average says how much there was.
+const load = () => loadavg()[0].toFixed(2);
+console.log(`kustz benchmark on ${machine()}; load average ${load()}\n`);
 
 console.log('Start-up: one cold `kustz render` of examples/upstream against an empty Node process');
 const start = compare([
@@ -164,5 +166,5 @@ const added = envs['.env of 10002 lines'] - envs['.env of 2 lines'];
 console.log(`  10,000 lines add ${added.toFixed(1)} ms (100 lines: ${(envs['.env of 102 lines'] - envs['.env of 2 lines']).toFixed(1)} ms)`);
 target('10,000-line .env: added time', added, 50, ' ms', `${added.toFixed(1)} ms`);
 
-console.log(`\nTargets (per service in one process: ${perService.toFixed(2)} ms)`);
+console.log(`\nTargets (per service in one process: ${perService.toFixed(2)} ms; load average now ${load()})`);
 console.log(results.join('\n'));

@@ -1,5 +1,6 @@
-// Build: compile the JSON Schema ahead of time (no ajv compile at start-up) and bundle the CLI
-// into one file (one module to load instead of hundreds).
+// Build: compile the JSON Schema ahead of time (no ajv compile at start-up), bundle the CLI (one
+// module to load instead of hundreds) and record the V8 code cache it starts from. README,
+// "Performance", has the measurements behind each step.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,7 +35,7 @@ writeFileSync(
 // module loader), and require() keeps the lazy loading of yaml synchronous. yaml goes into a file
 // of its own, dist/yaml.cjs, loaded only when src/yaml/read.ts or write.ts hand a file to it, so a
 // usual run neither loads nor compiles it. It is bundled from the ES module build yaml ships for
-// browsers (the same code): esbuild hoists that, instead of wrapping 60 CommonJS modules.
+// browsers (the same code): esbuild hoists that, instead of wrapping 74 CommonJS modules.
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' };
 await build({
   ...common,
@@ -58,4 +59,5 @@ const warmUp = spawnSync(process.execPath, [join(root, 'bin/kustz.js'), 'render'
   env: { ...process.env, KUSTZ_WRITE_CODE_CACHE: '1' },
   encoding: 'utf8',
 });
-if (warmUp.status !== 0) throw new Error(`code cache warm-up failed: ${warmUp.stderr}`);
+// Without a cache the CLI still works, only starts slower; a broken CLI is the tests' to report.
+if (warmUp.status !== 0) console.warn(`build: no code cache, the warm-up render failed: ${warmUp.stderr || warmUp.error}`);

@@ -2,7 +2,7 @@ import { cac } from 'cac';
 import { readFileSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
 import { writeFileAtomic } from './disk.js';
-import { formatIssue, KustzError, UsageError, type Issue } from './errors.js';
+import { escapeUnprintable, formatIssue, KustzError, UsageError, type Issue } from './errors.js';
 import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
@@ -153,7 +153,7 @@ export async function runCli(argv: readonly string[], io: IO): Promise<number> {
       return 1;
     }
     if (e instanceof UsageError || (e as Error)?.name === 'CACError') {
-      io.stderr(`kustz: ${(e as Error).message}\n`);
+      io.stderr(`kustz: ${escapeUnprintable((e as Error).message)}\n`);
       return 2;
     }
     throw e;

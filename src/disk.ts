@@ -14,13 +14,21 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
  * followed) must stay inside the real `baseDir`, as kustomize's loader demands.
  */
 export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFile {
-  // realpathSync.native: the libc call; the JavaScript one lstat()s each component of each path,
-  // a good part of rendering a thousand services.
   let realBase: string | undefined;
+  // A file named twice (foo.yml as env vars and as literals) is read once.
+  const done = new Map<string, ReadResult>();
   return (path) => {
+    let result = done.get(path);
+    if (!result) done.set(path, (result = read(path)));
+    return result;
+  };
+
+  function read(path: string): ReadResult {
     const full = isAbsolute(path) ? path : resolve(baseDir, path);
     let real: string;
     try {
+      // The libc call: the JavaScript realpathSync lstat()s every component of every path, a
+      // good part of rendering a thousand services.
       real = realpathSync.native(full);
     } catch (e) {
       const missing = (e as NodeJS.ErrnoException)?.code === 'ENOENT';
@@ -50,7 +58,7 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
     } catch (e) {
       return { ok: false, message: `cannot read "${path}": ${describeError(e)}` };
     }
-  };
+  }
 }
 
 /**
@@ -59,9 +67,8 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
  * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
  */
 export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadResult {
-  let real: string;
   try {
-    real = realpathSync.native(path);
+    const real = realpathSync.native(path);
     if (restrictor === 'rootonly') {
       const rel = relative(realpathSync.native(dirname(path)), real);
       if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {

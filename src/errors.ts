@@ -85,12 +85,13 @@ export function formatIssue(i: Issue): string {
 /**
  * What a terminal or a CI log would act on instead of showing: C0 and C1 controls (escape
  * sequences, a carriage return, a line break that starts a forged `kustz:` or `::error::` line),
- * DEL, the Unicode line separators and bidi overrides. Messages quote the input, which may be
- * hostile, so these never reach stderr as they are.
+ * DEL, the Unicode line separators and bidi overrides; and lone UTF-16 surrogates, which no
+ * terminal receives as written. Messages quote the input, which may be hostile, so these never
+ * reach stderr as they are.
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-function escapeUnprintable(text: string): string {
+export function escapeUnprintable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 

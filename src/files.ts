@@ -31,7 +31,7 @@ export function confinementProblem(path: string): string | undefined {
 export function readFromMap(files: Record<string, string | Uint8Array>): ReadFile {
   return (path) => {
     const key = path.replace(/^\.\//, '');
-    const content = files[key];
+    const content = Object.hasOwn(files, key) ? files[key] : undefined;
     if (content === undefined) return { ok: false, message: `file "${path}" not found` };
     return { ok: true, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content };
   };

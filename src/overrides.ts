@@ -1,9 +1,22 @@
-import set from 'lodash/set.js';
-import toPath from 'lodash/toPath.js';
+import type set from 'lodash/set.js';
+import type toPath from 'lodash/toPath.js';
+import { createRequire } from 'node:module';
 import { UsageError } from './errors.js';
 import type { ParsedConfig, Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
+
+let lodash: { set: typeof set; toPath: typeof toPath } | undefined;
+
+/**
+ * lodash's path functions, loaded on first use: most runs have no override, and initialising
+ * lodash's modules is start-up time. Literal require() calls, so the bundle keeps them inside.
+ */
+function paths(): { set: typeof set; toPath: typeof toPath } {
+  if (typeof require === 'function') return (lodash ??= { set: require('lodash/set.js'), toPath: require('lodash/toPath.js') });
+  const load = createRequire(import.meta.url);
+  return (lodash ??= { set: load('lodash/set.js'), toPath: load('lodash/toPath.js') });
+}
 
 /** A value set from the command line (`--set a.b=c`, `--image`, `--replicas`). */
 export interface Override {
@@ -22,7 +35,7 @@ export interface Override {
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}" (e.g. --set service.replicas=3)`);
-  const path = toPath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
+  const path = paths().toPath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
   if (path.some((p) => p === '')) throw new UsageError(`--set path "${text.slice(0, eq)}" has an empty key`);
   const raw = text.slice(eq + 1);
   let value: unknown;
@@ -50,9 +63,11 @@ export function replicasOverride(text: string): Override {
 export function applyOverrides(config: ParsedConfig, overrides: readonly Override[]): ParsedConfig {
   if (overrides.length === 0) return config;
   const value = structuredClone(config.value ?? {}) as object;
+  const { set } = paths();
   for (const o of overrides) set(value, o.path as (string | number)[], o.value);
+  const latestFirst = [...overrides].reverse();
   const overriding = (path: Path) =>
-    [...overrides].reverse().find((o) => o.path.length <= path.length && o.path.every((p, i) => String(p) === String(path[i])));
+    latestFirst.find((o) => o.path.length <= path.length && o.path.every((p, i) => String(p) === String(path[i])));
   return {
     file: config.file,
     value,

@@ -72,7 +72,8 @@ export function formatPath(path: Path): string {
  */
 export function parseConfig(source: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
   const root = readYaml(source);
-  return root ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file);
+  // A document that is only `null` or `~` is an empty file to parseWithYaml.
+  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file);
 }
 
 /**
@@ -103,7 +104,8 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
     value: root.value,
     locate(path, options) {
       if (options?.key && path.length) {
-        const entry = fastNodeAt(root, path, path.length - 1)?.entries?.get(String(path[path.length - 1]));
+        const last = String(path[path.length - 1]);
+        const entry = fastNodeAt(root, path, path.length - 1)?.entries?.find((e) => e.key === last);
         if (entry) return at(entry.keyStart, path);
       }
       for (let n = path.length; n >= 0; n--) {

@@ -77,7 +77,8 @@ function collect(out: SecretValue[], id: string, node: unknown, text: string): v
   let end = range[1];
   // A block scalar's range takes its final line break; the line structure must stay.
   while (end > range[0] && /[\r\n]/.test(text[end - 1]!)) end--;
-  out.push({ id, start: range[0], end, value: text.slice(range[0], end) });
+  // Compared whole, so that a change in trailing line breaks still counts as a change.
+  out.push({ id, start: range[0], end, value: text.slice(range[0], range[1]) });
 }
 
 function replace(text: string, values: readonly SecretValue[], by: (v: SecretValue) => string): string {

@@ -340,10 +340,12 @@ class DockerConfigChecker {
     }
 
     const registries: string[] = [];
+    const seen = new Set<string>();
     for (const m of registryMap.members) {
-      if (registries.includes(m.key)) {
+      if (seen.has(m.key)) {
         this.issues.push(warning('registry.duplicate-key', `registry "${m.key}" is listed twice; the kubelet uses the last entry`, { ...this.at(m.keyAt), hint: 'remove one of the two entries' }));
       } else {
+        seen.add(m.key);
         registries.push(m.key);
       }
       this.checkKey(m);
@@ -588,7 +590,7 @@ export function imageLookup(image: string): ImageLookup {
   const [, name, host, path, algorithm, hex] = m;
   if (name!.length > 255) return fail('is not a valid reference: the repository name is longer than 255 characters');
   if (algorithm !== undefined) {
-    const length = DIGEST_HEX_LENGTH[algorithm];
+    const length = Object.hasOwn(DIGEST_HEX_LENGTH, algorithm) ? DIGEST_HEX_LENGTH[algorithm] : undefined;
     if (length === undefined) return fail(`has an invalid digest: the kubelet knows no algorithm "${algorithm}" (use sha256)`);
     if (hex!.length !== length || hex !== hex!.toLowerCase()) return fail(`has an invalid digest: ${algorithm} needs ${length} lower-case hex digits`);
   }
@@ -800,7 +802,8 @@ export function expandCredential(
     })] };
   }
   const name = ref[1]!;
-  const expanded = env[name];
+  // Own properties only: `${constructor}` or `${__proto__}` must not reach Object.prototype.
+  const expanded = Object.hasOwn(env, name) ? env[name] : undefined;
   if (expanded === undefined) {
     return { issues: [issue('registry.unset-variable', `${field} refers to \${${name}}, but the environment variable ${name} is not set`, {
       path: field, hint: `export ${name} before running kustz (in CI, from the CI's secret store)`,

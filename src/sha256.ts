@@ -1,9 +1,14 @@
 /**
  * SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, as lowercase hex: the digests kustz prints
  * (config-hash annotation, kustomize name suffixes). node:crypto computes the same, but loading it
- * costs a cold `kustz render` 5 to 8 ms, more than hashing a 1 MiB Secret here (see `npm run
- * bench`); test/sha256.test.ts holds both to the same answers.
+ * costs a cold `kustz render` 5 to 8 ms, while the usual few kilobytes take a fraction of a
+ * millisecond here; only large inputs go to node:crypto (see `npm run bench`, the 10,000-line .env
+ * file). test/sha256.test.ts holds both to the same answers.
  */
+import { createRequire } from 'node:module';
+
+/** From this size on (bytes), node:crypto's speed pays for loading it in a cold run. */
+const NATIVE_FROM = 64 * 1024;
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -19,6 +24,10 @@ const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9
 
 export function sha256Hex(text: string): string {
   const data = new TextEncoder().encode(text);
+  if (data.length >= NATIVE_FROM) {
+    const { createHash } = (typeof require === 'function' ? require('node:crypto') : createRequire(import.meta.url)('node:crypto')) as typeof import('node:crypto');
+    return createHash('sha256').update(data).digest('hex');
+  }
   const padded = new Uint8Array((((data.length + 8) >> 6) + 1) << 6);
   padded.set(data);
   padded[data.length] = 0x80;

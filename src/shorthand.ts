@@ -88,8 +88,9 @@ export function parseQuantity(text: string): Parsed<Quantity> {
   let denominator = 10n ** BigInt(fraction.length);
   let exponent10 = 0;
   let exponent2 = 0;
-  if (suffix! in DECIMAL_SUFFIX) exponent10 = DECIMAL_SUFFIX[suffix!]!;
-  else if (suffix! in BINARY_SUFFIX) exponent2 = BINARY_SUFFIX[suffix!]!;
+  // Object.hasOwn, not `in`: a suffix such as "constructor" must not find Object.prototype.
+  if (Object.hasOwn(DECIMAL_SUFFIX, suffix!)) exponent10 = DECIMAL_SUFFIX[suffix!]!;
+  else if (Object.hasOwn(BINARY_SUFFIX, suffix!)) exponent2 = BINARY_SUFFIX[suffix!]!;
   else if (/^[eE][+-]?[0-9]+$/.test(suffix!)) exponent10 = Number(suffix!.slice(1));
   else return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`);
   if (Math.abs(exponent10) > 1000) return fail(`quantity ${JSON.stringify(text)} is out of range`);

@@ -4,7 +4,7 @@
  * `render --write` (or `render -o FILE`) would change.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeError, writeFileAtomic } from './disk.js';
 import { issue, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
@@ -82,7 +82,7 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
         continue;
       }
     }
-    if (!current?.equals(Buffer.from(target.text))) stale.push({ target, ...(current ? { current: current.toString('utf8') } : {}) });
+    if (!current?.equals(Buffer.from(target.text))) stale.push({ target, current: current?.toString('utf8') });
   }
   if (!stale.length) return failed ? 1 : 0;
 
@@ -104,8 +104,10 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
       io.stderr('  (only Secret values differ; they are not shown)\n');
       continue;
     }
-    const from = current === undefined ? '/dev/null' : `a/${target.shown}`;
-    io.stderr(createTwoFilesPatch(from, `b/${target.shown}`, shown.current, shown.expected, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+    // git's a/ and b/ prefixes, for relative paths as git has them.
+    const label = (side: string) => (isAbsolute(target.shown) ? target.shown : `${side}/${target.shown}`);
+    const from = current === undefined ? '/dev/null' : label('a');
+    io.stderr(createTwoFilesPatch(from, label('b'), shown.current, shown.expected, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
   }
   return 1;
 }

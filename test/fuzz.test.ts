@@ -1,13 +1,14 @@
 /**
  * Fuzz test: mutated copies of every examples/ input (kustz.yml, .env files, YAML env files,
- * docker config JSON) must each end in exactly one of two ways:
+ * docker config JSON, and sometimes the value of a --set/--image/--replicas flag) must each end
+ * in exactly one of two ways:
  *   - exit 0, only warnings on stderr, and stdout that kubectl decodes into objects the API
  *     server accepts (test/helpers/apiserver.ts checks them, independently of the core);
- *   - exit 1, `kustz: ` lines on stderr, empty stdout, no stack trace.
- * Anything else (a throw, exit 2, an invalid object, a leaked credential or environment
- * variable, a control character on stderr, a case over SLOW_MS) fails the test, and the input is
- * saved under test/fuzz-regressions/<example>-<hash>/ to be replayed by every later run: commit it
- * together with the fix.
+ *   - exit 1 (exit 2 for a mutated flag), `kustz: ` lines on stderr, empty stdout, no stack trace.
+ * Anything else (a throw, another exit code, an invalid object, a leaked credential or $HOME, a
+ * control character on stderr, a case over SLOW_MS, a second run with other bytes) fails the
+ * test, and the input is saved under test/fuzz-regressions/<example>-<hash>/, which every later
+ * run replays: commit it together with the fix.
  *
  * Cases run in-process through runCli (the code path of bin/kustz.js minus process start-up);
  * every CLI_SAMPLE-th case also runs the built CLI, whose exit code, stdout and stderr must be
@@ -26,15 +27,16 @@ import { apiServerProblems, parseManifests } from './helpers/apiserver.js';
 import { BIN, ROOT } from './helpers/cli.js';
 import { caseSeed, inputKind, mutate, Rng, type InputKind } from './helpers/mutate.js';
 
-const DEFAULT_CASES = 3000;
+const DEFAULT_CASES = 4000;
 const CASES = Number(process.env['KUSTZ_FUZZ_CASES'] ?? DEFAULT_CASES);
 const SEED = Number(process.env['KUSTZ_FUZZ_SEED'] ?? 20240607);
 const CLI_SAMPLE = 50;
+const REPEAT_SAMPLE = 10;
 const SLOW_MS = 3000;
 const REGRESSIONS = join(ROOT, 'test/fuzz-regressions');
 /** Never expanded outside credential fields: seeing it in any output is a leak. */
 const HOME_SENTINEL = '/home/kustz-fuzz-sentinel';
-const OUTPUTS = new Set(['expected.yaml', 'warnings.txt', 'error.txt', 'args', 'env', 'exit', 'found.txt']);
+const OUTPUTS = new Set(['expected.yaml', 'warnings.txt', 'error.txt', 'args', 'args.json', 'env', 'exit', 'found.txt']);
 
 interface Input {
   rel: string;
@@ -98,8 +100,9 @@ function examples(): Example[] {
     });
 }
 
+/** The same variables for runCli and the built CLI, so that both can give the same bytes. */
 function environment(extra: Record<string, string>): Record<string, string> {
-  return { HOME: HOME_SENTINEL, ...extra };
+  return { PATH: process.env['PATH'] ?? '', HOME: HOME_SENTINEL, ...extra };
 }
 
 async function inProcess(args: readonly string[], cwd: string, env: Record<string, string>): Promise<Outcome> {
@@ -116,7 +119,7 @@ async function inProcess(args: readonly string[], cwd: string, env: Record<strin
 
 function cli(args: readonly string[], cwd: string, env: Record<string, string>): Outcome {
   const start = performance.now();
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - start };
 }
 
@@ -129,27 +132,28 @@ function cli(args: readonly string[], cwd: string, env: Record<string, string>):
 function credentials(inputs: readonly Input[], env: Record<string, string>): string[] {
   const text = inputs.map((i) => i.bytes.toString('latin1')).join('\n');
   const configs = inputs.filter((i) => i.kind === 'json').map((i) => i.bytes.toString('latin1')).join('\n');
+  // Each value with the number of times it stands in the inputs as a credential (0: decoded).
   const found = new Map<string, number>();
-  const add = (value: string) => {
-    if (value.length >= 6) found.set(value, (found.get(value) ?? 0) + 1);
+  const add = (value: string, written: number) => {
+    if (value.length >= 6) found.set(value, (found.get(value) ?? 0) + written);
   };
   for (const m of configs.matchAll(/"(auth|password|identitytoken|registrytoken)"\s*:\s*"([^"\\]{6,})"/gi)) {
-    add(m[2]!);
+    add(m[2]!, 1);
     const decoded = Buffer.from(m[2]!, 'base64').toString('latin1');
-    if (m[1]!.toLowerCase() === 'auth' && decoded.includes(':')) add(decoded.slice(decoded.indexOf(':') + 1));
+    if (m[1]!.toLowerCase() === 'auth' && decoded.includes(':')) add(decoded.slice(decoded.indexOf(':') + 1), 0);
   }
-  const fromEnv = Object.entries(env).filter(([k]) => /PASS|TOKEN|SECRET/i.test(k)).map(([, v]) => v);
-  return [
-    ...[...found].filter(([value, n]) => text.split(value).length - 1 === n).map(([value]) => value),
-    ...fromEnv.filter((v) => v.length >= 6 && !text.includes(v)),
-  ];
+  for (const [name, value] of Object.entries(env)) if (/PASS|TOKEN|SECRET/i.test(name)) add(value, 0);
+  return [...found].filter(([value, written]) => text.split(value).length - 1 === written).map(([value]) => value);
 }
 
 const STDERR_LINE = /^(kustz: .*|  \| .*|  hint: .*)$/;
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-/** Everything wrong with one run; empty when it ended in one of the two allowed ways. */
-function judge(o: Outcome, secrets: readonly string[]): string[] {
+/**
+ * Everything wrong with one run; empty when it ended in one of the two allowed ways (or, when a
+ * flag value was mutated, in exit 2 for a malformed command line).
+ */
+function judge(o: Outcome, secrets: readonly string[], flagMutated = false): string[] {
   const problems: string[] = [];
   if (o.thrown !== undefined) {
     const e = o.thrown as Error;
@@ -174,9 +178,9 @@ function judge(o: Outcome, secrets: readonly string[]): string[] {
       if (visible.includes(s) || visible.includes(Buffer.from(s, 'latin1').toString('base64'))) problems.push('a credential appears outside Secret data');
     }
     if (visible.includes(HOME_SENTINEL)) problems.push('$HOME was expanded into the output');
-  } else if (o.code === 1) {
+  } else if (o.code === 1 || (o.code === 2 && flagMutated)) {
     if (o.stdout !== '') problems.push('stdout is not empty on failure');
-    if (!o.stderr.startsWith('kustz: ')) problems.push('exit 1 without a kustz: message');
+    if (!o.stderr.startsWith('kustz: ')) problems.push(`exit ${o.code} without a kustz: message`);
   } else {
     problems.push(`exit code ${o.code}`);
   }
@@ -187,23 +191,91 @@ function isSecret(x: unknown): boolean {
   return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'Secret';
 }
 
-function saveRegression(ex: Example, input: Input, bytes: Buffer, problems: string[], notes: string[]): string {
-  const id = createHash('sha256').update(ex.name).update(input.rel).update(bytes).digest('hex').slice(0, 10);
-  const dir = join(REGRESSIONS, `${ex.name}-${id}`);
-  if (existsSync(dir)) return dir;
-  for (const i of ex.inputs) {
-    mkdirSync(join(dir, i.rel, '..'), { recursive: true });
-    writeFileSync(join(dir, i.rel), i.rel === input.rel ? bytes : i.bytes);
+interface Case {
+  ex: Example;
+  input: Input;
+  bytes: Buffer;
+  args: string[];
+  /** What was done to the example, for found.txt. */
+  notes: string[];
+}
+
+const FLAG_MUTATED = 'mutated a flag value';
+
+/** Case n: one input of one example mutated, and sometimes the value of one of its flags. */
+function fuzzCase(all: readonly Example[], donors: readonly Buffer[], n: number): Case {
+  const rng = new Rng(caseSeed(SEED, n));
+  const ex = all[n % all.length]!;
+  const configs = ex.inputs.filter((i) => i.rel.endsWith('kustz.yml'));
+  const others = ex.inputs.filter((i) => !i.rel.endsWith('kustz.yml'));
+  const input = others.length && rng.chance(0.4) ? rng.pick(others) : rng.pick(configs);
+  const { bytes, ops } = mutate(input.bytes, rng, input.kind, donors);
+  const notes = [`seed ${SEED} case ${n}: mutated ${input.rel} of examples/${ex.name}`, ...ops];
+  const args = [...ex.args];
+  const values = args.flatMap((_, i) => (['--set', '--image', '--replicas'].includes(args[i - 1] ?? '') ? [i] : []));
+  if (values.length && rng.chance(0.2)) {
+    const i = rng.pick(values);
+    // A NUL cannot be passed in argv; anything else can.
+    args[i] = mutate(Buffer.from(args[i]!), rng, 'yaml', donors).bytes.toString('utf8').replace(/\0/g, '');
+    notes.push(`${FLAG_MUTATED}: ${args[i - 1]} ${JSON.stringify(args[i])}`);
   }
-  writeFileSync(join(dir, 'args'), ex.args.join('\n') + '\n');
-  if (Object.keys(ex.env).length) writeFileSync(join(dir, 'env'), Object.entries(ex.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
-  writeFileSync(join(dir, 'found.txt'), [`mutated ${input.rel} of examples/${ex.name}`, ...notes, '', ...problems].join('\n') + '\n');
+  return { ex, input, bytes, args, notes };
+}
+
+function saveRegression(c: Case, problems: string[]): string {
+  const id = createHash('sha256').update(c.ex.name).update(c.input.rel).update(c.bytes).update(c.args.join('\0')).digest('hex').slice(0, 10);
+  const dir = join(REGRESSIONS, `${c.ex.name}-${id}`);
+  if (existsSync(dir)) return dir;
+  for (const i of c.ex.inputs) {
+    mkdirSync(join(dir, i.rel, '..'), { recursive: true });
+    writeFileSync(join(dir, i.rel), i === c.input ? c.bytes : i.bytes);
+  }
+  // JSON: a mutated flag value may hold a line break.
+  writeFileSync(join(dir, 'args.json'), JSON.stringify(c.args) + '\n');
+  if (Object.keys(c.ex.env).length) writeFileSync(join(dir, 'env'), Object.entries(c.ex.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'found.txt'), [...c.notes, '', ...problems].join('\n') + '\n');
   return dir;
 }
 
 function report(dir: string, problems: string[]): string {
   return `${relative(ROOT, dir)}: ${problems.join('\n  ')}`;
 }
+
+test('the API-server checker rejects what the API server and kubectl reject', () => {
+  const text = readFileSync(join(ROOT, 'examples/upstream/expected.yaml'), 'utf8');
+  const { objects, problems } = parseManifests(text);
+  assert.equal([...problems, ...apiServerProblems(objects)], [], 'a golden output passes');
+  const deployment = () => structuredClone(objects.find((o) => (o as { kind: string }).kind === 'Deployment')) as any;
+  const container = (d: any) => d.spec.template.spec.containers[0];
+  const broken: Array<[string, (d: any) => void, RegExp]> = [
+    ['boolean env value', (d) => (container(d).env[0].value = true), /must be a string/],
+    ['env var name', (d) => (container(d).env[0].name = '1A'), /must not start with a digit/],
+    ['container name with dots', (d) => (container(d).name = 'rbd-rest-api-m2.6.2'), /DNS-1123 label/],
+    ['huge pages alone', (d) => (container(d).resources = { limits: { 'hugepages-2Mi': '4Mi' } }), /HugePages require cpu or memory/],
+    ['huge pages off the page size', (d) => (container(d).resources = { limits: { memory: '1Gi', 'hugepages-2Mi': '3Mi' } }), /multiple of 2Mi/],
+    ['extended request without limit', (d) => (container(d).resources = { requests: { 'nvidia.com/gpu': '1' } }), /cannot be overcommitted/],
+    ['request over limit', (d) => (container(d).resources = { requests: { cpu: '2' }, limits: { cpu: '1' } }), /less than or equal/],
+    ['header name with _', (d) => (container(d).livenessProbe.httpGet.httpHeaders = [{ name: 'X_Token', value: 'x' }]), /HTTP header name/],
+    ['dnsPolicy None alone', (d) => (d.spec.template.spec.dnsPolicy = 'None'), /required when dnsPolicy is None/],
+    ['selector mismatch', (d) => (d.spec.template.metadata.labels = { app: 'other' }), /do not match the selector/],
+    ['label value', (d) => (d.metadata.labels = { app: 'a b' }), /must be empty or consist of/],
+  ];
+  for (const [what, breakIt, expected] of broken) {
+    const d = deployment();
+    breakIt(d);
+    assert.match(apiServerProblems([d]).join('\n'), expected, what);
+  }
+  assert.match(apiServerProblems([...objects, objects[0]]).join('\n'), /emitted twice/, 'duplicate object');
+  const ingress = structuredClone(objects.find((o) => (o as { kind: string }).kind === 'Ingress')) as any;
+  ingress.spec.rules[0].host = '10.0.0.1';
+  assert.match(apiServerProblems([ingress]).join('\n'), /not an IP address/, 'IP host');
+  for (const plain of ['on', 'y', 'NO', 'Off', '1_000', '0b101', '<<']) {
+    assert.match(parseManifests(`a: ${plain}\n`).problems.join('\n'), /to kubectl \(YAML 1.1\)/, `plain ${plain}`);
+  }
+  for (const plain of ['hello', '2001-12-14', '1.0.0', '10Mi', 'yes-please', '1:20']) {
+    assert.equal(parseManifests(`a: ${plain}\n`).problems, [], `plain ${plain}`);
+  }
+});
 
 test('every mutated example input ends in success with valid objects or in a clean kustz: error', async () => {
   const all = examples();
@@ -216,34 +288,30 @@ test('every mutated example input ends in success with valid objects or in a cle
   try {
     for (const ex of all) cpSync(ex.dir, join(work, ex.name), { recursive: true });
     for (let n = 0; n < CASES; n++) {
-      const rng = new Rng(caseSeed(SEED, n));
-      const ex = all[n % all.length]!;
-      const configs = ex.inputs.filter((i) => i.rel.endsWith('kustz.yml'));
-      const others = ex.inputs.filter((i) => !i.rel.endsWith('kustz.yml'));
-      const input = others.length && rng.chance(0.4) ? rng.pick(others) : rng.pick(configs);
-      const { bytes, ops } = mutate(input.bytes, rng, input.kind, donors);
-      const cwd = join(work, ex.name);
-      const path = join(cwd, input.rel);
-      writeFileSync(path, bytes);
+      const c = fuzzCase(all, donors, n);
+      const cwd = join(work, c.ex.name);
+      const path = join(cwd, c.input.rel);
+      writeFileSync(path, c.bytes);
       try {
-        const env = environment(ex.env);
-        const secrets = credentials(ex.inputs.map((i) => (i === input ? { ...i, bytes } : i)), env);
-        const outcome = await inProcess(ex.args, cwd, env);
-        const problems = judge(outcome, secrets);
+        const env = environment(c.ex.env);
+        const secrets = credentials(c.ex.inputs.map((i) => (i === c.input ? { ...i, bytes: c.bytes } : i)), env);
+        const outcome = await inProcess(c.args, cwd, env);
+        const problems = judge(outcome, secrets, c.args.join('\0') !== c.ex.args.join('\0'));
         exits.set(String(outcome.code), (exits.get(String(outcome.code)) ?? 0) + 1);
+        if (n % REPEAT_SAMPLE === 0) {
+          const again = await inProcess(c.args, cwd, env);
+          if (again.code !== outcome.code || again.stdout !== outcome.stdout || again.stderr !== outcome.stderr) problems.push('a second run gave other bytes');
+        }
         if (n % CLI_SAMPLE === 0) {
           cliRuns++;
-          const real = cli(ex.args, cwd, env);
+          const real = cli(c.args, cwd, env);
           if (real.code !== outcome.code || real.stdout !== outcome.stdout || real.stderr !== outcome.stderr) {
             problems.push(`the built CLI disagrees with runCli: exit ${real.code} vs ${outcome.code}\n${real.stderr}`);
           }
         }
-        if (problems.length) {
-          const dir = saveRegression(ex, input, bytes, problems, [`seed ${SEED} case ${n}`, ...ops]);
-          failures.push(report(dir, problems));
-        }
+        if (problems.length) failures.push(report(saveRegression(c, problems), problems));
       } finally {
-        writeFileSync(path, input.bytes);
+        writeFileSync(path, c.input.bytes);
       }
     }
   } finally {
@@ -255,19 +323,20 @@ test('every mutated example input ends in success with valid objects or in a cle
 });
 
 const regressions = existsSync(REGRESSIONS)
-  ? readdirSync(REGRESSIONS).sort().filter((d) => existsSync(join(REGRESSIONS, d, 'args')))
+  ? readdirSync(REGRESSIONS).sort().filter((d) => existsSync(join(REGRESSIONS, d, 'args.json')))
   : [];
 
 for (const name of regressions) {
   test(`fuzz regression ${name}`, async () => {
     const dir = join(REGRESSIONS, name);
-    const args = readLines(join(dir, 'args'));
+    const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as string[];
     const env = environment(readEnv(join(dir, 'env')));
     const secrets = credentials(inputsOf(dir), env);
+    const flagMutated = readFileSync(join(dir, 'found.txt'), 'utf8').includes(FLAG_MUTATED);
     const inside = await inProcess(args, dir, env);
-    assert.equal(judge(inside, secrets), [], `${name} in-process`);
+    assert.equal(judge(inside, secrets, flagMutated), [], `${name} in-process`);
     const real = cli(args, dir, env);
-    assert.equal(judge(real, secrets), [], `${name} via the CLI`);
+    assert.equal(judge(real, secrets, flagMutated), [], `${name} via the CLI`);
     assert.is(real.stdout, inside.stdout, `${name}: stdout of the CLI and runCli`);
     assert.is(real.stderr, inside.stderr, `${name}: stderr of the CLI and runCli`);
   });

@@ -88,7 +88,10 @@ function setUp(): { skip?: string; failure?: string } {
 }
 
 const state = setUp();
-if (state.skip) console.log(`\n  SKIPPED precommit.test.ts: ${state.skip}\n`);
+if (state.skip) {
+  console.log(`\n  SKIPPED precommit.test.ts: ${state.skip}\n`);
+  rmSync(tmp, { recursive: true, force: true });
+}
 const it = state.skip ? test.skip : test;
 
 function preCommit(...args: string[]) {
@@ -163,7 +166,7 @@ it('kustz-check passes once kustz-render has brought the outputs up to date', ()
   assert.match(r.output, /kustz check\.+Passed/);
 });
 
-// The hook environment holds a Node installation's worth of files.
+// The hook environment holds an npm installation's worth of files.
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();

@@ -239,6 +239,28 @@ test('YAML tags cannot construct code or objects', () => {
   }
 });
 
+test('names of Object.prototype members are plain strings everywhere', () => {
+  const cases: Array<[string, string, Record<string, string>, RegExp | undefined]> = [
+    ['pull policy', `${BASE}  imagePullPolicy: constructor\n`, {}, /imagePullPolicy "constructor" is not one of Always, Never, IfNotPresent/],
+    ['quantity suffix', `${BASE}  resources: {cpu: 1constructor, memory: 1__proto__}\n`, {}, /unknown suffix "constructor"[^]*unknown suffix "__proto__"/],
+    ['digest algorithm', 'name: demo\nservice: {image: "nginx@constructor:0123456789abcdef0123456789abcdef"}\n', {}, /the kubelet knows no algorithm "constructor"/],
+    ['credential variable', `${BASE}  imagePullSecrets: [pull]\nsecrets:\n  dockerRegistry:\n    - {name: pull, server: r.example.com, username: "\${toString}", password: "\${constructor}"}\n`, {},
+      /environment variable toString is not set[^]*environment variable constructor is not set/],
+    ['keys', `${BASE}  envs: {pairs: {__proto__: a, constructor: b, toString: c}, files: [proto.yml]}\nconfigmaps: {envs: [{name: proto, files: [proto.env]}]}\ningress: {annotations: {constructor: x, prototype: y, hasOwnProperty: z}, rules: ["http://a.example.com/"]}\n`, {}, undefined],
+    ['secret type', `${BASE}secrets: {files: [{name: t, type: constructor, files: [proto.env]}, {name: u, type: __proto__, files: [proto.env]}]}\n`, {}, undefined],
+  ];
+  for (const [what, yaml, env, message] of cases) {
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': yaml, 'proto.yml': '__proto__: 1\nconstructor: 2\n', 'proto.env': '__proto__=1\nconstructor=2\n' }), env });
+    if (message) {
+      failsCleanly(r, what);
+      assert.match(r.stderr, message, what);
+    } else {
+      assert.is(r.status, 0, `${what}: ${r.stderr}`);
+      assert.not.match(r.stdout, /function|\[native code\]|\[object Object\]/, what);
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Credentials
 

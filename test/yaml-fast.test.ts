@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isMap, isScalar, parseAllDocuments, type Node, type Pair } from 'yaml';
+import { parseConfig, type Path } from '../src/parse.js';
 import { toYaml, toYamlWithLib } from '../src/serialize.js';
 import { readYaml, type YamlNode } from '../src/yaml/read.js';
 import { ROOT } from './helpers/cli.js';
@@ -52,7 +53,7 @@ function sameAsYaml(text: string): boolean {
     if (node.start !== undefined) assert.is(node.start, theirs?.range?.[0], `offset ${at}`);
     if (node.entries) {
       assert.ok(isMap(theirs), `a map ${at}`);
-      for (const [key, entry] of node.entries) {
+      for (const { key, ...entry } of node.entries) {
         const pair = (theirs.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
         assert.is(entry.keyStart, (pair?.key as Node | undefined)?.range?.[0], `key offset of ${key} ${at}`);
         walk(entry.node, [...path, key]);
@@ -67,7 +68,35 @@ function sameAsYaml(text: string): boolean {
     }
   };
   walk(fast, []);
+  samePositions(text, fast);
   return true;
+}
+
+/**
+ * parseConfig's answers from read.ts's tree against its answers through yaml: a comment with a
+ * tab at the end sends the same document to yaml, without moving anything in it.
+ */
+function samePositions(text: string, fast: YamlNode): void {
+  const quick = parseConfig(text, 'kustz.yml').config;
+  const slow = parseConfig(`${text}\n#\t\n`, 'kustz.yml').config;
+  if (!slow || !quick) {
+    assert.is(quick, slow, `both paths fail alike:\n${text}`);
+    return;
+  }
+  const paths: Path[] = [];
+  const collect = (node: YamlNode, path: Array<string | number>) => {
+    paths.push(path, [...path, 'missing'], [...path, 0]);
+    node.entries?.forEach((e) => collect(e.node, [...path, e.key]));
+    node.items?.forEach((item, i) => collect(item, [...path, i]));
+  };
+  collect(fast, []);
+  paths.push(['secrets', 'dockerRegistry', 0, 'password']);
+  for (const path of paths) {
+    const at = `at ${JSON.stringify(path)}\n--- text:\n${text}\n---`;
+    assert.equal(quick.locate(path), slow.locate(path), `locate ${at}`);
+    assert.equal(quick.locate(path, { key: true }), slow.locate(path, { key: true }), `locate key ${at}`);
+    assert.is(quick.scalarText(path), slow.scalarText(path), `scalarText ${at}`);
+  }
 }
 
 test('read.ts takes the example files and gives what yaml gives', () => {

@@ -7,9 +7,12 @@ function base64(value: string | Uint8Array): string {
   return Buffer.from(typeof value === 'string' ? encoder.encode(value) : value).toString('base64');
 }
 
-/** Data keys sorted, as kubectl and kustomize print them. */
+/**
+ * Data keys sorted, as kubectl and kustomize print them: by UTF-16 code units, which is what
+ * sort() does without a comparator (and much faster, with ten thousand keys from an env file).
+ */
 function sortedEntries(data: Map<string, string | Uint8Array>): Array<[string, string | Uint8Array]> {
-  return [...data].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...data.keys()].sort().map((key) => [key, data.get(key)!]);
 }
 
 /** Text goes to `data`; bytes that are not UTF-8 go to `binaryData`, base64 encoded. */

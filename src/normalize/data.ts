@@ -124,7 +124,7 @@ function collect(
 
 function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number)[]): GeneratedData {
   const type = secret.type!;
-  const rule = REQUIRED_KEYS[type];
+  const rule = Object.hasOwn(REQUIRED_KEYS, type) ? REQUIRED_KEYS[type] : undefined;
   const keys = [...secret.data.keys()];
   const typePath = [...path, 'type'];
   if (rule?.only && (keys.length !== 1 || keys[0] !== rule.only)) {

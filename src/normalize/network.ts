@@ -73,14 +73,15 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   if (ruleTexts.length === 0) return undefined;
 
   const byHost = new Map<string, IngressModel['rules'][number]>();
-  const tlsBySecret = new Map<string, string[]>();
+  const tlsBySecret = new Map<string, Set<string>>();
   const seenPaths = new Map<string, number>();
   const ownPort = service?.ports[0]?.port ?? 80;
+  const exposed = new Set(service?.ports.map((p) => p.port));
   ruleTexts.forEach((text, i) => {
     const path = ['ingress', 'rules', i];
     const rule = ctx.parsed(path, 'ingress.rule', parseIngressRule(text));
     if (!rule) return;
-    const backend = backendOf(ctx, cfg, rule, service, ownPort, path);
+    const backend = backendOf(ctx, cfg, rule, service, ownPort, exposed, path);
     const hostKey = rule.host ?? '';
     const pathKey = `${hostKey} ${rule.path} ${rule.pathType}`;
     const first = seenPaths.get(pathKey);
@@ -96,15 +97,15 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
     }
     target.paths.push({ path: rule.path, pathType: rule.pathType, ...backend });
     if (rule.tls) {
-      const hosts = tlsBySecret.get(rule.tls) ?? [];
-      if (rule.host && !hosts.includes(rule.host)) hosts.push(rule.host);
+      const hosts = tlsBySecret.get(rule.tls) ?? new Set<string>();
+      if (rule.host) hosts.add(rule.host);
       tlsBySecret.set(rule.tls, hosts);
     }
   });
   return {
     annotations,
     rules: [...byHost.values()],
-    tls: [...tlsBySecret].map(([secretName, hosts]) => ({ hosts, secretName })),
+    tls: [...tlsBySecret].map(([secretName, hosts]) => ({ hosts: [...hosts], secretName })),
   };
 }
 
@@ -115,6 +116,7 @@ function backendOf(
   rule: IngressRuleSpec,
   service: ServiceModel | undefined,
   ownPort: number,
+  exposed: ReadonlySet<number>,
   path: (string | number)[],
 ): { service: string; port: number | string } {
   const name = rule.service?.name ?? cfg.name;
@@ -123,7 +125,7 @@ function backendOf(
   if (!service) {
     ctx.warn(path, 'ingress.no-service', `this rule routes to Service "${name}", which kustz does not generate because service.ports is empty`,
       'add service.ports, or name another Service with ?svc=name:port');
-  } else if (typeof port === 'number' && !service.ports.some((p) => p.port === port)) {
+  } else if (typeof port === 'number' && !exposed.has(port)) {
     ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`,
       `use one of the Service's ports, e.g. svc=${name}:${service.ports[0]!.port}`);
   }

@@ -55,7 +55,8 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
 
   let imagePullPolicy: ContainerModel['imagePullPolicy'];
   if (svc.imagePullPolicy !== undefined) {
-    imagePullPolicy = PULL_POLICIES[svc.imagePullPolicy.toLowerCase() as keyof typeof PULL_POLICIES];
+    const policy = svc.imagePullPolicy.toLowerCase();
+    imagePullPolicy = Object.hasOwn(PULL_POLICIES, policy) ? PULL_POLICIES[policy as keyof typeof PULL_POLICIES] : undefined;
     if (!imagePullPolicy) {
       ctx.error(['service', 'imagePullPolicy'], 'image.pull-policy', `imagePullPolicy "${svc.imagePullPolicy}" is not one of Always, Never, IfNotPresent`,
         'any case works: always, never, ifnotpresent');

@@ -17,7 +17,7 @@
  * scalars, tabs and CR anywhere, keys that are not strings, duplicate keys, anything `yaml`
  * would report. The answer is the one `yaml` gives (core schema, as parseConfig calls it): the
  * same value, and the same offsets for every node it places. Empty values get no offset, so
- * their position is asked from `yaml` too. test/yaml-read.test.ts compares both on generated
+ * their position is asked from `yaml` too. test/yaml-fast.test.ts compares both on generated
  * documents.
  */
 
@@ -28,7 +28,13 @@ export interface YamlNode {
   /** A plain scalar as written, when it resolved to something other than a string (`1.10`). */
   source?: string;
   items?: YamlNode[];
-  entries?: Map<string, { keyStart: number; node: YamlNode }>;
+  entries?: YamlEntry[];
+}
+
+export interface YamlEntry {
+  key: string;
+  keyStart: number;
+  node: YamlNode;
 }
 
 /**
@@ -59,7 +65,7 @@ export function nodeAt(root: YamlNode, path: ReadonlyArray<string | number>, len
   let node: YamlNode | undefined = root;
   for (let i = 0; i < length && node; i++) {
     const p = path[i]!;
-    if (node.entries) node = typeof p === 'string' ? node.entries.get(p)?.node : undefined;
+    if (node.entries) node = typeof p === 'string' ? node.entries.find((e) => e.key === p)?.node : undefined;
     else if (node.items) {
       const index = typeof p === 'string' && p !== '' ? Number(p) : p;
       node = typeof index === 'number' && Number.isInteger(index) && index >= 0 ? node.items[index] : undefined;
@@ -178,7 +184,7 @@ class Reader {
   /** A block map with keys at column n; the first key may follow a "- " on the current line. */
   private map(n: number): YamlNode {
     const value: Record<string, unknown> = {};
-    const entries = new Map<string, { keyStart: number; node: YamlNode }>();
+    const entries: YamlEntry[] = [];
     const node: YamlNode = { start: this.starts[this.i]! + n, value, entries };
     for (let first = true; ; first = false) {
       if (!first) {
@@ -190,10 +196,10 @@ class Reader {
       }
       const line = this.lines[this.i]!;
       const key = this.key(line, n);
-      if (!key || entries.has(key.text) || key.text === '__proto__' || key.text === '<<') outside();
+      if (!key || Object.hasOwn(value, key.text) || key.text === '__proto__' || key.text === '<<') outside();
       const keyStart = this.starts[this.i]! + n;
       const child = this.value(line, key.after, n);
-      entries.set(key.text, { keyStart, node: child });
+      entries.push({ key: key.text, keyStart, node: child });
       value[key.text] = child.value;
     }
     return node;
@@ -354,7 +360,7 @@ class Reader {
       }
     }
     const value: Record<string, unknown> = {};
-    const entries = new Map<string, { keyStart: number; node: YamlNode }>();
+    const entries: YamlEntry[] = [];
     const node: YamlNode = { start, value, entries };
     if (line[k] === '}') return { node, end: k + 1 };
     for (;;) {
@@ -372,9 +378,9 @@ class Reader {
       }
       k = skipSpaces(line, k);
       if (line[k] !== ':' || line[k + 1] !== ' ') outside();
-      if (entries.has(key) || key === '__proto__' || key === '<<') outside();
+      if (Object.hasOwn(value, key) || key === '__proto__' || key === '<<') outside();
       const item = this.flowItem(line, skipSpaces(line, k + 1));
-      entries.set(key, { keyStart, node: item.node });
+      entries.push({ key, keyStart, node: item.node });
       value[key] = item.node.value;
       k = skipSpaces(line, item.end);
       if (line[k] === '}') return { node, end: k + 1 };

@@ -8,7 +8,7 @@
  * The rules are yaml's (stringify/stringifyString.js, stringifyPair.js,
  * stringifyCollection.js), kept where kustz's output needs them. Anything else (control
  * characters, multi-line keys, strings that must be double-quoted across lines, values that are
- * not plain data) returns undefined and the caller asks yaml. test/yaml-write.test.ts compares
+ * not plain data) returns undefined and the caller asks yaml. test/yaml-fast.test.ts compares
  * both on generated values.
  */
 
@@ -20,10 +20,11 @@ function outside(): never {
   throw OUTSIDE;
 }
 
-type Pick = (text: string) => boolean;
+/** Which strings must be double-quoted whatever else holds (serialize.ts: those kubectl would misread). */
+type DoubleQuotes = (text: string) => boolean;
 
 /** The document for `value` (a map or a sequence), or undefined when yaml must write it. */
-export function writeYaml(value: unknown, doubleQuoted: Pick = () => false): string | undefined {
+export function writeYaml(value: unknown, doubleQuoted: DoubleQuotes = () => false): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   try {
     return collection(value, '', doubleQuoted) + '\n';
@@ -34,7 +35,7 @@ export function writeYaml(value: unknown, doubleQuoted: Pick = () => false): str
 }
 
 /** A map or sequence whose lines after the first start with `indent`. */
-function collection(value: object, indent: string, dq: Pick): string {
+function collection(value: object, indent: string, dq: DoubleQuotes): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
     const itemIndent = indent + INDENT_STEP;
@@ -55,8 +56,10 @@ function collection(value: object, indent: string, dq: Pick): string {
     const k = string(key, valueIndent, true, dq);
     if (k.length > 1024) outside();
     let pair = `${k}:`;
-    if (typeof v === 'object' && v !== null && (Array.isArray(v) ? v.length : Object.keys(v).some((x) => (v as Record<string, unknown>)[x] !== undefined))) {
-      pair += `\n${valueIndent}${collection(v, valueIndent, dq)}`;
+    if (typeof v === 'object' && v !== null) {
+      // Only an empty collection comes out as {} or [] (a key or an item would start the text).
+      const inner = collection(v, valueIndent, dq);
+      pair += inner === '{}' || inner === '[]' ? ` ${inner}` : `\n${valueIndent}${inner}`;
     } else {
       pair += ' ' + node(v, valueIndent, dq);
     }
@@ -65,7 +68,7 @@ function collection(value: object, indent: string, dq: Pick): string {
   return out || '{}';
 }
 
-function node(value: unknown, indent: string, dq: Pick): string {
+function node(value: unknown, indent: string, dq: DoubleQuotes): string {
   switch (typeof value) {
     case 'string':
       return string(value, indent, false, dq);
@@ -109,7 +112,7 @@ const SIMPLE = /^[A-Za-z][A-Za-z0-9_./+=-]*$/;
 const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
 /** A string as a key (`implicitKey`) or a value, at `indent` (yaml's ctx.indent). */
-function string(value: string, indent: string, implicitKey: boolean, dq: Pick): string {
+function string(value: string, indent: string, implicitKey: boolean, dq: DoubleQuotes): string {
   if (SIMPLE.test(value)) return dq(value) || CORE_WORDS.has(value) ? JSON.stringify(value) : value;
   if (CONTROL.test(value)) outside();
   if (dq(value)) return quoted(value, true);

@@ -59,7 +59,8 @@ const COMMON_TOKENS = [
   '0', '-1', '1', '65535', '65536', '2147483648', '99999999999999999999', '1.5', '0.5', '1e3', '1e999', '.inf', '-.inf', '.nan',
   '0x1F', '0o17', '017', '08', '1_000', '0b101', '2001-12-14', '1:20', 'true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 'Y',
   'null', '~', '/', '//', '../', '../../etc/passwd', '/etc/passwd', '/dev/zero', '.', '..', '${HOME}', '$HOME', '${REGISTRY_PASSWORD}',
-  '${}', '${1}', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'a'.repeat(64), 'b'.repeat(254),
+  '${}', '${1}', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '${constructor}', '${__proto__}',
+  '1constructor', '1__proto__', '@constructor:0123456789abcdef0123456789abcdef', 'a'.repeat(64), 'b'.repeat(254),
   'A_B', 'a.b', 'a_b', 'A-b', 'X_Token', '1A', '-', '--', 'é', '\u2028', '\ufeff', '\u0000', '\u001b[31m', '\n::error::x\n',
 ];
 
