@@ -1,6 +1,7 @@
 /**
  * Golden cases: every folder under examples/ and test/cases/ holds a kustz.yml and what kustz
- * must print for it, compared byte for byte. UPDATE=1 rewrites the expectations (review the diff).
+ * must print for it, compared byte for byte; what renders must also pass the independent
+ * API-server checker (test/helpers/apiserver.ts). UPDATE=1 rewrites the expectations (review the diff).
  *   args           extra command-line arguments, one per line (default: render -c kustz.yml)
  *   env            KEY=VALUE lines added to the environment
  *   expected.yaml  stdout of a successful run (exit 0)
@@ -12,6 +13,7 @@ import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { apiServerProblems, parseManifests } from './helpers/apiserver.js';
 import { caseArgs, caseEnv, goldenCases } from './helpers/cases.js';
 import { kustz, ROOT } from './helpers/cli.js';
 
@@ -46,6 +48,8 @@ for (const dir of goldenCases()) {
       expectFile(join(dir, 'error.txt'), r.stderr, 'stderr');
     } else {
       assert.is(r.status, 0, `${name}: exit code (stderr: ${r.stderr})`);
+      const { objects, problems } = parseManifests(r.stdout);
+      assert.equal([...problems, ...apiServerProblems(objects)], [], `${name}: the API server would reject the output`);
       expectFile(join(dir, 'expected.yaml'), r.stdout, 'stdout');
       expectFile(join(dir, 'warnings.txt'), r.stderr, 'warnings');
     }
