@@ -92,12 +92,20 @@ export function parseQuantity(text: string): Parsed<Quantity> {
   if (Object.hasOwn(DECIMAL_SUFFIX, suffix!)) exponent10 = DECIMAL_SUFFIX[suffix!]!;
   else if (Object.hasOwn(BINARY_SUFFIX, suffix!)) exponent2 = BINARY_SUFFIX[suffix!]!;
   else if (/^[eE][+-]?[0-9]+$/.test(suffix!)) exponent10 = Number(suffix!.slice(1));
-  else return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`);
+  else return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`, byteSuffixHint(number!, suffix!));
   if (Math.abs(exponent10) > 1000) return fail(`quantity ${JSON.stringify(text)} is out of range`);
   if (exponent10 >= 0) numerator *= 10n ** BigInt(exponent10);
   else denominator *= 10n ** BigInt(-exponent10);
   numerator *= 2n ** BigInt(exponent2);
   return ok({ text, numerator, denominator });
+}
+
+/** `1Gb`, `512MB`: byte units as people write them; Kubernetes spells them Gi (or G). */
+function byteSuffixHint(number: string, suffix: string): string | undefined {
+  const m = /^([kKMGTPE])[bB]$/.exec(suffix);
+  if (!m) return undefined;
+  const unit = m[1]!.toUpperCase();
+  return `write ${number}${unit}i for powers of 1024 (${unit}i = 1024^n bytes) or ${number}${unit === 'K' ? 'k' : unit} for powers of 1000`;
 }
 
 export function compareQuantities(a: Quantity, b: Quantity): number {

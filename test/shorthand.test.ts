@@ -87,6 +87,13 @@ rejected('parseQuantity', parseQuantity, [
   ['1e', /unknown suffix/],
 ]);
 
+test('parseQuantity: byte units as people write them get a hint', () => {
+  const r = parseQuantity('1Gb');
+  assert.ok(!r.ok && r.hint === 'write 1Gi for powers of 1024 (Gi = 1024^n bytes) or 1G for powers of 1000', JSON.stringify(r));
+  const k = parseQuantity('512KB');
+  assert.ok(!k.ok && k.hint?.includes('512Ki') && k.hint.includes('512k'), JSON.stringify(k));
+});
+
 test('parseResource: sides', () => {
   const texts = (s: string) => {
     const r = parseResource(s);

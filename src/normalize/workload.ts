@@ -198,6 +198,8 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
         continue;
       }
     }
+    const unlikely = unlikelyAmount(name, limit ?? request!);
+    if (unlikely) ctx.warn(path, 'resource.unit', unlikely.message, unlikely.hint);
     if (request) requests.push([name, request.text]);
     if (limit) limits.push([name, limit.text]);
   }
@@ -211,6 +213,24 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
 /** The quantity rounded up to a whole number, as the API server's Quantity.Value() does. */
 function wholeUnits(q: Quantity): bigint {
   return (q.numerator + q.denominator - 1n) / q.denominator;
+}
+
+const MANY_CORES = 32n;
+const FEW_BYTES = 1024n * 1024n;
+
+/**
+ * `cpu: 100` (100 cores, meant 100m) and `memory: 128` (128 bytes, meant 128Mi) are valid
+ * quantities that no Pod wants: the first is never scheduled, the second is OOM-killed at once.
+ */
+function unlikelyAmount(name: string, q: Quantity): { message: string; hint: string } | undefined {
+  const bare = /^[0-9.]+$/.test(q.text);
+  if (name === 'cpu' && bare && q.numerator >= MANY_CORES * q.denominator) {
+    return { message: `cpu ${q.text} means ${q.text} CPU cores`, hint: `for millicores write ${q.text}m` };
+  }
+  if (name === 'memory' && q.numerator < FEW_BYTES * q.denominator) {
+    return { message: `memory ${q.text} is less than 1 MiB`, hint: bare ? `for mebibytes write ${q.text}Mi` : 'a container needs at least a few MiB' };
+  }
+  return undefined;
 }
 
 const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'] as const;
