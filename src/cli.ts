@@ -1,8 +1,8 @@
 import { cac } from 'cac';
 import { readFileSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
-import { writeFileAtomic } from './disk.js';
-import { escapeUnprintable, formatIssue, KustzError, UsageError, type Issue } from './errors.js';
+import { describeError, writeFileAtomic } from './disk.js';
+import { escapeUnprintable, formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
@@ -31,8 +31,14 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   }
   if (report(issues, flags.strict, io)) return 1;
   const text = texts.join('---\n');
-  if (flags.output !== undefined) writeFileAtomic(resolveFrom(io, String(flags.output)), text);
-  else io.stdout(text);
+  if (flags.output === undefined) io.stdout(text);
+  else {
+    try {
+      writeFileAtomic(resolveFrom(io, String(flags.output)), text);
+    } catch (e) {
+      throw new KustzError([issue('output.write', `cannot write: ${describeError(e)}`, { file: String(flags.output) })]);
+    }
+  }
   return 0;
 }
 

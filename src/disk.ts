@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
@@ -97,6 +97,17 @@ export function describeError(e: unknown): string {
 }
 
 /**
+ * `mkdir -p`, one level at a time: Node's own recursive mkdirSync spins forever where a parent
+ * refuses new directories with ENOENT (under /proc, for one).
+ */
+export function makeDirectory(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirectory(parent);
+  mkdirSync(dir);
+}
+
+/**
  * Writes `content` to `path` through a temporary file and a rename, so a reader never sees half
  * a file. Identical content is left alone (mtime kept) so make and pre-commit see no change.
  * Returns whether the file changed.
@@ -110,6 +121,8 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): boo
       // Unreadable: fall through and replace it.
     }
   }
+  // `-o deploy/manifests.yaml` in a fresh checkout: make the directory, as `kustz kustomize` does.
+  makeDirectory(dirname(path));
   const tmp = join(dirname(path), `.kustz-tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const fd = openSync(tmp, 'w', 0o644);
   try {

@@ -1,7 +1,7 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { describeError, diskReader, writeFileAtomic } from './disk.js';
+import { describeError, diskReader, makeDirectory, writeFileAtomic } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
 import { kustomization } from './kustomize.js';
 import { configFiles, loadRestrictor, renderFile, report, type IO, type RenderFlags } from './shell.js';
@@ -40,7 +40,7 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   try {
     for (const [name, content] of out.files) {
       const path = join(dir, ...name.split('/'));
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirectory(dirname(path));
       writeFileAtomic(path, content);
     }
   } catch (e) {

@@ -2,11 +2,11 @@
  * kustz as a kustomize plugin: one executable for both protocols, told apart without arguments
  * since kustomize passes none that would say which (SPEC 5), and `kustz plugin install`.
  */
-import { mkdirSync, readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeError } from './disk.js';
+import { describeError, makeDirectory } from './disk.js';
 import { formatIssue, issue, KustzError } from './errors.js';
 import { isResourceList, runFunction } from './fn.js';
 import { generate } from './generator.js';
@@ -71,7 +71,7 @@ export function installPlugin(home: string | undefined, io: IO): number {
   const link = join(root, 'kustz', 'v1', 'kustz', 'Kustz');
   const bin = fileURLToPath(new URL('../bin/kustz.js', import.meta.url));
   try {
-    mkdirSync(dirname(link), { recursive: true });
+    makeDirectory(dirname(link));
     let current: string | undefined;
     try {
       current = readlinkSync(link);

@@ -131,6 +131,19 @@ test('-o: written atomically, untouched on error, not rewritten when identical',
   assert.is(statSync(out).mtimeMs, past.getTime(), 'identical content is not rewritten');
 });
 
+test('-o: a missing directory is made; an unwritable target is a user error', () => {
+  const dir = project({ 'kustz.yml': BASE });
+  const made = kustz(['render', '-o', 'deploy/base/manifests.yaml'], { cwd: dir });
+  assert.is(made.status, 0, made.stderr);
+  assert.match(readFileSync(join(dir, 'deploy/base/manifests.yaml'), 'utf8'), /kind: Deployment/);
+  // /proc refuses new directories; Node's recursive mkdir would spin there forever.
+  const refused = kustz(['render', '-o', '/proc/kustz-test/out.yaml'], { cwd: dir });
+  assert.is(refused.status, 1);
+  assert.is(refused.stdout, '');
+  assert.match(refused.stderr, /^kustz: \/proc\/kustz-test\/out.yaml: cannot write: /);
+  assert.not.match(refused.stderr, /internal error/);
+});
+
 test('several files render in one process, in argument order', () => {
   const dir = project({ 'a/kustz.yml': 'name: a\nservice: {image: nginx}\n', 'b/kustz.yml': 'name: b\nservice: {image: nginx}\n' });
   const r = kustz(['render', '-c', 'b/kustz.yml', 'a/kustz.yml'], { cwd: dir });
