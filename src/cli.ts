@@ -7,7 +7,7 @@ import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
 import { serialize } from './serialize.js';
-import { configFiles, renderFile, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, ObjectRegistry, renderFile, report, type IO, type RenderFlags } from './shell.js';
 import { checkOutputs, writeOutputs, type OutputFlags } from './write-check.js';
 
 /** Files shipped beside dist/ and src/ (both one level below the package root). */
@@ -24,10 +24,14 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   // never alive at once; nothing is printed before all of them have rendered.
   const texts: string[] = [];
   const issues: Issue[] = [];
+  const names = new ObjectRegistry();
   for (const file of configFiles(flags, files, io)) {
     const rendered = renderFile(file, flags, io);
     issues.push(...rendered.issues);
-    if (rendered.result) texts.push(serialize(rendered.result.objects));
+    if (rendered.result) {
+      issues.push(...names.add(file, rendered.result.objects));
+      texts.push(serialize(rendered.result.objects));
+    }
   }
   if (report(issues, flags.strict, io)) return 1;
   const text = texts.join('---\n');
@@ -43,8 +47,12 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
 }
 
 function validateCommand(files: string[], flags: RenderFlags, io: IO): number {
-  const rendered = configFiles(flags, files, io).map((f) => renderFile(f, flags, io));
-  if (report(rendered.flatMap((r) => r.issues), flags.strict, io)) return 1;
+  const names = new ObjectRegistry();
+  const issues = configFiles(flags, files, io).flatMap((f) => {
+    const rendered = renderFile(f, flags, io);
+    return [...rendered.issues, ...(rendered.result ? names.add(f, rendered.result.objects) : [])];
+  });
+  if (report(issues, flags.strict, io)) return 1;
   io.stdout('ok\n');
   return 0;
 }
