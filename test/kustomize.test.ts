@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
@@ -17,6 +17,7 @@ import { render } from '../src/render.js';
 import type { KubeObject } from '../src/types.js';
 import { caseArgs, caseEnv, goldenCases } from './helpers/cases.js';
 import { BIN, hasCommand, kustz, ROOT } from './helpers/cli.js';
+import { write } from './helpers/project.js';
 
 const KUBECTL = hasCommand('kubectl');
 const KPT = hasCommand('kpt');
@@ -35,10 +36,7 @@ function tempDir(name: string): string {
 /** A throw-away project: file name -> content. */
 function project(name: string, files: Record<string, string | Buffer>): string {
   const dir = tempDir(name);
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    writeFileSync(join(dir, file), content);
-  }
+  write(dir, files);
   return dir;
 }
 

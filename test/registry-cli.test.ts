@@ -1,21 +1,11 @@
 /** Registry credentials end to end: the built CLI against kubectl, bad config files, the lint. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { hasCommand, kustz } from './helpers/cli.js';
+import { project } from './helpers/project.js';
 
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kustz-registry-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
 
 function secretsOf(stdout: string): Array<{ metadata: { name: string }; type: string; data: Record<string, string> }> {
   return parseAllDocuments(stdout).map((d) => d.toJS()).filter((o) => o.kind === 'Secret');

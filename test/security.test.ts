@@ -5,25 +5,21 @@
  * fields, not print a credential, not touch the network and not run anything.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { BIN, kustz, ROOT, type Run } from './helpers/cli.js';
+import { project as tempProject } from './helpers/project.js';
 
 const BASE = 'name: demo\nservice:\n  image: registry.example.com/demo:1.0\n';
 const made: string[] = [];
 
 function project(files: Record<string, string | Buffer>, links: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kustz-security-'));
+  const dir = tempProject(files, 'kustz-security-');
   made.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
   for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
   return dir;
 }

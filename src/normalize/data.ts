@@ -140,11 +140,13 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
   if (rule?.only && secret.data.has(rule.only)) {
     const value = secret.data.get(rule.only)!;
     const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
-    const fileIndex = secret.sources.findIndex((s) => s.mode === 'files' && s.key === rule.only);
-    const source = secret.sources[fileIndex];
+    const source = secret.sources.find((s) => s.mode === 'files' && s.key === rule.only);
     const checked = checkDockerConfig(bytes, type as typeof DOCKER_CONFIG_JSON | typeof DOCKER_CFG);
-    const shown = source && source.mode !== 'dockerRegistry' ? ctx.displayName(source.path) : ctx.config.file;
-    ctx.addFileIssues(shown, checked.issues);
+    if (source?.mode === 'files') ctx.addFileIssues(ctx.displayName(source.path), checked.issues);
+    else {
+      // The JSON came from a literal or an env value, not a file of its own: point at the generator.
+      for (const i of checked.issues) (i.severity === 'error' ? ctx.error : ctx.warn).call(ctx, [...path, 'name'], i.code, i.message, i.hint);
+    }
     // A config that failed its checks has no registries worth linting against.
     return checked.issues.some((i) => i.severity === 'error') ? secret : { ...secret, registries: checked.registries };
   }
