@@ -6,7 +6,6 @@
 // it (another Node version), the bundle is compiled as usual.
 'use strict';
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
-const { wrap } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -20,9 +19,14 @@ try {
 } catch {
   // No cache: compile.
 }
-const script = new Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-// The build runs the CLI once with KUSTZ_WRITE_CODE_CACHE=1 and keeps what V8 compiled by the end.
-if (process.env.KUSTZ_WRITE_CODE_CACHE === '1') process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+// Module.wrap's text, written out: loading node:module would load Node's ES module loader too.
+const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(bundle, 'utf8')}\n});`;
+const script = new Script(source, { filename: bundle, cachedData });
+// KUSTZ_CODE_CACHE=write: the build runs the CLI once and keeps what V8 compiled by the end.
+// KUSTZ_CODE_CACHE=check: says on stderr whether V8 took the cache (test/startup.test.ts).
+const cacheMode = process.env.KUSTZ_CODE_CACHE;
+if (cacheMode === 'write') process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+if (cacheMode === 'check') process.stderr.write(`kustz: code cache ${cachedData && !script.cachedDataRejected ? 'accepted' : 'rejected'}\n`);
 const loaded = { exports: {} };
 // The bundle requires Node's modules and ./yaml.cjs; module.createRequire would cost a millisecond.
 const requireFromDist = (id) => require(id.startsWith('./') ? join(dist, id) : id);

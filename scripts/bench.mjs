@@ -73,8 +73,11 @@ function machine() {
 }
 
 /**
- * Service `i`: the upstream example with its own name, image, ports, env pairs and data, each in
- * its own directory with the files it names (so that every service is read and hashed anew).
+ * Service `i`: the upstream example with its own namespace, name, image, ports, env pairs and
+ * data, each in its own directory with the files it names (so that every service is read and
+ * hashed anew). Unlike the example itself it is clean: its image matches its pull secret and its
+ * ingress routes to a port its Service exposes, so one process can render all of them without
+ * warnings or clashes (two services generating the same Secret in one namespace is an error).
  */
 function writeService(dir, i, envLines = 0) {
   mkdirSync(join(dir, 'catsecret'), { recursive: true });
@@ -84,10 +87,12 @@ function writeService(dir, i, envLines = 0) {
   for (let n = 0; n < envLines; n++) envFile += `KEY_${n}=value-${n}-${i}\n`;
   writeFileSync(join(dir, 'configmap.env'), envFile);
   const source = readFileSync(join(UPSTREAM, 'kustz.yml'), 'utf8')
+    .replace('namespace: demo-demo', `namespace: team-${i}`)
     .replaceAll('srv-webapp-demo', `srv-${i}`)
-    .replace('docker.io/library/nginx:alpine', `registry.example.com/team/app-${i}:1.${i}.0`)
+    .replace('docker.io/library/nginx:alpine', `registry.cn-hangzhou.aliyuncs.com/team/app-${i}:1.${i}.0`)
     .replace('replicas: 2', `replicas: ${1 + (i % 5)}`)
     .replace('"80:8080"', `"${80 + (i % 100)}:8080"`)
+    .replace(`svc=srv-${i}:8080`, `svc=srv-${i}:${80 + (i % 100)}`)
     .replace('key1: value1', `key1: value${i}\n      LOG_LEVEL: ${['debug', 'info', 'warn'][i % 3]}`)
     .replace('http://api.example.com/ping', `http://api-${i}.example.com/ping`);
   writeFileSync(join(dir, 'kustz.yml'), source);

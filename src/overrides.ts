@@ -1,7 +1,7 @@
 import type set from 'lodash/set.js';
 import type toPath from 'lodash/toPath.js';
-import { createRequire } from 'node:module';
 import { UsageError } from './errors.js';
+import { sourceRequire } from './lazy.js';
 import type { ParsedConfig, Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
@@ -14,7 +14,7 @@ let lodash: { set: typeof set; toPath: typeof toPath } | undefined;
  */
 function paths(): { set: typeof set; toPath: typeof toPath } {
   if (typeof require === 'function') return (lodash ??= { set: require('lodash/set.js'), toPath: require('lodash/toPath.js') });
-  const load = createRequire(import.meta.url);
+  const load = sourceRequire();
   return (lodash ??= { set: load('lodash/set.js'), toPath: load('lodash/toPath.js') });
 }
 

@@ -3,11 +3,11 @@
  * since kustomize passes none that would say which (SPEC 5), and `kustz plugin install`.
  */
 import { readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeError, makeDirectory } from './disk.js';
 import { formatIssue, issue, KustzError } from './errors.js';
+import { builtin } from './lazy.js';
 import { isResourceList, runFunction } from './fn.js';
 import { generate } from './generator.js';
 import { serialize } from './serialize.js';
@@ -59,7 +59,7 @@ function runExecPlugin(configFile: string, io: IO): number {
 export function defaultPluginHome(env: Readonly<Record<string, string | undefined>>): string {
   if (env['KUSTOMIZE_PLUGIN_HOME']) return env['KUSTOMIZE_PLUGIN_HOME'];
   if (env['XDG_CONFIG_HOME']) return join(env['XDG_CONFIG_HOME'], 'kustomize', 'plugin');
-  return join(env['HOME'] || homedir(), '.config', 'kustomize', 'plugin');
+  return join(env['HOME'] || builtin<typeof import('node:os')>('node:os').homedir(), '.config', 'kustomize', 'plugin');
 }
 
 /**

@@ -40,9 +40,15 @@ const YAML11_WORDS = new Set([
 ]);
 const GO_NUMBER = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?)$/;
 
-/** What GO_NUMBER can match once underscores are gone: a first look that spares most strings the replace. */
-const GO_NUMBER_START = /^[-+._0-9]/;
+/**
+ * What GO_NUMBER can match once underscores are gone starts with one of -+._ or a digit: a first
+ * look, without a regular expression, that spares most strings the replace and the match.
+ */
+function mayBeGoNumber(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f;
+}
 
 function changesTypeForKubectl(text: string): boolean {
-  return YAML11_WORDS.has(text) || (GO_NUMBER_START.test(text) && GO_NUMBER.test(text.replace(/_/g, '')));
+  return YAML11_WORDS.has(text) || (mayBeGoNumber(text) && GO_NUMBER.test(text.replace(/_/g, '')));
 }

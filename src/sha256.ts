@@ -5,7 +5,7 @@
  * millisecond here; only large inputs go to node:crypto (see `npm run bench`, the 10,000-line .env
  * file). test/sha256.test.ts holds both to the same answers.
  */
-import { createRequire } from 'node:module';
+import { builtin } from './lazy.js';
 
 /** From this size on (bytes), node:crypto's speed pays for loading it in a cold run. */
 const NATIVE_FROM = 64 * 1024;
@@ -25,7 +25,7 @@ const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9
 export function sha256Hex(text: string): string {
   const data = new TextEncoder().encode(text);
   if (data.length >= NATIVE_FROM) {
-    const { createHash } = (typeof require === 'function' ? require('node:crypto') : createRequire(import.meta.url)('node:crypto')) as typeof import('node:crypto');
+    const { createHash } = builtin<typeof import('node:crypto')>('node:crypto');
     return createHash('sha256').update(data).digest('hex');
   }
   const padded = new Uint8Array((((data.length + 8) >> 6) + 1) << 6);

@@ -68,6 +68,20 @@ test('accepted inputs', () => {
   }
 });
 
+test('leading white space is exactly Unicode White_Space (Go unicode.IsSpace)', () => {
+  const whiteSpace = /^\p{White_Space}$/u;
+  for (let c = 0; c <= 0xffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const char = String.fromCharCode(c);
+    if (char === '\n' || char === '#' || char === '=') continue;
+    // On line 2: line 1 may start with a byte order mark, which is dropped, not skipped as space.
+    const { entries } = parseEnvFile(toBytes(`B=2\n${char}A=1`));
+    const key = entries[1]?.[0];
+    if (whiteSpace.test(char)) assert.is(key, 'A', `U+${c.toString(16)} is white space`);
+    else assert.is.not(key, 'A', `U+${c.toString(16)} is not white space`);
+  }
+});
+
 test('rejected inputs', () => {
   for (const [name, input, expected] of rejected) {
     const { issues } = parseEnvFile(toBytes(input));

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { sourceRequire } from '../lazy.js';
 
 let loaded: typeof import('yaml') | undefined;
 
@@ -8,5 +8,5 @@ let loaded: typeof import('yaml') | undefined;
  * the bundle's own and yaml is inside it; run from source (tests), Node resolves it.
  */
 export function yamlLib(): typeof import('yaml') {
-  return (loaded ??= (typeof require === 'function' ? require('yaml') : createRequire(import.meta.url)('yaml')) as typeof import('yaml'));
+  return (loaded ??= (typeof require === 'function' ? require('yaml') : sourceRequire()('yaml')) as typeof import('yaml'));
 }

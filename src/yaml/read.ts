@@ -75,31 +75,54 @@ export function nodeAt(root: YamlNode, path: ReadonlyArray<string | number>, len
 }
 
 // The core schema's tests, in the order yaml tries them (yaml/dist/schema/core).
-const NULL = /^(?:~|[Nn]ull|NULL)?$/;
-const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT_OCT = /^0o[0-7]+$/;
-const INT = /^[-+]?[0-9]+$/;
 const INT_HEX = /^0x[0-9a-fA-F]+$/;
 const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
-/** First characters of the plain scalars that are not strings: null, booleans, numbers. */
-const NOT_STRING_START = /^(?:[~nNtTfF0-9+.-]|$)/;
+/** The core schema's null and boolean words: NULL and BOOL, looked up instead of matched. */
+const WORDS = new Map<string, null | boolean>([
+  ['', null], ['~', null], ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
 
-/** A plain scalar's value under the core schema, as yaml resolves it. */
+/** The core schema's INT (decimal digits with an optional sign), without a regular expression. */
+function isDecimal(text: string): boolean {
+  let i = text[0] === '-' || text[0] === '+' ? 1 : 0;
+  if (i === text.length) return false;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/**
+ * A plain scalar's value under the core schema, as yaml resolves it. Most scalars are words and
+ * small numbers: they are told apart without the regular expressions, each of which V8 compiles
+ * on first use, a cost every cold run would pay.
+ */
 function resolvePlain(start: number, text: string): YamlNode {
   let value: unknown;
-  if (!NOT_STRING_START.test(text)) return { start, value: text };
-  if (NULL.test(text)) value = null;
-  else if (BOOL.test(text)) value = text[0] === 't' || text[0] === 'T';
+  const word = WORDS.get(text);
+  if (word !== undefined) return { start, value: word, source: text };
+  const first = text.charCodeAt(0);
+  // Numbers start with a digit, a sign or a dot.
+  if (!((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e)) return { start, value: text };
+  // Decimal digits match none of the tests yaml makes before INT (0o and 0x need their letter).
+  if (isDecimal(text)) value = parseInt(text, 10);
   else if (INT_OCT.test(text)) value = parseInt(text.substring(2), 8);
-  else if (INT.test(text)) value = parseInt(text, 10);
   else if (INT_HEX.test(text)) value = parseInt(text.substring(2), 16);
   else if (FLOAT_NAN.test(text)) value = text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity;
   else if (FLOAT_EXP.test(text) || FLOAT.test(text)) value = parseFloat(text);
   else return { start, value: text };
   return { start, value, source: text };
+}
+
+/** Whether plain `text` reads back as something other than that string: null, a boolean, a number. */
+export function plainIsNotString(text: string): boolean {
+  return resolvePlain(0, text).source !== undefined;
 }
 
 const ESCAPES: Record<string, string> = {

@@ -12,6 +12,8 @@
  * both on generated values.
  */
 
+import { plainIsNotString } from './read.js';
+
 const INDENT_STEP = '  ';
 
 /** Thrown to give up; never leaves this module. */
@@ -89,27 +91,16 @@ function number(n: number): string {
   return Object.is(n, -0) ? '-0' : JSON.stringify(n);
 }
 
-// stringifyString.js: control characters force double quotes (here: yaml's job).
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 // plainString: what a plain scalar may not be.
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
-// The core schema's tags other than str: a plain scalar matching one would read back as another type.
-const OTHER_TYPES = [
-  /^(?:~|[Nn]ull|NULL)?$/,
-  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-  /^0o[0-7]+$/,
-  /^[-+]?[0-9]+$/,
-  /^0x[0-9a-fA-F]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-];
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
+const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
 /** Most keys and values: no rule below can quote these, only what they read back as. */
 const SIMPLE = /^[A-Za-z][A-Za-z0-9_./+=-]*$/;
-const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+// stringifyString.js: control characters force double quotes (here: yaml's job).
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 
 /** A string as a key (`implicitKey`) or a value, at `indent` (yaml's ctx.indent). */
 function string(value: string, indent: string, implicitKey: boolean, dq: DoubleQuotes): string {
@@ -126,7 +117,8 @@ function string(value: string, indent: string, implicitKey: boolean, dq: DoubleQ
     return block(value, indent);
   }
   if (implicitKey && indent === INDENT_STEP && DOCUMENT_MARKER.test(value)) return quoted(value);
-  if (OTHER_TYPES.some((t) => t.test(value))) return quoted(value);
+  // The core schema's tags other than str: a plain scalar matching one would read back as another type.
+  if (plainIsNotString(value)) return quoted(value);
   return value;
 }
 
