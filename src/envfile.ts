@@ -49,10 +49,7 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
   const entries: EnvFile['entries'] = [];
   const issues: Issue[] = [];
   const firstLine = new Map<string, number>();
-  const lines = fileLines(bytes);
-  for (let i = 0; i < lines.length; i++) {
-    const line = i + 1;
-    const { text, bytes: length, invalidCol } = lines[i]!;
+  const parseLine = (line: number, length: number, text: string | undefined, invalidCol?: number) => {
     if (length > MAX_LINE_BYTES) {
       issues.push(
         issue(
@@ -64,13 +61,13 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     }
     if (text === undefined) {
       issues.push(issue('envfile.invalid-utf8', 'line is not valid UTF-8', { line, col: invalidCol, hint: 'save the file as UTF-8' }));
-      continue;
+      return;
     }
 
     // Printable ASCII is not white space: most lines skip the regular expression.
     const first = text.charCodeAt(0);
     const content = first > 0x20 && first < 0x7f ? text : text.replace(LEADING_SPACE, '');
-    if (content === '' || content.startsWith('#')) continue;
+    if (content === '' || content.charCodeAt(0) === 0x23 /* # */) return;
     const col = text.length - content.length + 1;
     const eq = content.indexOf('=');
     const key = eq < 0 ? content : content.slice(0, eq);
@@ -84,7 +81,7 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
           hint: "write KEY=value, or start the line with '#' to make it a comment",
         }),
       );
-      continue;
+      return;
     }
     const invalid = envVarName(key) ?? configMapKey(key);
     if (invalid) {
@@ -114,32 +111,13 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
           hint: `${key} is first defined on line ${earlier}; keep only one of the two`,
         }),
       );
-      continue;
+      return;
     }
     firstLine.set(key, line);
-    entries.push([key, value]);
-  }
-  return { entries, issues };
-}
+    // An invalid key stays out of the entries: the file has failed, and no later check need see it.
+    if (!invalid) entries.push([key, value]);
+  };
 
-interface FileLine {
-  /** The line without its line break, CR and (line 1) BOM; undefined when it is not UTF-8. */
-  text: string | undefined;
-  /**
-   * Its length in bytes, CR and BOM included (what the tools' 64 KiB line buffer holds); counted
-   * exactly only where it could exceed MAX_LINE_BYTES.
-   */
-  bytes: number;
-  /** Where the invalid UTF-8 starts, for a line without text. */
-  invalidCol?: number;
-}
-
-/**
- * The file's lines. The whole file is decoded at once, which is quick; only a file with invalid
- * UTF-8 is decoded line by line, to say where.
- */
-function fileLines(bytes: Uint8Array): FileLine[] {
-  const out: FileLine[] = [];
   let whole: string | undefined;
   try {
     whole = utf8.decode(bytes);
@@ -147,19 +125,21 @@ function fileLines(bytes: Uint8Array): FileLine[] {
     whole = undefined;
   }
   if (whole !== undefined) {
-    const parts = whole.split('\n');
-    // The line after a final LF is not a line.
-    if (whole === '' || whole.endsWith('\n')) parts.pop();
-    for (let i = 0; i < parts.length; i++) {
-      let text = parts[i]!;
+    // The whole file decodes at once, which is quick; lines are cut from it in place.
+    for (let start = 0, line = 1; start < whole.length; line++) {
+      const lf = whole.indexOf('\n', start);
+      const end = lf < 0 ? whole.length : lf;
+      let text = whole.slice(start, end);
+      start = end + 1;
       // A UTF-16 unit is at most 3 bytes of UTF-8: short lines need no counting.
       const length = text.length * 3 > MAX_LINE_BYTES ? Buffer.byteLength(text) : text.length;
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-      if (i === 0 && text.startsWith('\ufeff')) text = text.slice(1);
-      out.push({ text, bytes: length });
+      if (text.charCodeAt(text.length - 1) === CR) text = text.slice(0, -1);
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      parseLine(line, length, text);
     }
-    return out;
+    return { entries, issues };
   }
+  // Invalid UTF-8 somewhere: line by line, to say where.
   for (let start = 0, line = 1; start < bytes.length; line++) {
     const lf = bytes.indexOf(LF, start);
     const end = lf < 0 ? bytes.length : lf;
@@ -168,13 +148,16 @@ function fileLines(bytes: Uint8Array): FileLine[] {
     start = end + 1;
     if (raw[raw.length - 1] === CR) raw = raw.subarray(0, -1);
     if (line === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
+    let text: string | undefined;
     try {
-      out.push({ text: utf8.decode(raw), bytes: length });
+      text = utf8.decode(raw);
     } catch {
-      out.push({ text: undefined, bytes: length, invalidCol: invalidUtf8Col(raw) });
+      parseLine(line, length, undefined, invalidUtf8Col(raw));
+      continue;
     }
+    parseLine(line, length, text);
   }
-  return out;
+  return { entries, issues };
 }
 
 function keyHint(key: string): string {

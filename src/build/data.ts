@@ -11,27 +11,48 @@ function base64(value: string | Uint8Array): string {
  * Data keys sorted, as kubectl and kustomize print them: by UTF-16 code units, which is what
  * sort() does without a comparator (and much faster, with ten thousand keys from an env file).
  */
-function sortedEntries(data: Map<string, string | Uint8Array>): Array<[string, string | Uint8Array]> {
-  return [...data.keys()].sort().map((key) => [key, data.get(key)!]);
+function sortedKeys(data: Map<string, string | Uint8Array>): string[] {
+  return [...data.keys()].sort();
+}
+
+/**
+ * A plain object with these keys, in this order. It starts in V8's dictionary mode (deleting a
+ * property that is not the last one puts it there): built from {} or by Object.fromEntries, each
+ * of its first thousand keys would get a hidden class of its own, quadratic work that cost a
+ * 10,000-line .env 10 ms. Keys are defined, not assigned: one may be "__proto__".
+ */
+function record(entries: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+  const out: Record<string, string> = { first: '', second: '' };
+  delete out['first'];
+  delete out['second'];
+  for (const [key, value] of entries) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
 }
 
 /** Text goes to `data`; bytes that are not UTF-8 go to `binaryData`, base64 encoded. */
 export function buildConfigMap(id: Identity, d: GeneratedData, name = d.name): KubeObject {
-  const entries = sortedEntries(d.data);
-  const text = entries.filter(([, v]) => typeof v === 'string');
-  const binary = entries.filter(([, v]) => typeof v !== 'string');
+  const text: Array<[string, string]> = [];
+  const binary: Array<[string, string]> = [];
+  for (const key of sortedKeys(d.data)) {
+    const value = d.data.get(key)!;
+    if (typeof value === 'string') text.push([key, value]);
+    else binary.push([key, base64(value)]);
+  }
   return {
     ...objectHead('v1', 'ConfigMap', id, name),
-    ...(text.length ? { data: Object.fromEntries(text) } : {}),
-    ...(binary.length ? { binaryData: Object.fromEntries(binary.map(([k, v]) => [k, base64(v)])) } : {}),
+    ...(text.length ? { data: record(text) } : {}),
+    ...(binary.length ? { binaryData: record(binary) } : {}),
   };
 }
 
 export function buildSecret(id: Identity, d: GeneratedData, name = d.name): KubeObject {
-  const entries = sortedEntries(d.data);
+  const keys = sortedKeys(d.data);
   return {
     ...objectHead('v1', 'Secret', id, name),
     type: d.type ?? 'Opaque',
-    ...(entries.length ? { data: Object.fromEntries(entries.map(([k, v]) => [k, base64(v)])) } : {}),
+    ...(keys.length ? { data: record(keys.map((key) => [key, base64(d.data.get(key)!)])) } : {}),
   };
 }

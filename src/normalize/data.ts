@@ -74,8 +74,9 @@ function collect(
 ): Pick<GeneratedData, 'data' | 'sources'> | undefined {
   const data = new Map<string, string | Uint8Array>();
   const sources: DataSource[] = [];
-  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string) => {
-    if (!ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, rules.configMapKey(key))) return;
+  /** `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at their lines). */
+  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false) => {
+    if (!keyChecked && !ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, rules.configMapKey(key))) return;
     if (data.has(key)) {
       ctx.error(filePath, 'data.duplicate-key', `key "${key}" from ${where} is already set in "${gen.name}"`, 'each key may come from one source only');
       return;
@@ -98,8 +99,7 @@ function collect(
     if (mode === 'envs') {
       const parsed = parseEnvFile(bytes);
       ctx.addFileIssues(ctx.displayName(text), parsed.issues);
-      // Keys the API server rejects were reported at their line of the env file already.
-      for (const [key, value] of parsed.entries) if (!rules.envVarName(key) && !rules.configMapKey(key)) put(filePath, key, value, text);
+      for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
       const entries = readYamlMap(ctx, filePath, text, bytes);
@@ -205,6 +205,10 @@ function dockerRegistrySecrets(
 }
 
 function checkSize(ctx: Context, d: GeneratedData, path: (string | number)[]): GeneratedData {
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most data is counted exactly only when that bound is over the limit.
+  let bound = 0;
+  for (const v of d.data.values()) bound += typeof v === 'string' ? v.length * 3 : v.byteLength;
+  if (bound <= rules.MAX_DATA_BYTES) return d;
   let total = 0;
   for (const v of d.data.values()) total += typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;
   if (total > rules.MAX_DATA_BYTES) {
