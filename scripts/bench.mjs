@@ -129,9 +129,34 @@ console.log(`kustz benchmark on ${machine()}; load average ${load()}\n`);
 console.log('Start-up: one cold `kustz render` of examples/upstream against an empty Node process');
 const start = compare([
   ['node -e 0', process.execPath, ['-e', '0']],
+  // Loading kustz, parsing a command line and printing one line (cac prints it with console.log,
+  // which sets up a stdout stream; render writes with fs.writeSync): start-up without the work.
+  ['kustz --version', process.execPath, [BIN, '--version'], UPSTREAM],
   ['kustz render (upstream example)', process.execPath, [BIN, 'render', '-c', 'kustz.yml'], UPSTREAM],
 ]);
+console.log(`  start-up without the work (kustz --version / node -e 0): ${(start['kustz --version'] / start['node -e 0']).toFixed(2)}x`);
 target('cold render / node -e 0', start['kustz render (upstream example)'] / start['node -e 0'], 1.25, 'x');
+
+// Wall times on a shared machine move by 10% from run to run; instructions do not. callgrind
+// counts them (when valgrind is installed), leaving out V8's search for a random hash-seed prime,
+// whose length varies by millions of instructions from one process to the next.
+function instructions(args, cwd) {
+  const out = join(work, 'callgrind.out');
+  const r = spawnSync('valgrind', ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...args], { cwd, env, stdio: 'ignore' });
+  if (r.status !== 0) return undefined;
+  const report = spawnSync('callgrind_annotate', [out], { encoding: 'utf8' }).stdout ?? '';
+  const count = (pattern) => Number(pattern.exec(report)?.[1]?.replaceAll(',', '') ?? 0);
+  return count(/^\s*([\d,]+) \S* *PROGRAM TOTALS/m) - count(/^\s*([\d,]+) .*detail::sprp/m);
+}
+const base = instructions(['-e', '0'], work);
+if (base) {
+  const version = instructions([BIN, '--version'], UPSTREAM);
+  const render = instructions([BIN, 'render', '-c', 'kustz.yml'], UPSTREAM);
+  const m = (n) => `${(n / 1e6).toFixed(1).padStart(6)} M`;
+  console.log(`  instructions (callgrind): node -e 0 ${m(base)}, kustz --version ${m(version)} (${(version / base).toFixed(2)}x), kustz render ${m(render)} (${(render / base).toFixed(2)}x)`);
+} else {
+  console.log('  instructions: skipped (valgrind is not installed)');
+}
 
 console.log('\nAgainst kustomize: `kubectl kustomize` on the directory `kustz kustomize` writes for it');
 if (spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0) {
