@@ -23,7 +23,7 @@ const K = new Uint32Array([
 const INITIAL = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
 export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text);
+  const data = Buffer.from(text, 'utf8');
   if (data.length >= NATIVE_FROM) {
     const { createHash } = builtin<typeof import('node:crypto')>('node:crypto');
     return createHash('sha256').update(data).digest('hex');

@@ -1,10 +1,10 @@
 import type { GeneratedData, KubeObject } from '../types.js';
 import { objectHead, type Identity } from './meta.js';
 
-const encoder = new TextEncoder();
-
 function base64(value: string | Uint8Array): string {
-  return Buffer.from(typeof value === 'string' ? encoder.encode(value) : value).toString('base64');
+  // Buffer.from encodes a string as UTF-8 itself (lone surrogates as U+FFFD, as TextEncoder does)
+  // and views bytes without copying them.
+  return (typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('base64');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { issue, warning, type Issue } from '../errors.js';
 import { confinementProblem, type LoadRestrictor, type ReadFile } from '../files.js';
-import { formatPath, type ParsedConfig, type Path } from '../parse.js';
+import { formatPath, parseConfig, type ParsedConfig, type Path } from '../parse.js';
 import type { Parsed } from '../shorthand.js';
 
 /**
@@ -9,6 +9,8 @@ import type { Parsed } from '../shorthand.js';
  */
 export class Context {
   readonly issues: Issue[] = [];
+  /** By the bytes the reader gave: a file named twice (env vars and Secret literals) is parsed once. */
+  private readonly yamlFiles = new WeakMap<Uint8Array, ReturnType<typeof parseConfig>>();
 
   constructor(
     readonly config: ParsedConfig,
@@ -64,6 +66,13 @@ export class Context {
     if (result.ok) return result.bytes;
     this.error(path, 'file.read', result.message, result.hint);
     return undefined;
+  }
+
+  /** `text` (decoded from `bytes`) parsed as YAML, its positions shown under `shown`. */
+  parseYamlFile(bytes: Uint8Array, text: string, shown: string): ReturnType<typeof parseConfig> {
+    let parsed = this.yamlFiles.get(bytes);
+    if (!parsed) this.yamlFiles.set(bytes, (parsed = parseConfig(text, shown)));
+    return parsed;
   }
 
   /** Where a file named in kustz.yml is shown in messages: relative to the kustz.yml's directory. */

@@ -1,4 +1,3 @@
-import { parseConfig } from '../parse.js';
 import * as rules from '../k8s.js';
 import {
   isWholeQuantity,
@@ -114,7 +113,7 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
     ctx.error(path, 'yaml.invalid-utf8', `${file} is not valid UTF-8`);
     return [];
   }
-  const { config, issues } = parseConfig(text, shown);
+  const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
   if (!config) {
     ctx.issues.push(...issues);
     return [];
