@@ -71,6 +71,20 @@ function addRenderFlags<T extends { option(name: string, description: string, co
     .option('--load-restrictor <mode>', 'rootonly (default): files must sit inside the kustz.yml directory; none: anywhere');
 }
 
+/**
+ * Runs `print` with console.log (where cac writes help and the version) sent to io.stdout: the
+ * caller's output, not the process's, and no stdout stream set up for one line.
+ */
+function throughIO<T>(io: IO, print: () => T): T {
+  const log = console.log;
+  console.log = (...parts: unknown[]) => io.stdout(`${parts.join(' ')}\n`);
+  try {
+    return print();
+  } finally {
+    console.log = log;
+  }
+}
+
 /** The whole command line; argv without node and script. Resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: IO): Promise<number> {
   const cli = cac('kustz');
@@ -152,11 +166,11 @@ export async function runCli(argv: readonly string[], io: IO): Promise<number> {
   cli.version(pkg.version);
 
   try {
-    cli.parse(['node', 'kustz', ...argv], { run: false });
+    throughIO(io, () => cli.parse(['node', 'kustz', ...argv], { run: false }));
     if (cli.options['help'] || cli.options['version']) return 0;
     if (!cli.matchedCommand) {
       if (cli.args.length) throw new UsageError(`unknown command "${cli.args[0]}"; run kustz --help`);
-      cli.outputHelp();
+      throughIO(io, () => cli.outputHelp());
       return 2;
     }
     cli.runMatchedCommand();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
+import { runCli } from '../src/cli.js';
 import { kustz, ROOT } from './helpers/cli.js';
 import { project } from './helpers/project.js';
 
@@ -233,6 +234,15 @@ test('validate prints ok; default renders; schema is JSON; help and version', ()
     assert.match(h.stdout, /Examples:\n\s*kustz /, `${cmd} --help has examples`);
   }
   assert.match(kustz(['--version']).stdout, /^kustz\/\d+\.\d+\.\d+/);
+});
+
+test('help and version go to the io stdout of runCli, not to the console', async () => {
+  for (const [args, expected] of [[['--version'], /^kustz\/\d+\.\d+\.\d+ /], [['render', '--help'], /Usage:\n {2}\$ kustz render/], [[], /Usage:/]] as const) {
+    let stdout = '';
+    const code = await runCli([...args], { stdout: (t) => void (stdout += t), stderr: () => undefined, env: {}, cwd: ROOT });
+    assert.is(code, args.length ? 0 : 2);
+    assert.match(stdout, expected);
+  }
 });
 
 test('internal errors: no stack trace unless KUSTZ_DEBUG=1', () => {
