@@ -72,7 +72,7 @@ function collect(
   path: (string | number)[],
   secretType?: string,
 ): Pick<GeneratedData, 'data' | 'sources'> | undefined {
-  const data = new Map<string, string | Uint8Array>();
+  let data = new Map<string, string | Uint8Array>();
   const sources: DataSource[] = [];
   /** `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at their lines). */
   const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false) => {
@@ -99,7 +99,10 @@ function collect(
     if (mode === 'envs') {
       const parsed = parseEnvFile(bytes);
       ctx.addFileIssues(ctx.displayName(text), parsed.issues);
-      for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
+      // Its keys are checked and never repeat (parseEnvFile reports both): the first source of a
+      // generator is taken whole, which for 10,000 lines is a few milliseconds less.
+      if (data.size === 0) data = new Map(parsed.entries);
+      else for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
       const entries = readYamlMap(ctx, filePath, text, bytes);
