@@ -13,17 +13,23 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schema = JSON.parse(readFileSync(join(root, 'schemas/kustz.schema.json'), 'utf8'));
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
-// Patterns stay in the published schema for editors. The validator leaves them out (a property
-// schema is never a string, so only the keyword goes): the short-syntax parsers report those
-// strings with the expected form and without holding back the file's other problems, and the
-// regular expressions would be compiled at every start-up for nothing.
-const withoutPatterns = (node) =>
+// The validator checks the schema without what serves editors: descriptions, examples and titles
+// (ajv would otherwise build those objects at every start-up) and patterns (the short-syntax
+// parsers report those strings, with the expected form and without holding back the file's other
+// problems, and the regular expressions would be compiled for nothing). Names under properties
+// and definitions are names, not keywords, and stay.
+const FOR_EDITORS = new Set(['description', 'examples', 'title', 'pattern']);
+const forValidation = (node, names = false) =>
   Array.isArray(node)
-    ? node.map(withoutPatterns)
+    ? node.map((n) => forValidation(n))
     : node && typeof node === 'object'
-      ? Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'pattern' && typeof v === 'string')).map(([k, v]) => [k, withoutPatterns(v)]))
+      ? Object.fromEntries(
+          Object.entries(node)
+            .filter(([k]) => names || !FOR_EDITORS.has(k))
+            .map(([k, v]) => [k, names ? forValidation(v) : forValidation(v, k === 'properties' || k === 'definitions')]),
+        )
       : node;
-const validate = ajv.compile(withoutPatterns(schema));
+const validate = ajv.compile(forValidation(schema));
 mkdirSync(join(root, 'src/generated'), { recursive: true });
 // ajv's "esm" output still require()s its runtime helpers, which plain Node ESM (tests importing
 // src/ through tsx) cannot run; turn them into imports, which the bundle inlines just the same.
