@@ -1,4 +1,5 @@
 import { issue, warning, type Issue } from './errors.js';
+import { decodeUtf8, invalidUtf8Column } from './files.js';
 import { configMapKey, envVarName } from './k8s.js';
 
 export interface EnvFile {
@@ -14,8 +15,6 @@ const CR = 0x0d;
 // The property's code points written out: \p{White_Space} makes V8 build the set from ICU's tables
 // at start-up, a millisecond of every cold run.
 const LEADING_SPACE = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*/;
-// ignoreBOM keeps a U+FEFF in the text: only line 1 may drop one, and that is done on the bytes.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Parses a .env file exactly as kustomize's configMapGenerator `envs:` and
@@ -118,12 +117,8 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     if (!invalid) entries.push([key, value]);
   };
 
-  let whole: string | undefined;
-  try {
-    whole = utf8.decode(bytes);
-  } catch {
-    whole = undefined;
-  }
+  // decodeUtf8 keeps a U+FEFF in the text: only line 1 may drop one.
+  const whole = decodeUtf8(bytes);
   if (whole !== undefined) {
     // The whole file decodes at once, which is quick; lines are cut from it in place.
     for (let start = 0, line = 1; start < whole.length; line++) {
@@ -148,14 +143,8 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     start = end + 1;
     if (raw[raw.length - 1] === CR) raw = raw.subarray(0, -1);
     if (line === 1 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) raw = raw.subarray(3);
-    let text: string | undefined;
-    try {
-      text = utf8.decode(raw);
-    } catch {
-      parseLine(line, length, undefined, invalidUtf8Col(raw));
-      continue;
-    }
-    parseLine(line, length, text);
+    const text = decodeUtf8(raw);
+    parseLine(line, length, text, text === undefined ? invalidUtf8Column(raw) : undefined);
   }
   return { entries, issues };
 }
@@ -167,17 +156,4 @@ function keyHint(key: string): string {
   if (/^export\s/.test(key)) return "remove 'export ': the file is read as KEY=value lines, not as a shell script";
   if (key !== key.trimEnd()) return `write ${key.trimEnd()}=<value> without spaces around '='`;
   return "rename the key: letters, digits, '_', '-' and '.', not starting with a digit (e.g. MY_SETTING)";
-}
-
-/** The column of the first byte that does not decode: the text decoded before it, plus one. */
-function invalidUtf8Col(raw: Uint8Array): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let decoded = '';
-  try {
-    for (let i = 0; i < raw.length; i++) decoded += decoder.decode(raw.subarray(i, i + 1), { stream: true });
-    decoder.decode();
-  } catch {
-    // decoded now ends before the sequence that failed
-  }
-  return decoded.length + 1;
 }

@@ -48,21 +48,25 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** The column (1-based, in UTF-16 units as editors count) of the first byte of `line` that is not UTF-8. */
+export function invalidUtf8Column(line: Uint8Array): number {
+  const stream = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let col = 1;
+  try {
+    for (let i = 0; i < line.length; i++) col += stream.decode(line.subarray(i, i + 1), { stream: true }).length;
+    stream.decode();
+  } catch {
+    // col now stands on the sequence that failed
+  }
+  return col;
+}
+
 /** Line and column (1-based, UTF-16 units as editors count) of the first byte that is not UTF-8. */
 export function invalidUtf8Position(bytes: Uint8Array): { line: number; col: number } {
   for (let start = 0, line = 1; start < bytes.length; line++) {
     const lf = bytes.indexOf(0x0a, start);
     const raw = bytes.subarray(start, lf < 0 ? bytes.length : lf);
-    if (decodeUtf8(raw) === undefined) {
-      const stream = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-      let col = 1;
-      try {
-        for (let i = 0; i < raw.length; i++) col += stream.decode(raw.subarray(i, i + 1), { stream: true }).length;
-      } catch {
-        // col now stands on the sequence that failed
-      }
-      return { line, col };
-    }
+    if (decodeUtf8(raw) === undefined) return { line, col: invalidUtf8Column(raw) };
     start = raw.length + start + 1;
   }
   return { line: 1, col: 1 };
