@@ -3,7 +3,8 @@ import { decodeUtf8, invalidUtf8Column } from './files.js';
 import { configMapKey, envVarName } from './k8s.js';
 
 export interface EnvFile {
-  entries: Array<[key: string, value: string]>;
+  /** Keys in file order; a generator's first source becomes its data as it is. */
+  entries: Map<string, string>;
   issues: Issue[];
 }
 
@@ -45,7 +46,7 @@ const LEADING_SPACE = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
  * keys but never values: the same files feed Secrets.
  */
 export function parseEnvFile(bytes: Uint8Array): EnvFile {
-  const entries: EnvFile['entries'] = [];
+  const entries: EnvFile['entries'] = new Map();
   const issues: Issue[] = [];
   const firstLine = new Map<string, number>();
   const parseLine = (line: number, length: number, text: string | undefined, invalidCol?: number) => {
@@ -114,7 +115,7 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     }
     firstLine.set(key, line);
     // An invalid key stays out of the entries: the file has failed, and no later check need see it.
-    if (!invalid) entries.push([key, value]);
+    if (!invalid) entries.set(key, value);
   };
 
   // decodeUtf8 keeps a U+FEFF in the text: only line 1 may drop one.

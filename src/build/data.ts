@@ -16,36 +16,36 @@ function sortedKeys(data: Map<string, string | Uint8Array>): string[] {
 }
 
 /**
- * A plain object with these keys, in this order. It starts in V8's dictionary mode (deleting a
- * property that is not the last one puts it there): built from {} or by Object.fromEntries, each
- * of its first thousand keys would get a hidden class of its own, quadratic work that cost a
- * 10,000-line .env 10 ms. Keys are defined, not assigned: one may be "__proto__".
+ * An empty plain object in V8's dictionary mode (deleting a property that is not the last one
+ * puts it there). Built from {} or by Object.fromEntries, each of the first thousand keys of a
+ * ConfigMap would get a hidden class of its own, quadratic work that cost a 10,000-line .env
+ * 10 ms.
  */
-function record(entries: ReadonlyArray<readonly [string, string]>): Record<string, string> {
+function dictionary(): Record<string, string> {
   const out: Record<string, string> = { first: '', second: '' };
   delete out['first'];
   delete out['second'];
-  for (const [key, value] of entries) {
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
-  }
   return out;
+}
+
+/** Defined, not assigned: a key may be "__proto__". */
+function put(out: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Text goes to `data`; bytes that are not UTF-8 go to `binaryData`, base64 encoded. */
 export function buildConfigMap(id: Identity, d: GeneratedData, name = d.name): KubeObject {
-  const text: Array<[string, string]> = [];
-  const binary: Array<[string, string]> = [];
-  for (const key of sortedKeys(d.data)) {
+  let data: Record<string, string> | undefined;
+  let binaryData: Record<string, string> | undefined;
+  const keys = sortedKeys(d.data);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = d.data.get(key)!;
-    if (typeof value === 'string') text.push([key, value]);
-    else binary.push([key, base64(value)]);
+    if (typeof value === 'string') put((data ??= dictionary()), key, value);
+    else put((binaryData ??= dictionary()), key, base64(value));
   }
-  return {
-    ...objectHead('v1', 'ConfigMap', id, name),
-    ...(text.length ? { data: record(text) } : {}),
-    ...(binary.length ? { binaryData: record(binary) } : {}),
-  };
+  return { ...objectHead('v1', 'ConfigMap', id, name), ...(data ? { data } : {}), ...(binaryData ? { binaryData } : {}) };
 }
 
 export function buildSecret(id: Identity, d: GeneratedData, name = d.name): KubeObject {
@@ -53,6 +53,12 @@ export function buildSecret(id: Identity, d: GeneratedData, name = d.name): Kube
   return {
     ...objectHead('v1', 'Secret', id, name),
     type: d.type ?? 'Opaque',
-    ...(keys.length ? { data: record(keys.map((key) => [key, base64(d.data.get(key)!)])) } : {}),
+    ...(keys.length ? { data: encodedData(keys, d.data) } : {}),
   };
+}
+
+function encodedData(keys: readonly string[], values: GeneratedData['data']): Record<string, string> {
+  const out = dictionary();
+  for (let i = 0; i < keys.length; i++) put(out, keys[i]!, base64(values.get(keys[i]!)!));
+  return out;
 }
