@@ -2,19 +2,85 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
 /** Inputs larger than this are refused before they are read (a ConfigMap holds 1 MiB at most). */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+// O_NOFOLLOW: a file opened with it is no symlink itself, so its real path is its directory's
+// (looked up once per directory) plus its name, and it costs no realpath of its own; a symlink
+// fails with ELOOP and takes the realpath way. O_NONBLOCK: opening a FIFO must not wait for a
+// writer (the type is checked on the open file). Windows has neither flag.
+const NO_FOLLOW = constants.O_NOFOLLOW === undefined ? undefined : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+const FOLLOW = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** An open file and its real path; `fd` is undefined when the path must be opened as `real`. */
+interface Located {
+  real: string;
+  fd?: number;
+}
+
+/** Finds where `full` really is, opening it on the way when that is cheaper. Throws as open and realpath do. */
+function locate(full: string, realDirOf: (dir: string) => string): Located {
+  let fd: number | undefined;
+  if (NO_FOLLOW !== undefined) {
+    try {
+      fd = openSync(full, NO_FOLLOW);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException)?.code !== 'ELOOP') throw e;
+    }
+  }
+  if (fd === undefined) return { real: realpathSync.native(full) };
+  try {
+    return { fd, real: join(realDirOf(dirname(full)), basename(full)) };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/** `real` seen from `realBase` when it lies outside it (kustomize's root-only rule), else undefined. */
+function outsideOf(realBase: string, real: string): string | undefined {
+  if (real.startsWith(realBase + sep)) return undefined;
+  const rel = relative(realBase, real);
+  return rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel) ? rel : undefined;
+}
+
+/** What a file must be to be read: regular, and not larger than MAX_INPUT_BYTES. */
+type Refusal = 'directory' | 'special' | { size: number };
+
+/** The bytes of an open file, or why it is not read. */
+function readOpen(fd: number): Uint8Array | Refusal {
+  const st = fstatSync(fd);
+  if (st.isDirectory()) return 'directory';
+  // A FIFO or a device (/dev/zero, /dev/stdin) would block or never end.
+  if (!st.isFile()) return 'special';
+  if (st.size > MAX_INPUT_BYTES) return { size: st.size };
+  // Files that report no size (procfs) are read to their end.
+  if (st.size === 0) return readFileSync(fd);
+  const bytes = Buffer.allocUnsafe(st.size);
+  let n = 0;
+  while (n < bytes.length) {
+    const got = readSync(fd, bytes, n, bytes.length - n, null);
+    if (got === 0) break;
+    n += got;
+  }
+  return bytes.subarray(0, n);
+}
 
 /**
  * Reads files relative to `baseDir`. Under the root-only restrictor the real path (symlinks
  * followed) must stay inside the real `baseDir`, as kustomize's loader demands.
  */
 export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFile {
-  let realBase: string | undefined;
+  const realDirs = new Map<string, string>();
+  const realDirOf = (dir: string): string => {
+    let real = realDirs.get(dir);
+    if (real === undefined) realDirs.set(dir, (real = realpathSync.native(dir)));
+    return real;
+  };
   // A file named twice (foo.yml as env vars and as literals) is read once.
   const done = new Map<string, ReadResult>();
   return (path) => {
@@ -25,40 +91,42 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
 
   function read(path: string): ReadResult {
     const full = isAbsolute(path) ? path : resolve(baseDir, path);
-    let real: string;
+    let found: Located;
     try {
-      // The libc call: the JavaScript realpathSync lstat()s every component of every path, a
-      // good part of rendering a thousand services.
-      real = realpathSync.native(full);
+      found = restrictor === 'rootonly' ? locate(full, realDirOf) : { real: full };
     } catch (e) {
-      const missing = (e as NodeJS.ErrnoException)?.code === 'ENOENT';
-      return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, ...(missing ? { hint: "paths in kustz.yml are relative to the kustz.yml's directory" } : {}) };
+      return cannotRead(path, e);
     }
-    if (restrictor === 'rootonly') {
-      realBase ??= realpathSync.native(baseDir);
-      const rel = relative(realBase, real);
-      if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
-        // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
-        return {
-          ok: false,
-          message: `"${path}" resolves to ${rel}, outside the kustz.yml's directory`,
-          hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
-        };
-      }
-    }
+    let { fd } = found;
     try {
-      const st = statSync(real);
-      if (st.isDirectory()) return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
-      // A FIFO or a device (/dev/zero, /dev/stdin) would block or never end.
-      if (!st.isFile()) return { ok: false, message: `"${path}" is not a regular file` };
-      if (st.size > MAX_INPUT_BYTES) {
-        return { ok: false, message: `"${path}" is ${st.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+      if (restrictor === 'rootonly') {
+        const rel = outsideOf(realDirOf(baseDir), found.real);
+        if (rel !== undefined) {
+          // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
+          return {
+            ok: false,
+            message: `"${path}" resolves to ${rel}, outside the kustz.yml's directory`,
+            hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
+          };
+        }
       }
-      return { ok: true, bytes: readFileSync(real) };
+      fd ??= openSync(found.real, FOLLOW);
+      const bytes = readOpen(fd);
+      if (bytes === 'directory') return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
+      if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file` };
+      if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+      return { ok: true, bytes };
     } catch (e) {
-      return { ok: false, message: `cannot read "${path}": ${describeError(e)}` };
+      return cannotRead(path, e);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
+}
+
+function cannotRead(path: string, e: unknown): ReadResult {
+  const missing = (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+  return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, ...(missing ? { hint: "paths in kustz.yml are relative to the kustz.yml's directory" } : {}) };
 }
 
 /**
@@ -67,24 +135,33 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
  * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
  */
 export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadResult {
+  let fd: number | undefined;
   try {
-    const real = realpathSync.native(path);
     if (restrictor === 'rootonly') {
-      const rel = relative(realpathSync.native(dirname(path)), real);
-      if (rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel)) {
+      const realDir = realpathSync.native(dirname(path));
+      const found = locate(path, () => realDir);
+      fd = found.fd;
+      const rel = outsideOf(realDir, found.real);
+      if (rel !== undefined) {
         return {
           ok: false,
           message: `the file is a symlink to ${rel}, outside its own directory`,
           hint: 'a kustz.yml may not be a link to a file elsewhere; copy the file in, or pass --load-restrictor none',
         };
       }
+      fd ??= openSync(found.real, FOLLOW);
+    } else {
+      fd = openSync(path, FOLLOW);
     }
-    const st = statSync(real);
-    if (!st.isFile()) return { ok: false, message: st.isDirectory() ? 'it is a directory, not a file' : 'it is not a regular file' };
-    if (st.size > MAX_INPUT_BYTES) return { ok: false, message: `the file is ${st.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
-    return { ok: true, bytes: readFileSync(real) };
+    const bytes = readOpen(fd);
+    if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file' };
+    if (bytes === 'special') return { ok: false, message: 'it is not a regular file' };
+    if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+    return { ok: true, bytes };
   } catch (e) {
     return { ok: false, message: `cannot read the file: ${describeError(e)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -88,6 +88,26 @@ test('devices and FIFOs are refused instead of read forever', () => {
   const c = kustz(['render', '-c', 'dev.yml', '--load-restrictor', 'none'], { cwd: dir });
   failsCleanly(c, 'kustz.yml linked to /dev/zero');
   assert.match(c.stderr, /kustz: dev.yml: it is not a regular file/);
+
+  // Files are opened before their type is known: a FIFO must not make the open wait for a writer.
+  const fifoDir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: fifo, files: [pipe]}]}\n` });
+  assert.is(spawnSync('mkfifo', [join(fifoDir, 'pipe'), join(fifoDir, 'pipe.yml')]).status, 0, 'mkfifo');
+  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: fifoDir, encoding: 'utf8', timeout: 20_000 });
+  for (const restrictor of ['rootonly', 'none']) {
+    const f = run(['render', '-c', 'kustz.yml', '--load-restrictor', restrictor]);
+    failsCleanly({ status: f.status, stdout: f.stdout, stderr: f.stderr }, `a FIFO as a data file (${restrictor})`);
+    assert.match(f.stderr, /"pipe" is not a regular file/);
+    const k = run(['render', '-c', 'pipe.yml', '--load-restrictor', restrictor]);
+    failsCleanly({ status: k.status, stdout: k.stdout, stderr: k.stderr }, `a FIFO as kustz.yml (${restrictor})`);
+    assert.match(k.stderr, /kustz: pipe.yml: it is not a regular file/);
+  }
+});
+
+test('a file that reports no size (procfs) is read to its end', () => {
+  const dir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: proc, files: [status]}]}\n` }, { status: '/proc/self/status' });
+  const r = kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(objects(r.stdout).find((o) => o['kind'] === 'ConfigMap')?.['data']?.['status'] ?? '', /^Name:\t.*\n[\s\S]*\nPid:\t\d+\n/);
 });
 
 // ---------------------------------------------------------------------------------------------
