@@ -4,9 +4,11 @@
  * data gives new names and rolls the Pods. The hash is kustomize's own (api/hasher), byte for
  * byte, so `kustz render --hash` and a kustomize build of `kustz kustomize --hash` agree.
  */
+import { orderedRecord } from './build/data.js';
 import { goJsonMarshal } from './gojson.js';
 import { sha256Hex } from './sha256.js';
 import type { KubeObject } from './types.js';
+import { keyOrder } from './yaml/write.js';
 
 /** What kustomize looks for on generated objects; it appends the hash and drops the mark. */
 export const NEEDS_HASH_ANNOTATION = 'kustomize.config.k8s.io/needs-hash';
@@ -93,7 +95,8 @@ export function asKustomizeSecret(o: KubeObject): KubeObject {
     return flat.length < 70 ? flat : flat.match(/.{1,70}/g)!.map((line) => `${line}\n`).join('');
   };
   const data = (o['data'] ?? {}) as Record<string, string>;
-  return { ...o, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, lines(v)])) };
+  const keys = keyOrder(data);
+  return { ...o, data: orderedRecord(keys, keys.map((key) => lines(data[key]!))) };
 }
 
 /** Asks kustomize (or appendHashSuffixes) for a hash suffix on this object's name. */

@@ -1,6 +1,6 @@
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
-import { writeYaml } from './yaml/write.js';
+import { KEY_ORDER, keyOrder, writeYaml } from './yaml/write.js';
 
 /**
  * Objects -> multi-document YAML. Keys keep the order the builders wrote them in; no line
@@ -17,13 +17,21 @@ export function toYaml(object: unknown): string {
 /** The same text through yaml's document model, for what write.ts leaves to yaml. */
 export function toYamlWithLib(object: unknown): string {
   const { Document, Scalar, visit } = yamlLib();
-  const doc = new Document(object, { aliasDuplicateObjects: false });
+  const doc = new Document(withKeyOrder(object), { aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
       if (typeof node.value === 'string' && changesTypeForKubectl(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
+/** The value with every map that spells out its key order (KEY_ORDER) as a Map, which yaml prints in its order. */
+function withKeyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withKeyOrder);
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const entries = keyOrder(value).map((k) => [k, withKeyOrder((value as Record<string, unknown>)[k])] as const);
+  return KEY_ORDER in value ? new Map(entries) : Object.fromEntries(entries);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { GeneratedData, KubeObject } from '../types.js';
+import { KEY_ORDER } from '../yaml/write.js';
 import { objectHead, type Identity } from './meta.js';
 
 function base64(value: string | Uint8Array): string {
@@ -8,44 +9,120 @@ function base64(value: string | Uint8Array): string {
 }
 
 /**
- * Data keys sorted, as kubectl and kustomize print them: by UTF-16 code units, which is what
- * sort() does without a comparator (and much faster, with ten thousand keys from an env file).
+ * The order kubectl (`-o yaml`) and kustomize print the keys of a ConfigMap or Secret in:
+ * gopkg.in/yaml's map-key order. At the first character where two keys differ, a non-letter
+ * comes before a letter and two letters go by code; between two non-letters, the runs of digits
+ * that start there compare as numbers (x9 before x10), then the shorter run comes first, then the
+ * lower code. Go's quirks are kept: where either side has a 0 inside a run whose shared earlier
+ * digits are not all zeros, both count from a leading 1, and the sums wrap as int64 does. A key
+ * that starts the other comes first. Data
+ * keys are ASCII (the API server allows [-._a-zA-Z0-9]), so letters and digits are ASCII ones.
+ * Written for V8's interpreter: a 10,000-line .env sorts its keys with this before any of it is
+ * compiled.
  */
+export function yamlKeyOrder(a: string, b: string): number {
+  const n = a.length < b.length ? a.length : b.length;
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const ca = a.charCodeAt(i);
+  const cb = b.charCodeAt(i);
+  const aLetter = (ca | 0x20) >= 0x61 && (ca | 0x20) <= 0x7a;
+  const bLetter = (cb | 0x20) >= 0x61 && (cb | 0x20) <= 0x7a;
+  if (aLetter && bLetter) return ca - cb;
+  if (aLetter || bLetter) return aLetter ? 1 : -1;
+  let lead = 0;
+  if (ca === 0x30 || cb === 0x30) {
+    for (let j = i - 1; j >= 0 && isDigit(a.charCodeAt(j)); j--) {
+      if (a.charCodeAt(j) !== 0x30) {
+        lead = 1;
+        break;
+      }
+    }
+  }
+  let aEnd = i;
+  let bEnd = i;
+  while (aEnd < a.length && isDigit(a.charCodeAt(aEnd))) aEnd++;
+  while (bEnd < b.length && isDigit(b.charCodeAt(bEnd))) bEnd++;
+  const byValue = aEnd - i > 15 || bEnd - i > 15 ? compareLongRuns(lead, a.slice(i, aEnd), b.slice(i, bEnd)) : runValue(lead, a, i, aEnd) - runValue(lead, b, i, bEnd);
+  if (byValue !== 0) return byValue;
+  if (aEnd !== bEnd) return aEnd - bEnd;
+  return ca - cb;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** `lead` followed by the digits from..to (at most 15): exact as a double, and too small to wrap. */
+function runValue(lead: number, key: string, from: number, to: number): number {
+  let value = lead;
+  for (let k = from; k < to; k++) value = value * 10 + (key.charCodeAt(k) - 0x30);
+  return value;
+}
+
+/** Longer runs as Go's int64 holds them: wrapped. */
+function compareLongRuns(lead: number, a: string, b: string): number {
+  const value = (run: string) => BigInt.asIntN(64, BigInt(lead) * 10n ** BigInt(run.length) + BigInt(run || '0'));
+  const [x, y] = [value(a), value(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function sortedKeys(data: Map<string, string | Uint8Array>): string[] {
-  return [...data.keys()].sort();
+  return [...data.keys()].sort(yamlKeyOrder);
+}
+
+/** A canonical array index: JavaScript enumerates such keys first, in numeric order. */
+function isArrayIndex(key: string): boolean {
+  return String(Number(key)) === key && Number(key) < 4294967295;
 }
 
 /**
- * An empty plain object in V8's dictionary mode (deleting a property that is not the last one
- * puts it there). Built from {} or by Object.fromEntries, each of the first thousand keys of a
- * ConfigMap would get a hidden class of its own, quadratic work that cost a 10,000-line .env
- * 10 ms.
+ * A plain object with `keys` in this order and `values` at the same places. It is in V8's
+ * dictionary mode from the start (deleting a property that is not the last one puts it there):
+ * built from {} or by Object.fromEntries, each of the first thousand keys would get a hidden class
+ * of its own, quadratic work that cost a 10,000-line .env 10 ms. Keys are defined, not assigned:
+ * one may be "__proto__". JavaScript would enumerate keys like "1" and "10" first, so when there
+ * are any, the order rides along under KEY_ORDER, which yaml/write.ts follows.
  */
-function dictionary(): Record<string, string> {
+export function orderedRecord(keys: readonly string[], values: readonly string[]): Record<string, string> {
   const out: Record<string, string> = { first: '', second: '' };
   delete out['first'];
   delete out['second'];
+  let indexKeys = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: values[i], enumerable: true, writable: true, configurable: true });
+    else out[key] = values[i]!;
+    // Only a key that starts with a digit can be one; most keys are answered by one comparison.
+    if (!indexKeys && key.charCodeAt(0) <= 0x39) indexKeys = isArrayIndex(key);
+  }
+  if (indexKeys) Object.defineProperty(out, KEY_ORDER, { value: keys });
   return out;
-}
-
-/** Defined, not assigned: a key may be "__proto__". */
-function put(out: Record<string, string>, key: string, value: string): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }
 
 /** Text goes to `data`; bytes that are not UTF-8 go to `binaryData`, base64 encoded. */
 export function buildConfigMap(id: Identity, d: GeneratedData, name = d.name): KubeObject {
-  let data: Record<string, string> | undefined;
-  let binaryData: Record<string, string> | undefined;
+  const textKeys: string[] = [];
+  const texts: string[] = [];
+  const binaryKeys: string[] = [];
+  const binaries: string[] = [];
   const keys = sortedKeys(d.data);
   for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = d.data.get(key)!;
-    if (typeof value === 'string') put((data ??= dictionary()), key, value);
-    else put((binaryData ??= dictionary()), key, base64(value));
+    const value = d.data.get(keys[i]!)!;
+    if (typeof value === 'string') {
+      textKeys.push(keys[i]!);
+      texts.push(value);
+    } else {
+      binaryKeys.push(keys[i]!);
+      binaries.push(base64(value));
+    }
   }
-  return { ...objectHead('v1', 'ConfigMap', id, name), ...(data ? { data } : {}), ...(binaryData ? { binaryData } : {}) };
+  return {
+    ...objectHead('v1', 'ConfigMap', id, name),
+    ...(textKeys.length ? { data: orderedRecord(textKeys, texts) } : {}),
+    ...(binaryKeys.length ? { binaryData: orderedRecord(binaryKeys, binaries) } : {}),
+  };
 }
 
 export function buildSecret(id: Identity, d: GeneratedData, name = d.name): KubeObject {
@@ -53,12 +130,6 @@ export function buildSecret(id: Identity, d: GeneratedData, name = d.name): Kube
   return {
     ...objectHead('v1', 'Secret', id, name),
     type: d.type ?? 'Opaque',
-    ...(keys.length ? { data: encodedData(keys, d.data) } : {}),
+    ...(keys.length ? { data: orderedRecord(keys, keys.map((key) => base64(d.data.get(key)!))) } : {}),
   };
-}
-
-function encodedData(keys: readonly string[], values: GeneratedData['data']): Record<string, string> {
-  const out = dictionary();
-  for (let i = 0; i < keys.length; i++) put(out, keys[i]!, base64(values.get(keys[i]!)!));
-  return out;
 }

@@ -22,6 +22,17 @@ function outside(): never {
   throw OUTSIDE;
 }
 
+/**
+ * Where a map may spell out its key order: JavaScript enumerates keys like "1" and "10" before
+ * all others, whatever order they were added in (build/data.ts sets it on such data maps).
+ */
+export const KEY_ORDER = Symbol('key order');
+
+/** The keys of a map in the order they are printed. */
+export function keyOrder(value: object): readonly string[] {
+  return (value as { [KEY_ORDER]?: readonly string[] })[KEY_ORDER] ?? Object.keys(value);
+}
+
 /** Which strings must be double-quoted whatever else holds (serialize.ts: those kubectl would misread). */
 type DoubleQuotes = (text: string) => boolean;
 
@@ -52,7 +63,7 @@ function collection(value: object, indent: string, dq: DoubleQuotes): string {
   if (Object.getPrototypeOf(value) !== Object.prototype) outside();
   const valueIndent = indent + INDENT_STEP;
   let out = '';
-  for (const key of Object.keys(value)) {
+  for (const key of keyOrder(value)) {
     const v: unknown = (value as Record<string, unknown>)[key];
     if (v === undefined) continue;
     const k = string(key, valueIndent, true, dq);

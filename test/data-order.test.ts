@@ -1,0 +1,66 @@
+/**
+ * The order of data keys (build/data.ts): gopkg.in/yaml's, as kubectl and kustomize print them
+ * (test/kubectl-parity.test.ts holds it against kubectl itself), kept through both YAML writers
+ * even where JavaScript would enumerate the keys differently.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildConfigMap, buildSecret, orderedRecord, yamlKeyOrder } from '../src/build/data.js';
+import { asKustomizeSecret } from '../src/hash.js';
+import { toYaml, toYamlWithLib } from '../src/serialize.js';
+import type { GeneratedData } from '../src/types.js';
+
+const id = { name: 'app', labels: { app: 'app' } };
+const generated = (keys: string[], value: (k: string) => string | Uint8Array = () => 'v'): GeneratedData => ({
+  kind: 'ConfigMap',
+  name: 'app',
+  data: new Map(keys.map((k) => [k, value(k)])),
+  sources: [],
+});
+
+/** The `data:` keys of a printed object, in printed order. */
+function printedKeys(text: string, field = 'data'): string[] {
+  const block = text.split(`\n${field}:\n`)[1]!.split(/\n(?! )/)[0]!;
+  return block.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => JSON.parse(`"${l.trim().split(':')[0]!.replace(/^"|"$/g, '')}"`));
+}
+
+test('yamlKeyOrder: non-letters before letters, digit runs as numbers, then the shorter run', () => {
+  const keys = ['AB', 'A_B', 'a', 'B', 'x-1', 'x.1', 'x10', 'x9', 'x09', '.x', '-b', '_a', '1', '10', '9', '01', '007', 'v1.10', 'v1.9', 'a1b', 'a1-', 'a1.'];
+  // As kubectl v1.32 printed them (create configmap --from-file ... -o yaml).
+  const kubectl = ['-b', '.x', '_a', '1', '01', '007', '9', '10', 'A_B', 'AB', 'B', 'a', 'a1-', 'a1.', 'a1b', 'v1.9', 'v1.10', 'x-1', 'x.1', 'x9', 'x09', 'x10'];
+  assert.equal([...keys].sort(yamlKeyOrder), kubectl);
+  assert.equal([...kubectl].reverse().sort(yamlKeyOrder), kubectl);
+  assert.is(yamlKeyOrder('a', 'a'), 0);
+  assert.ok(yamlKeyOrder('a', 'ab') < 0, 'a key that starts the other comes first');
+});
+
+test("yamlKeyOrder: runs past 15 digits compare as Go's int64 does, wrapping", () => {
+  // 9300000000000000000 is past int64's largest value and wraps to a negative one.
+  assert.ok(yamlKeyOrder('k9300000000000000000', 'k8000000000000000000') < 0);
+  assert.ok(yamlKeyOrder('k1000000000000000000', 'k999999999999999999') > 0);
+  assert.ok(yamlKeyOrder('k0000000000000000001', 'k1') > 0, 'same value: the longer run last');
+});
+
+test('keys JavaScript would enumerate first ("1", "10") print in data order, with both writers', () => {
+  const keys = ['-b', '.x', '1', '9', '10', 'A'];
+  const cm = buildConfigMap(id, generated([...keys].reverse()));
+  assert.equal(Object.keys(cm['data'] as object), ['1', '9', '10', '-b', '.x', 'A'], 'what JavaScript does by itself');
+  assert.equal(printedKeys(toYaml(cm)), keys);
+  assert.equal(printedKeys(toYamlWithLib(cm)), keys);
+  // A control character makes the fast writer hand the object to yaml: the order must survive that too.
+  const withControl = buildConfigMap(id, generated(keys, (k) => (k === 'A' ? 'bell\u0007' : 'v')));
+  assert.equal(printedKeys(toYaml(withControl)), keys);
+  const secret = buildSecret(id, generated(keys));
+  assert.equal(printedKeys(toYaml(asKustomizeSecret(secret))), keys, 'a Secret as kustomize gets it keeps the order');
+  assert.equal(printedKeys(toYaml(buildConfigMap(id, generated(keys, () => new Uint8Array([0xff])))), 'binaryData'), keys);
+});
+
+test('orderedRecord keeps a "__proto__" key as data and leaves other records without a key order', () => {
+  const record = orderedRecord(['__proto__', 'a'], ['__PROTO__', 'A']);
+  assert.equal(Object.keys(record), ['__proto__', 'a']);
+  assert.is(Object.getPrototypeOf(record), Object.prototype);
+  assert.is(JSON.stringify(record), '{"__proto__":"__PROTO__","a":"A"}');
+  assert.equal(Object.getOwnPropertySymbols(record), [], 'no integer-like keys, no key order to carry');
+});
+
+test.run();
