@@ -6,6 +6,7 @@
 import type { Document } from 'yaml';
 import { formatIssue, issue } from './errors.js';
 import { generate } from './generator.js';
+import { withKeyOrder } from './serialize.js';
 import type { IO } from './shell.js';
 import { yamlLib } from './yaml/lib.js';
 
@@ -36,7 +37,7 @@ export function runFunction(text: string, io: IO): number {
   const found = doc.get('items', true);
   const items = isSeq(found) ? found : new YAMLSeq();
   doc.set('items', items);
-  for (const o of objects) items.add(doc.createNode(o, { aliasDuplicateObjects: false }));
+  for (const o of objects) items.add(doc.createNode(withKeyOrder(o), { aliasDuplicateObjects: false }));
   if (text.trimStart().startsWith('{')) io.stdout(JSON.stringify(doc.toJS(), null, 2) + '\n');
   else io.stdout(doc.toString({ lineWidth: 0, minContentWidth: 0 }));
   return 0;

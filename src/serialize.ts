@@ -26,12 +26,20 @@ export function toYamlWithLib(object: unknown): string {
   return doc.toString({ lineWidth: 0, minContentWidth: 0 });
 }
 
-/** The value with every map that spells out its key order (KEY_ORDER) as a Map, which yaml prints in its order. */
-function withKeyOrder(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withKeyOrder);
+/**
+ * The value with every map that spells out its key order (KEY_ORDER) as a Map, which yaml prints
+ * in its order; what holds none is returned as it is.
+ */
+export function withKeyOrder(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(withKeyOrder);
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const entries = keyOrder(value).map((k) => [k, withKeyOrder((value as Record<string, unknown>)[k])] as const);
-  return KEY_ORDER in value ? new Map(entries) : Object.fromEntries(entries);
+  const record = value as Record<string, unknown>;
+  const entries = keyOrder(record).map((k) => [k, withKeyOrder(record[k])] as const);
+  if (KEY_ORDER in record) return new Map(entries);
+  return entries.some(([k, v]) => v !== record[k]) ? Object.fromEntries(entries) : record;
 }
 
 /**

@@ -3,12 +3,16 @@
  * (test/kubectl-parity.test.ts holds it against kubectl itself), kept through both YAML writers
  * even where JavaScript would enumerate the keys differently.
  */
+import { rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { buildConfigMap, buildSecret, orderedRecord, yamlKeyOrder } from '../src/build/data.js';
 import { asKustomizeSecret } from '../src/hash.js';
 import { toYaml, toYamlWithLib } from '../src/serialize.js';
 import type { GeneratedData } from '../src/types.js';
+import { kustz } from './helpers/cli.js';
+import { project } from './helpers/project.js';
 
 const id = { name: 'app', labels: { app: 'app' } };
 const generated = (keys: string[], value: (k: string) => string | Uint8Array = () => 'v'): GeneratedData => ({
@@ -53,6 +57,28 @@ test('keys JavaScript would enumerate first ("1", "10") print in data order, wit
   const secret = buildSecret(id, generated(keys));
   assert.equal(printedKeys(toYaml(asKustomizeSecret(secret))), keys, 'a Secret as kustomize gets it keeps the order');
   assert.equal(printedKeys(toYaml(buildConfigMap(id, generated(keys, () => new Uint8Array([0xff])))), 'binaryData'), keys);
+});
+
+test('the KRM function prints data keys in the same order as render', () => {
+  const keys = ['-b', '.x', '1', '9', '10', 'A'];
+  const dir = project({
+    'a.txt': 'a\n',
+    'kustz.yml': `name: app\nservice:\n  image: nginx\nconfigmaps:\n  files:\n    - name: app\n      files: [${[...keys].reverse().map((k) => `"${k}=a.txt"`).join(', ')}]\n`,
+  });
+  try {
+    const config = 'functionConfig:\n  apiVersion: kustz/v1\n  kind: Kustz\n  metadata: {name: app}\n  spec: {config: kustz.yml}\n';
+    const fn = kustz(['fn'], { cwd: dir, input: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n${config}` });
+    assert.is(fn.status, 0, fn.stderr);
+    const items = parseDocument(fn.stdout).get('items', true);
+    assert.ok(isSeq(items));
+    const configMap = items.items.find((item) => isMap(item) && item.get('kind') === 'ConfigMap');
+    const data = isMap(configMap) ? configMap.get('data', true) : undefined;
+    assert.ok(isMap(data));
+    assert.equal(data.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key)), keys);
+    assert.equal(printedKeys(kustz(['render'], { cwd: dir }).stdout), keys);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('orderedRecord keeps a "__proto__" key as data and leaves other records without a key order', () => {
