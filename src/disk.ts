@@ -16,14 +16,26 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 const NO_FOLLOW = constants.O_NOFOLLOW === undefined ? undefined : constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
 const FOLLOW = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-/** An open file and its real path; `fd` is undefined when the path must be opened as `real`. */
-interface Located {
-  real: string;
-  fd?: number;
+/** Where a file must stay: the real directory it must lie in, and how to find a directory's real path. */
+interface Confinement {
+  realBase: string;
+  realDirOf(dir: string): string;
 }
 
-/** Finds where `full` really is, opening it on the way when that is cheaper. Throws as open and realpath do. */
-function locate(full: string, realDirOf: (dir: string) => string): Located {
+/** `real` seen from `realBase` when it lies outside it (kustomize's root-only rule), else undefined. */
+function outsideOf(realBase: string, real: string): string | undefined {
+  if (real.startsWith(realBase + sep)) return undefined;
+  const rel = relative(realBase, real);
+  return rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel) ? rel : undefined;
+}
+
+/**
+ * Opens `full` for reading. Confined (the root-only restrictor), its real path, symlinks followed,
+ * must lie inside `realBase`; when it does not, nothing stays open and the answer is that path
+ * seen from `realBase`. Throws as open and realpath do.
+ */
+function openConfined(full: string, confinement?: Confinement): number | { outside: string } {
+  if (!confinement) return openSync(full, FOLLOW);
   let fd: number | undefined;
   if (NO_FOLLOW !== undefined) {
     try {
@@ -32,20 +44,16 @@ function locate(full: string, realDirOf: (dir: string) => string): Located {
       if ((e as NodeJS.ErrnoException)?.code !== 'ELOOP') throw e;
     }
   }
-  if (fd === undefined) return { real: realpathSync.native(full) };
   try {
-    return { fd, real: join(realDirOf(dirname(full)), basename(full)) };
+    const real = fd === undefined ? realpathSync.native(full) : join(confinement.realDirOf(dirname(full)), basename(full));
+    const rel = outsideOf(confinement.realBase, real);
+    if (rel === undefined) return fd ?? openSync(real, FOLLOW);
+    if (fd !== undefined) closeSync(fd);
+    return { outside: rel };
   } catch (e) {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
     throw e;
   }
-}
-
-/** `real` seen from `realBase` when it lies outside it (kustomize's root-only rule), else undefined. */
-function outsideOf(realBase: string, real: string): string | undefined {
-  if (real.startsWith(realBase + sep)) return undefined;
-  const rel = relative(realBase, real);
-  return rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel) ? rel : undefined;
 }
 
 /** What a file must be to be read: regular, and not larger than MAX_INPUT_BYTES. */
@@ -90,27 +98,18 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
   };
 
   function read(path: string): ReadResult {
-    const full = isAbsolute(path) ? path : resolve(baseDir, path);
-    let found: Located;
+    let fd: number | undefined;
     try {
-      found = restrictor === 'rootonly' ? locate(full, realDirOf) : { real: full };
-    } catch (e) {
-      return cannotRead(path, e);
-    }
-    let { fd } = found;
-    try {
-      if (restrictor === 'rootonly') {
-        const rel = outsideOf(realDirOf(baseDir), found.real);
-        if (rel !== undefined) {
-          // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
-          return {
-            ok: false,
-            message: `"${path}" resolves to ${rel}, outside the kustz.yml's directory`,
-            hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
-          };
-        }
+      const opened = openConfined(isAbsolute(path) ? path : resolve(baseDir, path), restrictor === 'rootonly' ? { realBase: realDirOf(baseDir), realDirOf } : undefined);
+      if (typeof opened !== 'number') {
+        // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
+        return {
+          ok: false,
+          message: `"${path}" resolves to ${opened.outside}, outside the kustz.yml's directory`,
+          hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
+        };
       }
-      fd ??= openSync(found.real, FOLLOW);
+      fd = opened;
       const bytes = readOpen(fd);
       if (bytes === 'directory') return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
       if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file` };
@@ -137,22 +136,16 @@ function cannotRead(path: string, e: unknown): ReadResult {
 export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadResult {
   let fd: number | undefined;
   try {
-    if (restrictor === 'rootonly') {
-      const realDir = realpathSync.native(dirname(path));
-      const found = locate(path, () => realDir);
-      fd = found.fd;
-      const rel = outsideOf(realDir, found.real);
-      if (rel !== undefined) {
-        return {
-          ok: false,
-          message: `the file is a symlink to ${rel}, outside its own directory`,
-          hint: 'a kustz.yml may not be a link to a file elsewhere; copy the file in, or pass --load-restrictor none',
-        };
-      }
-      fd ??= openSync(found.real, FOLLOW);
-    } else {
-      fd = openSync(path, FOLLOW);
+    const realBase = restrictor === 'rootonly' ? realpathSync.native(dirname(path)) : undefined;
+    const opened = openConfined(path, realBase === undefined ? undefined : { realBase, realDirOf: () => realBase });
+    if (typeof opened !== 'number') {
+      return {
+        ok: false,
+        message: `the file is a symlink to ${opened.outside}, outside its own directory`,
+        hint: 'a kustz.yml may not be a link to a file elsewhere; copy the file in, or pass --load-restrictor none',
+      };
     }
+    fd = opened;
     const bytes = readOpen(fd);
     if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file' };
     if (bytes === 'special') return { ok: false, message: 'it is not a regular file' };
