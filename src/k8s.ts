@@ -76,6 +76,12 @@ export function envVarName(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Keys that both envVarName and configMapKey accept, as most keys are: one test instead of both
+ * (a 10,000-line .env has as many keys). Keys it does not match are not wrong, only asked both.
+ */
+export const PLAIN_DATA_KEY = /^[-_a-zA-Z][-._a-zA-Z0-9]{0,252}$/;
+
 /** ConfigMap and Secret data keys. */
 export function configMapKey(value: string): string | undefined {
   if (value.length > 253) return `must be no more than 253 characters (it has ${value.length})`;

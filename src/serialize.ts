@@ -1,6 +1,6 @@
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
-import { KEY_ORDER, keyOrder, writeYaml } from './yaml/write.js';
+import { KEY_ORDER, keyOrder, writeYaml, type DoubleQuotes } from './yaml/write.js';
 
 /**
  * Objects -> multi-document YAML. Keys keep the order the builders wrote them in; no line
@@ -11,7 +11,7 @@ export function serialize(objects: readonly KubeObject[]): string {
 }
 
 export function toYaml(object: unknown): string {
-  return writeYaml(object, changesTypeForKubectl) ?? toYamlWithLib(object);
+  return writeYaml(object, KUBECTL_QUOTES) ?? toYamlWithLib(object);
 }
 
 /** The same text through yaml's document model, for what write.ts leaves to yaml. */
@@ -68,3 +68,9 @@ function mayBeGoNumber(text: string): boolean {
 function changesTypeForKubectl(text: string): boolean {
   return YAML11_WORDS.has(text) || (mayBeGoNumber(text) && GO_NUMBER.test(text.replace(/_/g, '')));
 }
+
+/**
+ * A string of write.ts's SIMPLE form starts with a letter, which no Go number does: of those,
+ * changesTypeForKubectl picks exactly the words.
+ */
+const KUBECTL_QUOTES: DoubleQuotes = Object.assign(changesTypeForKubectl, { simpleWords: YAML11_WORDS });

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hasErrors } from '../src/errors.js';
 import { parseEnvFile } from '../src/envfile.js';
+import { configMapKey, envVarName, PLAIN_DATA_KEY } from '../src/k8s.js';
 
 type Input = string | Uint8Array;
 const toBytes = (input: Input) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
@@ -42,6 +43,8 @@ const rejected: Array<[name: string, input: Input, issues: Array<[code: string, 
   ['BOM on a later line', 'A=1\n \ufeffB=2\n', [['envfile.invalid-key', 2, 2]]],
   ['empty key', 'A=1\n  =x\n', [['envfile.empty-key', 2, 3]]],
   ['duplicate key', 'A=1\nB=2\n A=3\n', [['envfile.duplicate-key', 3, 2]]],
+  ['duplicate of a plain line', '# c\nB=A=1\nA=1\nA=2\r\nA=3\n', [['envfile.duplicate-key', 4, 1], ['envfile.duplicate-key', 5, 1]]],
+  ['duplicate of a line that is not plain', 'A=1\r\nA=2\n', [['envfile.duplicate-key', 2, 1]]],
   ['invalid byte', latin1('A=\xff\n'), [['envfile.invalid-utf8', 1, 3]]],
   ['invalid byte after a multi-byte character', latin1('\xef\xbb\xbfA=\xc3\xa9\xff\n'), [['envfile.invalid-utf8', 1, 4]]],
   ['truncated sequence', latin1('A=\xe2\x82\n'), [['envfile.invalid-utf8', 1, 3]]],
@@ -66,6 +69,22 @@ test('accepted inputs', () => {
     assert.equal([...result.entries], entries, name);
     assert.equal(result.issues, [], name);
   }
+});
+
+test('a key PLAIN_DATA_KEY takes passes both key checks', () => {
+  let seed = 3;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 16) % n;
+  const chars = 'aZ_-09.= \ufeff#';
+  let plain = 0;
+  for (let i = 0; i < 20000; i++) {
+    const length = random(3) === 0 ? 250 + random(6) : random(5);
+    let key = '';
+    for (let n = 0; n < length; n++) key += chars[random(n < 2 && random(4) === 0 ? chars.length : 7)];
+    if (!PLAIN_DATA_KEY.test(key)) continue;
+    plain++;
+    assert.is(envVarName(key) ?? configMapKey(key), undefined, JSON.stringify(key));
+  }
+  assert.ok(plain > 5000, `most generated keys are plain (${plain})`);
 });
 
 test('leading white space is exactly Unicode White_Space (Go unicode.IsSpace)', () => {
@@ -104,6 +123,8 @@ test('hints say how to fix the key', () => {
   assert.match(hint('A = 1'), "write A=<value> without spaces around '='");
   assert.match(hint('A=1\n\ufeffB=2'), 'byte order mark');
   assert.match(hint('A=1\nA=2'), 'line 1');
+  assert.match(hint('# A=1\nB=A=1\n\nA=1\nA=2'), 'line 4');
+  assert.match(hint(' A=1\nA=2'), 'line 1');
 });
 
 test('values never appear in messages or hints', () => {

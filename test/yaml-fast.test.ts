@@ -228,4 +228,19 @@ test('write.ts writes what yaml writes', () => {
   }
 });
 
+test('write.ts writes data maps as yaml writes them, whatever their size and keys', () => {
+  const rng = new Rng(7);
+  const simple = () => `${rng.pick(['a', 'KEY_', 'Z.'])}${rng.int(100000)}`;
+  for (const size of [1, 64, 300]) {
+    const data: Record<string, string> = {};
+    for (let n = 0; n < size; n++) data[rng.chance(0.7) ? simple() : randomString(rng)] = rng.chance(0.7) ? simple() : randomString(rng);
+    assert.fixture(toYaml({ data }), toYamlWithLib({ data }), JSON.stringify(data));
+  }
+  // A key past 1024 characters gets an explicit "? " from yaml, even a SIMPLE one.
+  for (const length of [1024, 1025]) {
+    const value = { data: { ['k'.repeat(length)]: 'v', b: 'yes' } };
+    assert.fixture(toYaml(value), toYamlWithLib(value), `key of ${length}`);
+  }
+});
+
 test.run();
