@@ -73,7 +73,7 @@ function sortedKeys(data: Map<string, string | Uint8Array>): string[] {
 }
 
 /** From this many keys on, a record carries its order (KEY_ORDER) even without integer-like keys. */
-const SPELLED_ORDER_FROM = 256;
+const LARGE_RECORD_KEYS = 256;
 
 /** A canonical array index: JavaScript enumerates such keys first, in numeric order. */
 function isArrayIndex(key: string): boolean {
@@ -101,7 +101,7 @@ export function orderedRecord(keys: readonly string[], values: readonly string[]
     // Only a key that starts with a digit can be one; most keys are answered by one comparison.
     if (!indexKeys && key.charCodeAt(0) <= 0x39) indexKeys = isArrayIndex(key);
   }
-  if (indexKeys || keys.length >= SPELLED_ORDER_FROM) Object.defineProperty(out, KEY_ORDER, { value: keys });
+  if (indexKeys || keys.length >= LARGE_RECORD_KEYS) Object.defineProperty(out, KEY_ORDER, { value: keys });
   return out;
 }
 
