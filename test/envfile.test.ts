@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { hasErrors } from '../src/errors.js';
 import { parseEnvFile } from '../src/envfile.js';
 import { configMapKey, envVarName, PLAIN_DATA_KEY } from '../src/k8s.js';
+import { Rng } from './helpers/mutate.js';
 
 type Input = string | Uint8Array;
 const toBytes = (input: Input) => (typeof input === 'string' ? new TextEncoder().encode(input) : input);
@@ -72,19 +73,35 @@ test('accepted inputs', () => {
 });
 
 test('a key PLAIN_DATA_KEY takes passes both key checks', () => {
-  let seed = 3;
-  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 16) % n;
+  const rng = new Rng(3);
   const chars = 'aZ_-09.= \ufeff#';
   let plain = 0;
   for (let i = 0; i < 20000; i++) {
-    const length = random(3) === 0 ? 250 + random(6) : random(5);
+    const length = rng.chance(0.3) ? 250 + rng.int(6) : rng.int(5);
     let key = '';
-    for (let n = 0; n < length; n++) key += chars[random(n < 2 && random(4) === 0 ? chars.length : 7)];
+    for (let n = 0; n < length; n++) key += chars[rng.int(n < 2 && rng.chance(0.25) ? chars.length : 7)];
     if (!PLAIN_DATA_KEY.test(key)) continue;
     plain++;
     assert.is(envVarName(key) ?? configMapKey(key), undefined, JSON.stringify(key));
   }
   assert.ok(plain > 5000, `most generated keys are plain (${plain})`);
+});
+
+test('plain lines read as the full path reads them', () => {
+  // A space before each line sends every line down the full path (which drops it again), so the
+  // two readings must agree on entries, and on issues but for their columns.
+  const pieces = ['K1=v', 'K2=v', 'K1=w', 'K3=a=b', 'K4=  x  ', 'K5=x\ry', 'K6=1\r', 'K7', '#K1=c', '', '1A=x', 'A B=x',
+    '..a=1', '=x', `${'L'.repeat(254)}=1`, 'a.b-c_D9=u', 'É=1', 'K8=grüß 👋', `K9=${'x'.repeat(21844)}`, `K10=${'é'.repeat(21842)}`];
+  const summary = (text: string) => {
+    const { entries, issues } = parseEnvFile(toBytes(text));
+    return { entries: [...entries], issues: issues.map((i) => [i.code, i.severity, i.line, i.hint]) };
+  };
+  for (let c = 0; c < 3000; c++) {
+    const rng = new Rng(1000 + c);
+    const lines = Array.from({ length: 1 + rng.int(12) }, () => rng.pick(pieces));
+    const text = lines.join('\n') + (rng.chance(0.5) ? '\n' : '');
+    assert.equal(summary(text), summary(lines.map((l) => ` ${l}`).join('\n')), JSON.stringify(text.slice(0, 300)));
+  }
 });
 
 test('leading white space is exactly Unicode White_Space (Go unicode.IsSpace)', () => {
