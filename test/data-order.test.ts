@@ -7,11 +7,12 @@ import { rmSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { buildConfigMap, buildSecret, orderedRecord, yamlKeyOrder } from '../src/build/data.js';
+import { buildConfigMap, buildSecret, orderedRecord, sortedKeys, yamlKeyOrder } from '../src/build/data.js';
 import { asKustomizeSecret } from '../src/hash.js';
 import { toYaml, toYamlWithLib } from '../src/serialize.js';
 import type { GeneratedData } from '../src/types.js';
 import { kustz } from './helpers/cli.js';
+import { Rng } from './helpers/mutate.js';
 import { project } from './helpers/project.js';
 
 const id = { name: 'app', labels: { app: 'app' } };
@@ -43,6 +44,40 @@ test("yamlKeyOrder: runs past 15 digits compare as Go's int64 does, wrapping", (
   assert.ok(yamlKeyOrder('k9300000000000000000', 'k8000000000000000000') < 0);
   assert.ok(yamlKeyOrder('k1000000000000000000', 'k999999999999999999') > 0);
   assert.ok(yamlKeyOrder('k0000000000000000001', 'k1') > 0, 'same value: the longer run last');
+});
+
+test('sortedKeys: many keys, in order or not, come out exactly as yamlKeyOrder sorts them', () => {
+  // Keys as .env files hold them: letters, '-', '.', '_' and runs of digits. Three rounds in four
+  // keep clear of what sortedKeys leaves to yamlKeyOrder (a letter right after a digit, a run with
+  // a leading zero, a run of 8 digits or more); the fourth adds one of those.
+  const key = (rng: Rng) => {
+    let k = rng.pick(['a', 'A', 'z', 'Z', '_', '-']);
+    for (let parts = rng.int(5); parts >= 0; parts--) {
+      const kind = rng.int(3);
+      if (kind === 0) k += rng.pick(['a', 'b', 'A', 'B']);
+      else if (kind === 1) k += rng.pick(['-', '.', '_']);
+      else k += `${rng.chance(0.2) ? 0 : rng.int(10 ** (1 + rng.int(7)))}${rng.pick(['-', '.', '_'])}`;
+    }
+    return k;
+  };
+  for (let round = 0; round < 200; round++) {
+    const rng = new Rng(round);
+    const keys = new Set<string>();
+    for (let n = 64 + rng.int(300); keys.size < n; ) {
+      const k = key(rng);
+      keys.add(k);
+      // Siblings that gopkg.in/yaml orders unlike their spelling (x1b < x9 < x10 < x1b is a cycle), one kind a round.
+      const tails = [['1b', '9', '10'], ['07', '7', '70'], ['12345678', '2', '99999999']][(round >> 2) % 3]!;
+      if (round % 4 === 3 && rng.chance(0.05)) for (const tail of tails) keys.add(k + tail);
+    }
+    // Where the order has cycles, the result depends on the order the keys come in, as kubectl's does.
+    const sorted = [...keys].sort(yamlKeyOrder);
+    for (const [order, input] of [['shuffled', [...keys].sort(() => rng.int(3) - 1)], ['in order', sorted], ['in reverse', [...sorted].reverse()]] as const) {
+      assert.equal(sortedKeys(new Map(input.map((k) => [k, '']))), [...input].sort(yamlKeyOrder), order);
+    }
+  }
+  const shuffledNumbers = new Map(Array.from({ length: 1000 }, (_, n) => [`KEY_${(n * 7919) % 1000}`, '']));
+  assert.equal(sortedKeys(shuffledNumbers), Array.from({ length: 1000 }, (_, n) => `KEY_${n}`));
 });
 
 test('keys JavaScript would enumerate first ("1", "10") print in data order, with both writers', () => {
