@@ -1,9 +1,9 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
-import { existsSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readSync, realpathSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { describeError, diskReader, makeDirectory, writeFileAtomic } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
-import { kustomization } from './kustomize.js';
+import { KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
 import { configFiles, loadRestrictor, renderFile, report, type IO, type RenderFlags } from './shell.js';
 
 export interface KustomizeFlags extends RenderFlags {
@@ -43,10 +43,33 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
       makeDirectory(dirname(path));
       writeFileAtomic(path, content);
     }
+    // What an earlier run wrote and this one does not (no Ingress any more, no registry
+    // credentials any more) would linger beside the kustomization: an old registry-secrets.yml
+    // still holds a password. Only files that still start as kustz writes them go.
+    for (const name of KUSTZ_FILES) {
+      const path = join(dir, name);
+      if (!out.files.has(name) && writtenByKustz(fileStart(path))) unlinkSync(path);
+    }
   } catch (e) {
     throw new KustzError([issue('kustomize.write', `cannot write to ${flags.output}: ${describeError(e)}`)]);
   }
   return 0;
+}
+
+/** The first bytes of a regular file, as Latin-1 text; '' for anything else or nothing there. */
+function fileStart(path: string): string {
+  try {
+    if (!lstatSync(path).isFile()) return '';
+    const fd = openSync(path, 'r');
+    try {
+      const bytes = Buffer.alloc(64);
+      return bytes.toString('latin1', 0, readSync(fd, bytes, 0, bytes.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 /** The real path of a directory that may not exist yet: kustomize compares real paths. */

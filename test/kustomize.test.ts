@@ -290,6 +290,34 @@ test('kustz kustomize: atomic per file, unchanged files untouched, one kustz.yml
   assert.match(existing.stderr, 'already holds kustomization.yaml');
 });
 
+test('kustz kustomize: a file an earlier run wrote and this one does not is removed, and nothing else', () => {
+  const dir = project('stale', SERVICE);
+  const out = join(dir, 'out');
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  assert.ok(existsSync(join(out, 'ingress.yml')) && existsSync(join(out, 'registry-secrets.yml')));
+  writeFileSync(join(out, 'notes.yml'), '# mine\n');
+  // The same service without its Ingress and without registry credentials.
+  const source = readFileSync(join(dir, 'kustz.yml'), 'utf8')
+    .replace(/ingress:\n  rules: .*\n/, '')
+    .replace(/  dockerRegistry: .*\n/, '')
+    .replace('  imagePullSecrets: [regcred]\n', '');
+  assert.not.match(source, /ingress|dockerRegistry|regcred/);
+  writeFileSync(join(dir, 'kustz.yml'), source);
+  const k = kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV });
+  assert.is(k.status, 0, k.stderr);
+  const files = readdirSync(out);
+  assert.not.ok(files.includes('ingress.yml') || files.includes('registry-secrets.yml'), files.join(' '));
+  for (const kept of ['deployment.yml', 'service.yml', 'kustomization.yml', 'notes.yml', 'config', 'certs']) assert.ok(files.includes(kept), kept);
+  assert.is(readFileSync(join(out, 'notes.yml'), 'utf8'), '# mine\n');
+  if (KUBECTL) assert.equal(byName(kubectlKustomize(out)), byName(rendered([], { cwd: dir, env: ENV })));
+  // A file of such a name that kustz did not write (a directory, too) stays where it is.
+  writeFileSync(join(out, 'ingress.yml'), 'apiVersion: v1\nkind: List\nitems: []\n');
+  mkdirSync(join(out, 'registry-secrets.yml'));
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  assert.is(readFileSync(join(out, 'ingress.yml'), 'utf8'), 'apiVersion: v1\nkind: List\nitems: []\n');
+  assert.ok(statSync(join(out, 'registry-secrets.yml')).isDirectory());
+});
+
 test('kustomization(): a copy may not land on a file kustz writes or on a source it names', () => {
   const source = 'name: app\nservice: {image: x}\nconfigmaps:\n  files: [{name: a, files: [deployment.yml, b1=out/b.txt, b2=b.txt]}]\n';
   const files = { 'deployment.yml': 'x', 'out/b.txt': 'in', 'b.txt': 'out' };
