@@ -15,8 +15,8 @@ function base64(value: string | Uint8Array): string {
  * that start there compare as numbers (x9 before x10), then the shorter run comes first, then the
  * lower code. Go's quirks are kept: where either side has a 0 inside a run whose shared earlier
  * digits are not all zeros, both count from a leading 1, and the sums wrap as int64 does. A key
- * that starts the other comes first. Data
- * keys are ASCII (the API server allows [-._a-zA-Z0-9]), so letters and digits are ASCII ones.
+ * that starts the other comes first. Data keys are ASCII (the API server allows [-._a-zA-Z0-9]),
+ * so letters and digits are ASCII ones.
  * Written for V8's interpreter: a 10,000-line .env sorts its keys with this before any of it is
  * compiled.
  */
@@ -86,7 +86,8 @@ const RUN_MARKS = ' :;<=>?@';
  * so that plain code order is yaml's, '_' as '/' (after '-' and '.', before digits) and each run
  * of digits behind a mark of its length (a longer run is a larger number), and V8 sorts them in
  * C++: a shuffled 10,000-line .env took 35 to 45 ms with yamlKeyOrder, which V8's interpreter
- * runs 130,000 times, and takes 20 ms so. Spelling and unspelling are passes over all keys at once.
+ * then runs 130,000 times, and takes 20 ms this way. Spelling and unspelling are passes over all
+ * keys at once.
  */
 export function sortedKeys(data: ReadonlyMap<string, unknown>): string[] {
   const keys = [...data.keys()];

@@ -82,7 +82,7 @@ const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** The core schema's null and boolean words: NULL and BOOL, looked up instead of matched. */
-const WORDS = new Map<string, null | boolean>([
+export const CORE_SCHEMA_WORDS: ReadonlyMap<string, null | boolean> = new Map<string, null | boolean>([
   ['', null], ['~', null], ['null', null], ['Null', null], ['NULL', null],
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
 ]);
@@ -105,7 +105,7 @@ function isDecimal(text: string): boolean {
  */
 function resolvePlain(start: number, text: string): YamlNode {
   let value: unknown;
-  const word = WORDS.get(text);
+  const word = CORE_SCHEMA_WORDS.get(text);
   if (word !== undefined) return { start, value: word, source: text };
   const first = text.charCodeAt(0);
   // Numbers start with a digit, a sign or a dot.

@@ -12,7 +12,7 @@
  * both on generated values.
  */
 
-import { plainIsNotString } from './read.js';
+import { CORE_SCHEMA_WORDS, plainIsNotString } from './read.js';
 
 const INDENT_STEP = '  ';
 
@@ -98,9 +98,9 @@ function collection(value: object, indent: string, dq: DoubleQuotes): string {
 
 let quotedFor: { dq: DoubleQuotes; words: ReadonlySet<string> | undefined } | undefined;
 
-/** The SIMPLE strings string() quotes: CORE_WORDS and dq's words; undefined when dq has no such set. */
+/** The SIMPLE strings string() quotes: the core schema's words and dq's; undefined when dq has no such set. */
 function simpleQuotedWords(dq: DoubleQuotes): ReadonlySet<string> | undefined {
-  if (quotedFor?.dq !== dq) quotedFor = { dq, words: dq.simpleWords && new Set([...CORE_WORDS, ...dq.simpleWords]) };
+  if (quotedFor?.dq !== dq) quotedFor = { dq, words: dq.simpleWords && new Set([...CORE_SCHEMA_WORDS.keys(), ...dq.simpleWords]) };
   return quotedFor.words;
 }
 
@@ -129,7 +129,6 @@ function number(n: number): string {
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
-const CORE_WORDS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
 
 /** Most keys and values: no rule below can quote these, only what they read back as. */
 const SIMPLE = /^[A-Za-z][A-Za-z0-9_./+=-]*$/;
@@ -138,7 +137,7 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 
 /** A string as a key (`implicitKey`) or a value, at `indent` (yaml's ctx.indent). */
 function string(value: string, indent: string, implicitKey: boolean, dq: DoubleQuotes): string {
-  if (SIMPLE.test(value)) return dq(value) || CORE_WORDS.has(value) ? JSON.stringify(value) : value;
+  if (SIMPLE.test(value)) return dq(value) || CORE_SCHEMA_WORDS.has(value) ? JSON.stringify(value) : value;
   if (CONTROL.test(value)) outside();
   if (dq(value)) return quoted(value, true);
   const multiLine = value.includes('\n');
