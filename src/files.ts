@@ -19,7 +19,7 @@ export function confinementProblem(path: string): string | undefined {
     return `"${path}" is an absolute path; files must sit inside the kustz.yml's directory`;
   }
   let depth = 0;
-  for (const part of path.split(/[\\/]/)) {
+  for (const part of path.replaceAll('\\', '/').split('/')) {
     if (part === '..') depth--;
     else if (part !== '.' && part !== '') depth++;
     if (depth < 0) return `"${path}" leaves the kustz.yml's directory`;

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
+import { confinementProblem } from '../src/files.js';
 import { BIN, kustz, ROOT, type Run } from './helpers/cli.js';
 import { project as tempProject } from './helpers/project.js';
 
@@ -43,6 +44,12 @@ test.after(() => {
 // File confinement
 
 const OUTSIDE_SECRET = 'outside-secret-5e1f0c';
+
+test('the path check takes \\ for a separator too: no Windows-style path climbs out', () => {
+  for (const inside of ['a.env', './a.env', 'a/../b.env', 'a\\..\\b.env', 'a//b.env', 'a\\.\\b.env']) assert.is(confinementProblem(inside), undefined, inside);
+  for (const out of ['../a.env', '..\\a.env', 'a/../../b.env', 'a\\..\\..\\b.env', 'a/..\\..\\b.env']) assert.match(confinementProblem(out) ?? '', /leaves the kustz.yml's directory/, out);
+  for (const abs of ['/etc/passwd', '\\share\\x', 'C:\\x', 'c:/x']) assert.match(confinementProblem(abs) ?? '', /is an absolute path/, abs);
+});
 
 test('symlinks that lead out of the project are refused: to a file, to a directory, as kustz.yml', () => {
   const outside = project({ 'secret.txt': `${OUTSIDE_SECRET}\n`, 'kustz.yml': `${BASE}# ${OUTSIDE_SECRET}\nunknown: ${OUTSIDE_SECRET}\n` });
