@@ -80,27 +80,100 @@ const NOT_SPELLABLE = /\d[A-Za-z]|\d{8}|(?<!\d)0\d/;
 /** A run of n digits (1 to 7) is spelled RUN_MARKS[n] and the digits: between '/' and 'A'. */
 const RUN_MARKS = ' :;<=>?@';
 
+/** At most this many keys outside the longest run in order are placed one by one (placeFew). */
+const PLACE_AT_MOST = 64;
+
 /**
- * The keys in yamlKeyOrder. The first keys are asked whether they come in order already (as
- * generated files do): then the sort makes one comparison per key. Otherwise each key is spelled
- * so that plain code order is yaml's, '_' as '/' (after '-' and '.', before digits) and each run
- * of digits behind a mark of its length (a longer run is a larger number), and V8 sorts them in
- * C++: a shuffled 10,000-line .env took 35 to 45 ms with yamlKeyOrder, which V8's interpreter
- * then runs 130,000 times, and takes 20 ms this way. Spelling and unspelling are passes over all
- * keys at once.
+ * The keys in yamlKeyOrder. Keys that already come in order (as generated files have them) are
+ * returned as they are, after one pass (runStarts); a few keys around a long run in order (a
+ * generated block under a few written by hand, keys added at the end of a sorted file) are
+ * placed into it by binary search. Otherwise, when the first keys are in order, V8's sort merges
+ * the rest with yamlKeyOrder. When they are not, each key is spelled so that plain code order is
+ * yaml's, '_' as '/' (after '-' and '.', before digits) and each run of digits behind a mark of
+ * its length (a longer run is a larger number), and V8 sorts them in C++: a shuffled 10,000-line
+ * .env took 35 to 45 ms with yamlKeyOrder, which V8's interpreter then runs 130,000 times, and
+ * takes 15 to 20 ms this way. Spelling and unspelling are passes over all keys at once.
  */
 export function sortedKeys(data: ReadonlyMap<string, unknown>): string[] {
   const keys = [...data.keys()];
-  if (keys.length < SPELL_FROM || startsInOrder(keys)) return keys.sort(yamlKeyOrder);
+  const starts = runStarts(keys, PLACE_AT_MOST + 1);
+  if (starts.length === 1) return keys;
+  if (keys.length < SPELL_FROM) return keys.sort(yamlKeyOrder);
   const all = keys.join('\n');
+  // Where these match, yamlKeyOrder can have cycles or orders unlike the spelling: only V8's sort
+  // with the same comparisons gives kubectl's answer.
   if (NOT_SPELLABLE.test(all)) return keys.sort(yamlKeyOrder);
+  const placed = starts.length <= PLACE_AT_MOST + 1 ? placeFew(keys, starts) : undefined;
+  if (placed) return placed;
+  if (starts[1]! >= SPELL_FROM) return keys.sort(yamlKeyOrder);
   const spelled = all.replaceAll('_', '/').replace(/\d+/g, (run) => RUN_MARKS[run.length] + run);
   return spelled.split('\n').sort().join('\n').replace(/[:-@]/g, '').replaceAll('/', '_').split('\n');
 }
 
-function startsInOrder(keys: readonly string[]): boolean {
-  for (let i = 1; i < SPELL_FROM; i++) if (yamlKeyOrder(keys[i - 1]!, keys[i]!) > 0) return false;
-  return true;
+/**
+ * Where the runs of keys in yamlKeyOrder start: [0] for keys all in order; the search stops at
+ * `most` + 1 runs. Numbered keys (KEY_9, KEY_10) are compared without yamlKeyOrder, whose calls
+ * cost 1.2 µs each in V8's interpreter, most of it the loop past the common start: two keys that
+ * are one text followed by a number (numberRun) are in the order of their numbers, which is the
+ * shorter run first, then code order; so are the text alone and the text with a number, which it
+ * starts. Texts end before the digits that end a key, so two equal texts mean one of these cases.
+ */
+function runStarts(keys: readonly string[], most: number): number[] {
+  const starts = [0];
+  let before = keys[0] ?? '';
+  let beforeRun = numberRun(before);
+  let beforeText = before.slice(0, beforeRun);
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    const run = numberRun(key);
+    const text = run === beforeRun ? key.slice(0, run) : undefined;
+    const inOrder = text === beforeText ? before.length < key.length || (before.length === key.length && before < key) : yamlKeyOrder(before, key) < 0;
+    if (!inOrder && starts.push(i) > most) return starts;
+    before = key;
+    beforeRun = run;
+    beforeText = text ?? key.slice(0, run);
+  }
+  return starts;
+}
+
+/**
+ * The keys sorted, when all but PLACE_AT_MOST of them are in the longest run: those few are
+ * sorted and put in place by binary search. Only for keys whose order has no cycles (any sort then
+ * gives the one answer). Undefined when there are more.
+ */
+function placeFew(keys: readonly string[], starts: readonly number[]): string[] | undefined {
+  let from = 0;
+  let to = 0;
+  for (let r = 0; r < starts.length; r++) {
+    const end = starts[r + 1] ?? keys.length;
+    if (end - starts[r]! > to - from) [from, to] = [starts[r]!, end];
+  }
+  if (keys.length - (to - from) > PLACE_AT_MOST) return undefined;
+  const out = keys.slice(from, to);
+  let low = 0;
+  for (const key of [...keys.slice(0, from), ...keys.slice(to)].sort(yamlKeyOrder)) {
+    let high = out.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (yamlKeyOrder(out[mid]!, key) < 0) low = mid + 1;
+      else high = mid;
+    }
+    out.splice(low, 0, key);
+    low++;
+  }
+  return out;
+}
+
+/**
+ * Where the run of digits that ends `key` starts, when it is a number that the order of numbered
+ * keys above covers: at most 15 digits, no leading zero but for "0" itself. key.length otherwise.
+ */
+function numberRun(key: string): number {
+  let start = key.length;
+  while (start > 0 && isDigit(key.charCodeAt(start - 1))) start--;
+  const digits = key.length - start;
+  if (digits === 0 || digits > 15 || (digits > 1 && key.charCodeAt(start) === 0x30)) return key.length;
+  return start;
 }
 
 /** From this many keys on, a record carries its order (KEY_ORDER) even without integer-like keys. */
