@@ -1,6 +1,6 @@
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
-import { KEY_ORDER, keyOrder, writeYaml, type DoubleQuotes } from './yaml/write.js';
+import { hasKeyOrder, keyOrder, writeYaml, type DoubleQuotes } from './yaml/write.js';
 
 /**
  * Objects -> multi-document YAML. Keys keep the order the builders wrote them in; no line
@@ -27,7 +27,7 @@ export function toYamlWithLib(object: unknown): string {
 }
 
 /**
- * The value with every map that spells out its key order (KEY_ORDER) as a Map, which yaml prints
+ * The value with every map that spells out its key order (setKeyOrder) as a Map, which yaml prints
  * in its order; what holds none is returned as it is.
  */
 export function withKeyOrder(value: unknown): unknown {
@@ -38,7 +38,7 @@ export function withKeyOrder(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const record = value as Record<string, unknown>;
   const entries = keyOrder(record).map((k) => [k, withKeyOrder(record[k])] as const);
-  if (KEY_ORDER in record) return new Map(entries);
+  if (hasKeyOrder(record)) return new Map(entries);
   return entries.some(([k, v]) => v !== record[k]) ? Object.fromEntries(entries) : record;
 }
 

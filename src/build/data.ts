@@ -1,5 +1,5 @@
 import type { GeneratedData, KubeObject } from '../types.js';
-import { KEY_ORDER } from '../yaml/write.js';
+import { setKeyOrder } from '../yaml/write.js';
 import { objectHead, type Identity } from './meta.js';
 
 function base64(value: string | Uint8Array): string {
@@ -177,7 +177,7 @@ function numberRun(key: string): number {
   return start;
 }
 
-/** From this many keys on, a record carries its order (KEY_ORDER) even without integer-like keys. */
+/** From this many keys on, a record has its order recorded (setKeyOrder) even without integer-like keys. */
 const LARGE_RECORD_KEYS = 256;
 
 /** A canonical array index: JavaScript enumerates such keys first, in numeric order. */
@@ -190,7 +190,7 @@ function isArrayIndex(key: string): boolean {
  * dictionary mode from the start (deleting a property that is not the last one puts it there):
  * built from {} or by Object.fromEntries, each of the first thousand keys would get a hidden class
  * of its own, quadratic work that cost a 10,000-line .env 10 ms. Keys are defined, not assigned:
- * one may be "__proto__". The order rides along under KEY_ORDER, which yaml/write.ts follows:
+ * one may be "__proto__". Its order is recorded with setKeyOrder, which yaml/write.ts follows:
  * JavaScript would enumerate keys like "1" and "10" first, and for a large record, Object.keys
  * would sort it out of V8's dictionary again (2 ms for 10,000 keys).
  */
@@ -206,7 +206,7 @@ export function orderedRecord(keys: readonly string[], values: readonly string[]
     // Only a key that starts with a digit can be one; most keys are answered by one comparison.
     if (!indexKeys && key.charCodeAt(0) <= 0x39) indexKeys = isArrayIndex(key);
   }
-  if (indexKeys || keys.length >= LARGE_RECORD_KEYS) Object.defineProperty(out, KEY_ORDER, { value: keys });
+  if (indexKeys || keys.length >= LARGE_RECORD_KEYS) setKeyOrder(out, keys);
   return out;
 }
 
