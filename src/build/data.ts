@@ -96,14 +96,16 @@ const PLACE_AT_MOST = 64;
  */
 export function sortedKeys(data: ReadonlyMap<string, unknown>): string[] {
   const keys = [...data.keys()];
-  const starts = runStarts(keys, PLACE_AT_MOST + 1);
+  // Each run but the longest holds a key or more to place: beyond PLACE_AT_MOST + 1 runs, none fits.
+  const mostRuns = PLACE_AT_MOST + 1;
+  const starts = runStarts(keys, mostRuns);
   if (starts.length === 1) return keys;
   if (keys.length < SPELL_FROM) return keys.sort(yamlKeyOrder);
   const all = keys.join('\n');
   // Where these match, yamlKeyOrder can have cycles or orders unlike the spelling: only V8's sort
   // with the same comparisons gives kubectl's answer.
   if (NOT_SPELLABLE.test(all)) return keys.sort(yamlKeyOrder);
-  const placed = starts.length <= PLACE_AT_MOST + 1 ? placeFew(keys, starts) : undefined;
+  const placed = starts.length <= mostRuns ? placeFew(keys, starts) : undefined;
   if (placed) return placed;
   if (starts[1]! >= SPELL_FROM) return keys.sort(yamlKeyOrder);
   const spelled = all.replaceAll('_', '/').replace(/\d+/g, (run) => RUN_MARKS[run.length] + run);
@@ -111,8 +113,8 @@ export function sortedKeys(data: ReadonlyMap<string, unknown>): string[] {
 }
 
 /**
- * Where the runs of keys in yamlKeyOrder start: [0] for keys all in order; the search stops at
- * `most` + 1 runs. Numbered keys (KEY_9, KEY_10) are compared without yamlKeyOrder, whose calls
+ * Where the runs of keys in yamlKeyOrder start: [0] for keys all in order; the search stops once
+ * it has found more than `most`. Numbered keys (KEY_9, KEY_10) are compared without yamlKeyOrder, whose calls
  * cost 1.2 µs each in V8's interpreter, most of it the loop past the common start: two keys that
  * are one text followed by a number (numberRun) are in the order of their numbers, which is the
  * shorter run first, then code order; so are the text alone and the text with a number, which it
