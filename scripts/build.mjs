@@ -68,9 +68,9 @@ await build({
   banner: { js: "const importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
 });
 
-// The V8 code cache bin/kustz.cjs starts from: what one render of the upstream example compiles.
+// The V8 code cache bin/kustz.js starts from: what one render of the upstream example compiles.
 rmSync(join(root, 'dist/kustz.cjs.cache'), { force: true });
-const warmUp = spawnSync(process.execPath, [join(root, 'bin/kustz.cjs'), 'render', '-c', 'kustz.yml'], {
+const warmUp = spawnSync(process.execPath, [join(root, 'bin/kustz.js'), 'render', '-c', 'kustz.yml'], {
   cwd: join(root, 'examples/upstream'),
   env: { ...process.env, KUSTZ_CODE_CACHE: 'write' },
   encoding: 'utf8',

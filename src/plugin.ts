@@ -69,7 +69,7 @@ export function defaultPluginHome(env: Readonly<Record<string, string | undefine
 export function installPlugin(home: string | undefined, io: IO): number {
   const root = resolve(io.cwd, home ?? defaultPluginHome(io.env));
   const link = join(root, 'kustz', 'v1', 'kustz', 'Kustz');
-  const bin = fileURLToPath(new URL('../bin/kustz.cjs', import.meta.url));
+  const bin = fileURLToPath(new URL('../bin/kustz.js', import.meta.url));
   try {
     makeDirectory(dirname(link));
     let current: string | undefined;

@@ -10,7 +10,7 @@
  * test, and the input is saved under test/fuzz-regressions/<example>-<hash>/, which every later
  * run replays: commit it together with the fix.
  *
- * Cases run in-process through runCli (the code path of bin/kustz.cjs minus process start-up);
+ * Cases run in-process through runCli (the code path of bin/kustz.js minus process start-up);
  * every CLI_SAMPLE-th case also runs the built CLI, whose exit code, stdout and stderr must be
  * identical. KUSTZ_FUZZ_CASES sets the number of cases (default DEFAULT_CASES), KUSTZ_FUZZ_SEED
  * the seed; case i is the same input whatever the number of cases.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = `${ROOT}bin/kustz.cjs`;
+export const BIN = `${ROOT}bin/kustz.js`;
 
 export interface Run {
   status: number | null;

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// CommonJS by its extension, like the bundle it loads: Node starts it faster than an ES module, and
-// a .cjs file spares Node the look-up of the package.json that would say so (1 M instructions).
+// CommonJS (bin/package.json), like the bundle it loads: Node starts it faster than an ES module.
 // The bundle runs from the V8 code cache the build wrote beside it: bytecode instead of source to
 // compile, a third of a cold start (see `npm run bench`). Node 22's module.enableCompileCache()
 // does the same; Node 20 has only vm.Script's cachedData. Without the cache, or when V8 rejects
