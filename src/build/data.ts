@@ -8,6 +8,9 @@ function base64(value: string | Uint8Array): string {
   return (typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('base64');
 }
 
+/** Runs of up to this many digits, even behind a leading 1, are exact as doubles and too small to wrap as int64. */
+const EXACT_RUN_DIGITS = 15;
+
 /**
  * The order kubectl (`-o yaml`) and kustomize print the keys of a ConfigMap or Secret in:
  * gopkg.in/yaml's map-key order. At the first character where two keys differ, a non-letter
@@ -44,7 +47,7 @@ export function yamlKeyOrder(a: string, b: string): number {
   let bEnd = i;
   while (aEnd < a.length && isDigit(a.charCodeAt(aEnd))) aEnd++;
   while (bEnd < b.length && isDigit(b.charCodeAt(bEnd))) bEnd++;
-  const byValue = aEnd - i > 15 || bEnd - i > 15 ? compareLongRuns(lead, a.slice(i, aEnd), b.slice(i, bEnd)) : runValue(lead, a, i, aEnd) - runValue(lead, b, i, bEnd);
+  const byValue = aEnd - i > EXACT_RUN_DIGITS || bEnd - i > EXACT_RUN_DIGITS ? compareLongRuns(lead, a.slice(i, aEnd), b.slice(i, bEnd)) : runValue(lead, a, i, aEnd) - runValue(lead, b, i, bEnd);
   if (byValue !== 0) return byValue;
   if (aEnd !== bEnd) return aEnd - bEnd;
   return ca - cb;
@@ -54,7 +57,7 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** `lead` followed by the digits from..to (at most 15): exact as a double, and too small to wrap. */
+/** `lead` followed by the digits from..to (at most EXACT_RUN_DIGITS). */
 function runValue(lead: number, key: string, from: number, to: number): number {
   let value = lead;
   for (let k = from; k < to; k++) value = value * 10 + (key.charCodeAt(k) - 0x30);
@@ -168,14 +171,15 @@ function placeFew(keys: readonly string[], starts: readonly number[]): string[] 
 
 /**
  * Where the run of digits that ends `key` starts, when it is a number that the order of numbered
- * keys above covers: at most 15 digits, no leading zero but for "0" itself. key.length otherwise.
+ * keys above covers: at most EXACT_RUN_DIGITS digits, no leading zero but for "0" itself.
+ * key.length otherwise.
  */
 function numberRun(key: string): number {
   let start = key.length;
   // isDigit written out: a call per character is most of this loop's time in V8's interpreter.
   for (let c = key.charCodeAt(start - 1); c >= 0x30 && c <= 0x39; c = key.charCodeAt(start - 1)) start--;
   const digits = key.length - start;
-  if (digits === 0 || digits > 15 || (digits > 1 && key.charCodeAt(start) === 0x30)) return key.length;
+  if (digits === 0 || digits > EXACT_RUN_DIGITS || (digits > 1 && key.charCodeAt(start) === 0x30)) return key.length;
   return start;
 }
 
