@@ -117,11 +117,12 @@ export function sortedKeys(data: ReadonlyMap<string, unknown>): string[] {
 
 /**
  * Where the runs of keys in yamlKeyOrder start: [0] for keys all in order; the search stops once
- * it has found more than `most`. Numbered keys (KEY_9, KEY_10) are compared without yamlKeyOrder, whose calls
- * cost 1.2 µs each in V8's interpreter, most of it the loop past the common start: two keys that
- * are one text followed by a number (numberRun) are in the order of their numbers, which is the
- * shorter run first, then code order; so are the text alone and the text with a number, which it
- * starts. Texts end before the digits that end a key, so two equal texts mean one of these cases.
+ * it has found more than `most`. Numbered keys (KEY_9, KEY_10) are compared without
+ * yamlKeyOrder, whose calls cost 1.2 µs each in V8's interpreter, most of it the loop past the
+ * common start: two keys that are one text followed by a number (numberRun) are in the order of
+ * their numbers, which is the shorter run first, then code order; so are the text alone and the
+ * text with a number, which it starts. Texts end before the digits that end a key, so two equal
+ * texts mean one of these cases.
  */
 function runStarts(keys: readonly string[], most: number): number[] {
   const starts = [0];
