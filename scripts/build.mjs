@@ -65,7 +65,11 @@ await build({
   plugins: [{ name: 'yaml-beside', setup: (b) => b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.cjs', external: true })) }],
   // import.meta.url, computed when asked: the few commands that read package files pay for node:url.
   define: { 'import.meta.url': 'importMeta.url' },
-  banner: { js: "const importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  // The file is the module function bin/kustz.js compiles (Module.wrap's text, written here:
+  // loading node:module would load Node's ES module loader too), strict as the ES modules it
+  // comes from; esbuild's own "use strict" follows the banner and is no directive there.
+  banner: { js: "(function (exports, require, module, __filename, __dirname) { 'use strict'; const importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  footer: { js: '});' },
 });
 
 // The V8 code cache bin/kustz.js starts from: what one render of the upstream example compiles.

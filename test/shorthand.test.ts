@@ -10,6 +10,7 @@ import {
   parseProbeAction,
   parseQuantity,
   parseResource,
+  queryParams,
   splitWords,
   type Parsed,
 } from '../src/shorthand.js';
@@ -178,6 +179,16 @@ rejected('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/?svc=a:b:c', /expected svc=name\[:port\]/],
   ['http://a.example.com/?tsl=x', /unknown rule parameter "tsl"/],
 ]);
+
+test('queryParams: what URLSearchParams reads, for every query', () => {
+  const listed = ['', 'svc=a:80&tls=x', '&&svc=a&', 'a', 'a=', '=b', 'a=b=c', 'svc=a%3A80', 'tls=a+b', 'k=%zz%4', 'k=%E2%82', 'k=\uD800', 'k=\uD83D\uDE00', 'k=\uDE00x'];
+  // Random queries over the characters that matter to the form encoding, and plain ones.
+  const alphabet = ['a', 'Z', '0', '9', ':', '-', '.', '&', '=', '%', '+', '2', 'f', 'F', 'é', '\uD83D', '\uDE00', ' ', '/', '?'];
+  let seed = 7;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const generated = Array.from({ length: 5000 }, () => Array.from({ length: random(14) }, () => alphabet[random(alphabet.length)]).join(''));
+  for (const query of [...listed, ...generated]) assert.equal(queryParams(query), [...new URLSearchParams(query)], JSON.stringify(query));
+});
 
 accepted('parseEnvFromRef', parseEnvFromRef, [
   ['srv-webapp-demo-envs:true', { name: 'srv-webapp-demo-envs', optional: true }],
