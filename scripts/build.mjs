@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const schema = JSON.parse(readFileSync(join(root, 'schemas/kustz.schema.json'), 'utf8'));
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
 // The validator checks the schema without what serves editors: descriptions, examples and titles
 // (ajv would otherwise build those objects at every start-up) and patterns (the short-syntax
 // parsers report those strings, with the expected form and without holding back the file's other
@@ -39,12 +39,35 @@ const validatorCode = standaloneCode.default(ajv, validate).replace(/require\("(
   runtimeImports.push(`import ${id} from "${spec}.js";`);
   return id;
 });
-writeFileSync(join(root, 'src/generated/schema-validator.js'), runtimeImports.map((i) => i + '\n').join('') + validatorCode);
+// The keys of every closed map, by where it stands in a kustz.yml ("/service/probes/liveness";
+// "*" for any item of a list): what an unknown key's hint offers. ajv's verbose errors would
+// carry them, at the price of a validator that holds the schema's objects (1 M instructions of a
+// cold render), and its schemaPath names the definition, not the place.
+const allowedKeys = {};
+const definition = (node) => (node?.$ref ? definition(schema.definitions[node.$ref.replace('#/definitions/', '')]) : node);
+const collectAllowedKeys = (node, place, underFreeMap) => {
+  node = definition(node);
+  if (!node || typeof node !== 'object') return;
+  if (node.properties) {
+    if (underFreeMap) throw new Error(`build: a closed map under a map of free keys (${place}) is out of reach of the unknown-key hint`);
+    if (node.additionalProperties === false) allowedKeys[place] = Object.keys(node.properties);
+    for (const [key, value] of Object.entries(node.properties)) collectAllowedKeys(value, `${place}/${key}`, false);
+  }
+  if (node.items) collectAllowedKeys(node.items, `${place}/*`, underFreeMap);
+  if (typeof node.additionalProperties === 'object') collectAllowedKeys(node.additionalProperties, `${place}/*`, true);
+};
+collectAllowedKeys(schema, '', false);
+writeFileSync(
+  join(root, 'src/generated/schema-validator.js'),
+  runtimeImports.map((i) => i + '\n').join('') + validatorCode + `\nexport const allowedKeys = ${JSON.stringify(allowedKeys)};\n`,
+);
 writeFileSync(
   join(root, 'src/generated/schema-validator.d.ts'),
   "import type { ErrorObject } from 'ajv';\n" +
     'declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };\n' +
-    'export default validate;\n',
+    'export default validate;\n' +
+    '/** The keys of each closed map by its place in a kustz.yml: "/service", "/secrets/dockerRegistry/*". */\n' +
+    'export declare const allowedKeys: Record<string, string[]>;\n',
 );
 
 // Two CommonJS files. CommonJS, not ESM: Node starts a CommonJS entry about 10 ms sooner (no ES

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { closest, issue, REDACTED, type Issue } from './errors.js';
-import validateSchema from './generated/schema-validator.js';
+import validateSchema, { allowedKeys } from './generated/schema-validator.js';
 import { formatPath, isCredentialPath, type ParsedConfig, type Path } from './parse.js';
 
 /** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
@@ -28,7 +28,7 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
-      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const allowed = allowedKeys[placeOf(path, config.value)] ?? [];
       const guess = closest(key, allowed);
       return issue('schema.unknown-key', `unknown key "${key}" in ${where}`, {
         ...config.locate([...path, key], { key: true }),
@@ -79,6 +79,17 @@ function pointerToPath(pointer: string): Path {
     .split('/')
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
+}
+
+/** Where `path` stands in the schema's terms: "/secrets/dockerRegistry/*" for an item of that list. */
+function placeOf(path: Path, root: unknown): string {
+  let place = '';
+  let v = root;
+  for (const p of path) {
+    place += Array.isArray(v) ? '/*' : `/${p}`;
+    v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
+  }
+  return place;
 }
 
 function valueAt(root: unknown, path: Path): unknown {

@@ -27,6 +27,23 @@ test('unknown key: position and did-you-mean', () => {
   assert.match(r.stderr, /did you mean "imagePullPolicy"\?/);
 });
 
+test('unknown key in a nested map: its own keys are offered', () => {
+  const probe = fails(
+    { 'kustz.yml': `${BASE}  probes:\n    liveness:\n      action: http://:8080/healthz\n      perodSeconds: 5\n` },
+    'kustz.yml:7:7',
+    /unknown key "perodSeconds" in service.probes.liveness/,
+  );
+  assert.match(probe.stderr, /hint: did you mean "periodSeconds"\?/);
+  const dns = fails({ 'kustz.yml': `${BASE}dns:\n  config:\n    zzz: 1\n` }, 'kustz.yml:6:5', /unknown key "zzz" in dns.config/);
+  assert.match(dns.stderr, /hint: allowed keys: nameservers, searches, options\n/);
+  const registry = fails(
+    { 'kustz.yml': `${BASE}secrets:\n  dockerRegistry:\n    - name: reg\n      server: r.example.com\n      usrname: u\n` },
+    'kustz.yml:8:7',
+    /unknown key "usrname"/,
+  );
+  assert.match(registry.stderr, /hint: did you mean "username"\?/);
+});
+
 test('wrong type and missing required key', () => {
   fails({ 'kustz.yml': 'name: demo\nservice:\n  image: nginx\n  replicas: two\n' }, 'kustz.yml:4:13', /service.replicas must be an integer, got "two"/);
   fails({ 'kustz.yml': 'name: demo\nservice:\n  replicas: 2\n' }, 'kustz.yml:3:3', /missing required key "image" in service/);
