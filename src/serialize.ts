@@ -1,5 +1,6 @@
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
+import { decimalForm, radixDigits } from './yaml/numbers.js';
 import { hasKeyOrder, keyOrder, writeYaml, type DoubleQuotes } from './yaml/write.js';
 
 /**
@@ -54,19 +55,24 @@ const YAML11_WORDS = new Set([
   'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '~', 'null', 'Null', 'NULL', '<<',
   '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
 ]);
-const GO_NUMBER = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?)$/;
+const GO_RADIX: Record<string, 2 | 8 | 16> = { b: 2, B: 2, o: 8, O: 8, x: 16, X: 16 };
 
 /**
- * What GO_NUMBER can match once underscores are gone starts with one of -+._ or a digit: a first
- * look, without a regular expression, that spares most strings the replace and the match.
+ * What yaml.v2 reads as a number once underscores are gone:
+ * `[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|\.[0-9]+([eE][-+]?[0-9]+)?)`.
+ * Such a text starts with one of -+._ or a digit: a first look that spares most strings the rest.
  */
-function mayBeGoNumber(text: string): boolean {
+export function isGoNumber(text: string): boolean {
   const c = text.charCodeAt(0);
-  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f;
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f)) return false;
+  const digits = text.replaceAll('_', '');
+  const sign = digits[0] === '-' || digits[0] === '+' ? 1 : 0;
+  const radix = digits[sign] === '0' ? GO_RADIX[digits[sign + 1]!] : undefined;
+  return radix ? radixDigits(digits, sign + 2, radix) : decimalForm(digits) !== 0;
 }
 
 function changesTypeForKubectl(text: string): boolean {
-  return YAML11_WORDS.has(text) || (mayBeGoNumber(text) && GO_NUMBER.test(text.replace(/_/g, '')));
+  return YAML11_WORDS.has(text) || isGoNumber(text);
 }
 
 /**

@@ -196,6 +196,19 @@ test('read.ts gives what yaml gives on generated documents, or leaves them to ya
   assert.ok(taken > 1000, `read.ts took ${taken} of 6000 generated documents`);
 });
 
+test('read.ts resolves number-like plain scalars as yaml does', () => {
+  const rng = new Rng(77);
+  const alphabet = '0123456789aAbBeEfFinNoOxX.+-_';
+  let taken = 0;
+  for (let i = 0; i < 5000; i++) {
+    let text = '0123456789+-.'[rng.int(13)]!;
+    for (let n = rng.int(7); n > 0; n--) text += alphabet[rng.int(alphabet.length)];
+    if (sameAsYaml(`k: ${text}\n`)) taken++;
+  }
+  for (const text of ['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '+.nan', '-.inF', '0o', '0x', '0o17', '0x1F', '0X1F', '0O17', '1e3', '.5e-3', '5.']) sameAsYaml(`k: ${text}\n`);
+  assert.ok(taken > 4900, `read.ts took ${taken} of 5000`);
+});
+
 const CHARS = ['a', 'b', 'y', 'n', 'N', 'o', 'x', 'e', 'E', '0', '1', '9', '.', '_', '+', '-', ' ', ':', '#', '?', '\n', "'", '"', '\t', '%', '|', '>',
   '[', '{', ',', '&', '*', '!', '@', '`', '~', '\\', 'é', '\u2028', '\x07', '/', '='];
 const WORDS = ['', 'y', 'yes', 'no', 'On', 'off', 'true', 'True', 'null', '~', '1', '-1', '1_000', '0b101', '0o17', '017', '08', '1e3', '.5', '.inf', '<<',

@@ -21,6 +21,8 @@
  * documents.
  */
 
+import { decimalForm, HAS_DOT, HAS_EXPONENT, radixDigits } from './numbers.js';
+
 export interface YamlNode {
   /** Offset of the node's first character (yaml's `range[0]`); undefined for an empty value. */
   start: number | undefined;
@@ -74,12 +76,8 @@ export function nodeAt(root: YamlNode, path: ReadonlyArray<string | number>, len
   return node;
 }
 
-// The core schema's tests, in the order yaml tries them (yaml/dist/schema/core).
-const INT_OCT = /^0o[0-7]+$/;
-const INT_HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** The core schema's FLOAT_NAN (yaml/dist/schema/core): the words, not the expression. */
+const FLOAT_NAN_WORDS = new Set(['.nan', '.NaN', '.NAN', ...['', '+', '-'].flatMap((sign) => ['.inf', '.Inf', '.INF'].map((w) => sign + w))]);
 
 /** The core schema's null and boolean words: NULL and BOOL, looked up instead of matched. */
 export const CORE_SCHEMA_WORDS: ReadonlyMap<string, null | boolean> = new Map<string, null | boolean>([
@@ -110,12 +108,14 @@ function resolvePlain(start: number, text: string): YamlNode {
   const first = text.charCodeAt(0);
   // Numbers start with a digit, a sign or a dot.
   if (!((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e)) return { start, value: text };
-  // Decimal digits match none of the tests yaml makes before INT (0o and 0x need their letter).
+  // The core schema's tests, in the order yaml tries them (yaml/dist/schema/core): INT_OCT,
+  // INT, INT_HEX, FLOAT_NAN, FLOAT_EXP, FLOAT. Decimal digits match none of the tests before INT
+  // (0o and 0x need their letter).
   if (isDecimal(text)) value = parseInt(text, 10);
-  else if (INT_OCT.test(text)) value = parseInt(text.substring(2), 8);
-  else if (INT_HEX.test(text)) value = parseInt(text.substring(2), 16);
-  else if (FLOAT_NAN.test(text)) value = text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity;
-  else if (FLOAT_EXP.test(text) || FLOAT.test(text)) value = parseFloat(text);
+  else if (text.startsWith('0o') && radixDigits(text, 2, 8)) value = parseInt(text.substring(2), 8);
+  else if (text.startsWith('0x') && radixDigits(text, 2, 16)) value = parseInt(text.substring(2), 16);
+  else if (FLOAT_NAN_WORDS.has(text)) value = text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity;
+  else if (decimalForm(text) & (HAS_DOT | HAS_EXPONENT)) value = parseFloat(text);
   else return { start, value: text };
   return { start, value, source: text };
 }
