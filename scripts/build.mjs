@@ -1,6 +1,6 @@
 // Build: compile the JSON Schema ahead of time (no ajv compile at start-up), bundle the CLI (one
-// module to load instead of hundreds) and record the V8 code cache it starts from. README,
-// "Performance", has the measurements behind each step.
+// module to load instead of hundreds) and record the V8 code cache it starts from.
+// docs/performance.md has the measurements behind each step.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
