@@ -1,6 +1,6 @@
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
-import { decimalForm, radixDigits } from './yaml/numbers.js';
+import { decimalForm, isDigit, radixDigits } from './yaml/numbers.js';
 import { hasKeyOrder, keyOrder, writeYaml, type DoubleQuotes } from './yaml/write.js';
 
 /**
@@ -64,7 +64,7 @@ const GO_RADIX: Record<string, 2 | 8 | 16> = { b: 2, B: 2, o: 8, O: 8, x: 16, X:
  */
 export function isGoNumber(text: string): boolean {
   const c = text.charCodeAt(0);
-  if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f)) return false;
+  if (!(isDigit(c) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f)) return false;
   const digits = text.replaceAll('_', '');
   const sign = digits[0] === '-' || digits[0] === '+' ? 1 : 0;
   const radix = digits[sign] === '0' ? GO_RADIX[digits[sign + 1]!] : undefined;

@@ -1,4 +1,5 @@
 import type { GeneratedData, KubeObject } from '../types.js';
+import { isDigit } from '../yaml/numbers.js';
 import { setKeyOrder } from '../yaml/write.js';
 import { objectHead, type Identity } from './meta.js';
 
@@ -51,10 +52,6 @@ export function yamlKeyOrder(a: string, b: string): number {
   if (byValue !== 0) return byValue;
   if (aEnd !== bEnd) return aEnd - bEnd;
   return ca - cb;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
 }
 
 /** `lead` followed by the digits from..to (at most EXACT_RUN_DIGITS). */

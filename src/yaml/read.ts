@@ -21,7 +21,7 @@
  * documents.
  */
 
-import { decimalForm, HAS_DOT, HAS_EXPONENT, radixDigits } from './numbers.js';
+import { DECIMAL, decimalForm, HAS_DOT, HAS_EXPONENT, isDigit, radixDigits } from './numbers.js';
 
 export interface YamlNode {
   /** Offset of the node's first character (yaml's `range[0]`); undefined for an empty value. */
@@ -85,17 +85,6 @@ export const CORE_SCHEMA_WORDS: ReadonlyMap<string, null | boolean> = new Map<st
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
 ]);
 
-/** The core schema's INT (decimal digits with an optional sign), without a regular expression. */
-function isDecimal(text: string): boolean {
-  let i = text[0] === '-' || text[0] === '+' ? 1 : 0;
-  if (i === text.length) return false;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
-}
-
 /**
  * A plain scalar's value under the core schema, as yaml resolves it. Most scalars are words and
  * small numbers: they are told apart without the regular expressions, each of which V8 compiles
@@ -107,15 +96,16 @@ function resolvePlain(start: number, text: string): YamlNode {
   if (word !== undefined) return { start, value: word, source: text };
   const first = text.charCodeAt(0);
   // Numbers start with a digit, a sign or a dot.
-  if (!((first >= 0x30 && first <= 0x39) || first === 0x2b || first === 0x2d || first === 0x2e)) return { start, value: text };
+  if (!(isDigit(first) || first === 0x2b || first === 0x2d || first === 0x2e)) return { start, value: text };
   // The core schema's tests, in the order yaml tries them (yaml/dist/schema/core): INT_OCT,
-  // INT, INT_HEX, FLOAT_NAN, FLOAT_EXP, FLOAT. Decimal digits match none of the tests before INT
-  // (0o and 0x need their letter).
-  if (isDecimal(text)) value = parseInt(text, 10);
+  // INT, INT_HEX, FLOAT_NAN, FLOAT_EXP, FLOAT. INT (decimal digits with an optional sign) matches
+  // none of the tests before it (0o needs its letter).
+  const form = decimalForm(text);
+  if (form === DECIMAL) value = parseInt(text, 10);
   else if (text.startsWith('0o') && radixDigits(text, 2, 8)) value = parseInt(text.substring(2), 8);
   else if (text.startsWith('0x') && radixDigits(text, 2, 16)) value = parseInt(text.substring(2), 16);
   else if (FLOAT_NAN_WORDS.has(text)) value = text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity;
-  else if (decimalForm(text) & (HAS_DOT | HAS_EXPONENT)) value = parseFloat(text);
+  else if (form & (HAS_DOT | HAS_EXPONENT)) value = parseFloat(text);
   else return { start, value: text };
   return { start, value, source: text };
 }
