@@ -265,12 +265,13 @@ const INVALID_PATH_SUFFIXES = ['/..', '/.'];
 
 /**
  * A rule's query as URLSearchParams reads it (application/x-www-form-urlencoded). A query with
- * nothing to decode (no '%', no '+', no UTF-16 surrogate, which may stand alone) is only split,
- * which is what URLSearchParams gives for it: its Node-internal code costs a cold render about
- * 1 M instructions to compile, for the one rule a kustz.yml usually has.
+ * nothing to decode (no '%', no '+', no UTF-16 surrogate, which may stand alone) and no leading
+ * '?' (which URLSearchParams drops) is only split, which is what URLSearchParams gives for it:
+ * its Node-internal code costs a cold render about 1 M instructions to compile, for the one rule
+ * a kustz.yml usually has.
  */
 export function queryParams(query: string): Array<[string, string]> {
-  if (/[%+\uD800-\uDFFF]/.test(query)) return [...new URLSearchParams(query)];
+  if (/^\?|[%+\uD800-\uDFFF]/.test(query)) return [...new URLSearchParams(query)];
   const params: Array<[string, string]> = [];
   for (const pair of query.split('&')) {
     if (!pair) continue;

@@ -10,7 +10,7 @@ import { decimalForm, HAS_DOT, HAS_EXPONENT, radixDigits } from '../src/yaml/num
 import { Rng } from './helpers/mutate.js';
 
 // yaml's core schema (yaml/dist/schema/core), and what gopkg.in/yaml.v2 reads as a number.
-const DECIMAL = /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
+const DECIMAL_NUMBER = /^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 const DIGITS = { 2: /^[01]+$/, 8: /^[0-7]+$/, 16: /^[0-9a-fA-F]+$/ } as const;
@@ -34,7 +34,7 @@ function texts(): string[] {
 test('decimalForm: a decimal number, its dot and its exponent, as the expressions say', () => {
   for (const text of texts()) {
     const form = decimalForm(text);
-    assert.is(form !== 0, DECIMAL.test(text), JSON.stringify(text));
+    assert.is(form !== 0, DECIMAL_NUMBER.test(text), JSON.stringify(text));
     assert.is((form & (HAS_DOT | HAS_EXPONENT)) !== 0, FLOAT_EXP.test(text) || FLOAT.test(text), `float: ${JSON.stringify(text)}`);
   }
 });
