@@ -83,13 +83,7 @@ function pointerToPath(pointer: string): Path {
 
 /** Where `path` stands in the schema's terms: "/secrets/dockerRegistry/*" for an item of that list. */
 function placeOf(path: Path, root: unknown): string {
-  let place = '';
-  let v = root;
-  for (const p of path) {
-    place += Array.isArray(v) ? '/*' : `/${p}`;
-    v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
-  }
-  return place;
+  return path.map((p, i) => (Array.isArray(valueAt(root, path.slice(0, i))) ? '/*' : `/${p}`)).join('');
 }
 
 function valueAt(root: unknown, path: Path): unknown {
