@@ -53,6 +53,9 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   KEY_OVER_1024_CHARS: 'shorten the key',
 };
 
+const UNCLOSED_FLOW = /end with an? [\]}]/;
+const UNCLOSED_FLOW_HINT = 'close each [ with ] and each { with }, or indent the lines that continue the list or map deeper than its key';
+
 /** Limits the expansion of YAML aliases, so that a "billion laughs" file fails fast. */
 const MAX_ALIAS_COUNT = 100;
 
@@ -143,9 +146,16 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
     return { issues: [issue('yaml.empty', what, { file, line: 1, col: 1, hint: 'start from `kustz default`' })] };
   }
   const issues: Issue[] = [];
+  // yaml reports an unclosed bracket once per bracket, all at one place in the same words: a
+  // line of `[[[` would bury the one problem under thousands of copies of it.
+  const reported = new Set<string>();
   for (const doc of docs) {
     for (const e of [...doc.errors, ...doc.warnings]) {
-      const hint = YAML_HINTS[e.code];
+      const report = `${e.code} ${e.pos[0]} ${e.message}`;
+      if (reported.has(report)) continue;
+      reported.add(report);
+      // BAD_INDENT also stands for a flow collection that never closes; its message says which.
+      const hint = UNCLOSED_FLOW.test(e.message) ? UNCLOSED_FLOW_HINT : YAML_HINTS[e.code];
       issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, e.message.split('\n')[0]!, { ...at(e.pos[0]), ...(hint ? { hint } : {}) }));
     }
   }
