@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
 import { helpText, parseArgs, type CommandSpec, type Flags, type OptionSpec } from './args.js';
-import { describeError, writeFileAtomic } from './disk.js';
+import { changesFileRead, describeError, writeFileAtomic, type FilesRead } from './disk.js';
 import { escapeUnprintable, formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
 import { serialize } from './serialize.js';
-import { configFiles, ObjectRegistry, renderFile, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, ObjectRegistry, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 import { checkOutputs, writeOutputs, type OutputFlags } from './write-check.js';
 
 /** Files shipped beside dist/ and src/ (both one level below the package root). */
@@ -25,8 +25,9 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   const texts: string[] = [];
   const issues: Issue[] = [];
   const names = new ObjectRegistry();
+  const filesRead: FilesRead = new Set();
   for (const file of configFiles(flags, files, io)) {
-    const rendered = renderFile(file, flags, io);
+    const rendered = renderFile(file, flags, io, 'suffix', filesRead);
     issues.push(...rendered.issues);
     if (rendered.result) {
       issues.push(...names.add(file, rendered.result.objects));
@@ -37,8 +38,10 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   const text = texts.join('---\n');
   if (flags.output === undefined) io.stdout(text);
   else {
+    const path = resolveFrom(io, String(flags.output));
+    if (changesFileRead(path, text, filesRead)) throw new KustzError([replacesInput(String(flags.output), 'write the objects to a file of their own, e.g. -o manifests.yaml')]);
     try {
-      writeFileAtomic(resolveFrom(io, String(flags.output)), text);
+      writeFileAtomic(path, text);
     } catch (e) {
       throw new KustzError([issue('output.write', `cannot write: ${describeError(e)}`, { file: String(flags.output) })]);
     }

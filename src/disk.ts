@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
@@ -56,12 +56,44 @@ function openConfined(full: string, confinement?: Confinement): number | { outsi
   }
 }
 
+/**
+ * The files a run has read, by device and inode (so that another path, a hard link or a symlink
+ * to one is the same file): what the run writes must not replace one of them.
+ */
+export type FilesRead = Set<string>;
+
+const identity = (st: { dev: number; ino: number }) => `${st.dev}:${st.ino}`;
+
+/**
+ * Whether writing `content` to `path` would change a file the run read: `-o kustz.yml` typed
+ * for `-c kustz.yml`, an --out-name that is a data file's name, a kustomization written into
+ * the kustz.yml's directory over a data file. Writing a file's own content back is no change.
+ */
+export function changesFileRead(path: string, content: string | Uint8Array, read: ReadonlySet<string>): boolean {
+  if (!isFileRead(path, read)) return false;
+  try {
+    return !readFileSync(path).equals(typeof content === 'string' ? Buffer.from(content) : content);
+  } catch {
+    return true;
+  }
+}
+
+/** Whether `path` (symlinks followed) is a file the run read. */
+export function isFileRead(path: string, read: ReadonlySet<string>): boolean {
+  try {
+    return read.has(identity(statSync(path)));
+  } catch {
+    return false;
+  }
+}
+
 /** What a file must be to be read: regular, and not larger than MAX_INPUT_BYTES. */
 type Refusal = 'directory' | 'special' | { size: number };
 
-/** The bytes of an open file, or why it is not read. */
-function readOpen(fd: number): Uint8Array | Refusal {
+/** The bytes of an open file, or why it is not read; `read` learns the file. */
+function readOpen(fd: number, read: FilesRead | undefined): Uint8Array | Refusal {
   const st = fstatSync(fd);
+  read?.add(identity(st));
   if (st.isDirectory()) return 'directory';
   // A FIFO or a device (/dev/zero, /dev/stdin) would block or never end.
   if (!st.isFile()) return 'special';
@@ -80,9 +112,10 @@ function readOpen(fd: number): Uint8Array | Refusal {
 
 /**
  * Reads files relative to `baseDir`. Under the root-only restrictor the real path (symlinks
- * followed) must stay inside the real `baseDir`, as kustomize's loader demands.
+ * followed) must stay inside the real `baseDir`, as kustomize's loader demands. `read`, when
+ * given, learns every file read.
  */
-export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFile {
+export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: FilesRead): ReadFile {
   const realDirs = new Map<string, string>();
   const realDirOf = (dir: string): string => {
     let real = realDirs.get(dir);
@@ -93,11 +126,11 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
   const done = new Map<string, ReadResult>();
   return (path) => {
     let result = done.get(path);
-    if (!result) done.set(path, (result = read(path)));
+    if (!result) done.set(path, (result = readOne(path)));
     return result;
   };
 
-  function read(path: string): ReadResult {
+  function readOne(path: string): ReadResult {
     let fd: number | undefined;
     try {
       const opened = openConfined(isAbsolute(path) ? path : resolve(baseDir, path), restrictor === 'rootonly' ? { realBase: realDirOf(baseDir), realDirOf } : undefined);
@@ -110,7 +143,7 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor): ReadFil
         };
       }
       fd = opened;
-      const bytes = readOpen(fd);
+      const bytes = readOpen(fd, read);
       if (bytes === 'directory') return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
       if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file` };
       if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
@@ -133,7 +166,7 @@ function cannotRead(path: string, e: unknown): ReadResult {
  * symlink that leads out of its own directory: in CI a pull request could commit
  * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
  */
-export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadResult {
+export function readConfigFile(path: string, restrictor: LoadRestrictor, read?: FilesRead): ReadResult {
   let fd: number | undefined;
   try {
     const realBase = restrictor === 'rootonly' ? realpathSync.native(dirname(path)) : undefined;
@@ -146,7 +179,7 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor): ReadRe
       };
     }
     fd = opened;
-    const bytes = readOpen(fd);
+    const bytes = readOpen(fd, read);
     if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file' };
     if (bytes === 'special') return { ok: false, message: 'it is not a regular file' };
     if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };

@@ -1,10 +1,10 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
 import { closeSync, existsSync, lstatSync, openSync, readSync, realpathSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { describeError, diskReader, makeDirectory, writeFileAtomic } from './disk.js';
+import { changesFileRead, describeError, diskReader, isFileRead, makeDirectory, writeFileAtomic, type FilesRead } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
 import { KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
-import { configFiles, loadRestrictor, renderFile, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, loadRestrictor, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
 export interface KustomizeFlags extends RenderFlags {
   output?: string;
@@ -17,7 +17,8 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   if (flags.output === undefined) throw new UsageError('kustz kustomize needs -o DIR, the directory to write the kustomization to');
   const configs = configFiles(flags, files, io);
   if (configs.length !== 1) throw new UsageError(`kustz kustomize takes one kustz.yml, got ${configs.length}; write each to its own directory`);
-  const rendered = renderFile(configs[0]!, flags, io, 'kustomize');
+  const filesRead: FilesRead = new Set();
+  const rendered = renderFile(configs[0]!, flags, io, 'kustomize', filesRead);
   if (report(rendered.issues, flags.strict, io)) return 1;
 
   const dir = resolve(io.cwd, String(flags.output));
@@ -37,9 +38,15 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
     readFile: diskReader(dirname(configPath), loadRestrictor(flags)),
   });
   if (report(out.issues, flags.strict, io)) return 1;
+  const paths = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')) }));
+  // A data file copied onto itself (-o into the kustz.yml's directory) is no change; a
+  // service.yml that kustz.yml reads as data is, and nothing is written then.
+  const replaced = paths.filter((p) => changesFileRead(p.path, p.content, filesRead));
+  if (replaced.length) {
+    throw new KustzError(replaced.map((p) => replacesInput(join(String(flags.output), p.name), 'write the kustomization to a directory of its own, e.g. -o deploy/')));
+  }
   try {
-    for (const [name, content] of out.files) {
-      const path = join(dir, ...name.split('/'));
+    for (const { path, content } of paths) {
       makeDirectory(dirname(path));
       writeFileAtomic(path, content);
     }
@@ -48,7 +55,7 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
     // still holds a password. Only files that still start as kustz writes them go.
     for (const name of KUSTZ_FILES) {
       const path = join(dir, name);
-      if (!out.files.has(name) && writtenByKustz(fileStart(path))) unlinkSync(path);
+      if (!out.files.has(name) && !isFileRead(path, filesRead) && writtenByKustz(fileStart(path))) unlinkSync(path);
     }
   } catch (e) {
     throw new KustzError([issue('kustomize.write', `cannot write to ${flags.output}: ${describeError(e)}`)]);

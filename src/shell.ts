@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { diskReader, readConfigFile } from './disk.js';
+import { diskReader, readConfigFile, type FilesRead } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
@@ -71,11 +71,12 @@ export interface Rendered {
 /**
  * Renders one kustz.yml from disk; problems come back as issues, never as throws. `--hash`
  * means `hashMode`: 'suffix' where kustz prints the objects, 'kustomize' where kustomize builds them.
+ * `filesRead`, when given, learns the kustz.yml and every file it names.
  */
-export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: RenderInput['hash'] = 'suffix'): Rendered {
+export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: RenderInput['hash'] = 'suffix', filesRead?: FilesRead): Rendered {
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
   const restrictor = loadRestrictor(flags);
-  const read = readConfigFile(path, restrictor);
+  const read = readConfigFile(path, restrictor, filesRead);
   if (!read.ok) return { file, issues: [issue('config.read', read.message, { file, ...(read.hint ? { hint: read.hint } : {}) })] };
   const source = decodeUtf8(read.bytes);
   if (source === undefined) {
@@ -85,7 +86,7 @@ export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: R
     const result = render({
       source,
       file,
-      readFile: diskReader(dirname(path), restrictor),
+      readFile: diskReader(dirname(path), restrictor, filesRead),
       overrides: overridesFrom(flags),
       env: io.env,
       loadRestrictor: restrictor,
@@ -122,6 +123,11 @@ export class ObjectRegistry {
     }
     return issues;
   }
+}
+
+/** An output that would change a file the run read (changesFileRead): nothing is written there. */
+export function replacesInput(file: string, hint: string): Issue {
+  return issue('output.replaces-input', 'the run reads this file (a kustz.yml or a file it names); the output would replace it', { file, hint });
 }
 
 /** Prints every issue; returns whether the run failed (an error, or a warning under --strict). */

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { describeError, writeFileAtomic } from './disk.js';
+import { changesFileRead, describeError, writeFileAtomic, type FilesRead } from './disk.js';
 import { issue, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { serialize } from './serialize.js';
-import { configFiles, list, renderFile, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, list, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
 export const DEFAULT_OUT_NAME = 'manifests.yaml';
 
@@ -42,8 +42,14 @@ export function writeOutputs(files: readonly string[], flags: OutputFlags, io: I
   if (flags.output !== undefined) throw new UsageError('--write puts each output beside its kustz.yml; it does not take -o');
   let failed = false;
   let changed = false;
-  for (const t of besideInputs(files, flags, io)) {
+  const filesRead: FilesRead = new Set();
+  for (const t of besideInputs(files, flags, io, filesRead)) {
     if (t.text === undefined) {
+      failed = true;
+      continue;
+    }
+    if (changesFileRead(t.path, t.text, filesRead)) {
+      report([replacesInput(t.shown, 'pick an --out-name that no kustz.yml and no file they name uses')], false, io);
       failed = true;
       continue;
     }
@@ -113,7 +119,7 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
 }
 
 /** `<dir of each kustz.yml>/<out-name>`; two inputs may not share an output. */
-function besideInputs(files: readonly string[], flags: OutputFlags, io: IO): Target[] {
+function besideInputs(files: readonly string[], flags: OutputFlags, io: IO, filesRead?: FilesRead): Target[] {
   const name = outName(flags);
   const option = flags.outName === undefined ? '' : ` --out-name ${quote(name)}`;
   const owner = new Map<string, string>();
@@ -128,7 +134,7 @@ function besideInputs(files: readonly string[], flags: OutputFlags, io: IO): Tar
     return { path, shown, inputs: [file], fix: `kustz render --write${option} ${quote(file)}` };
   });
   // Every usage error above comes before the first render prints anything.
-  return targets.map((t) => withText(t, flags, io));
+  return targets.map((t) => withText(t, flags, io, filesRead));
 }
 
 /** `check -o FILE`: the file `render -o FILE` would write, all inputs concatenated. */
@@ -138,8 +144,8 @@ function oneOutput(files: readonly string[], output: string, flags: OutputFlags,
   return withText({ path: resolve(io.cwd, output), shown: output, inputs, fix }, flags, io);
 }
 
-function withText(target: Target, flags: OutputFlags, io: IO): Target {
-  const rendered = target.inputs.map((f) => renderFile(f, flags, io));
+function withText(target: Target, flags: OutputFlags, io: IO, filesRead?: FilesRead): Target {
+  const rendered = target.inputs.map((f) => renderFile(f, flags, io, 'suffix', filesRead));
   if (report(rendered.flatMap((r) => r.issues), flags.strict, io)) return target;
   return { ...target, text: serialize(rendered.flatMap((r) => r.result!.objects)) };
 }

@@ -2,7 +2,7 @@
  * `render --write` and `check` (SPEC 5b) through the built CLI: outputs beside each kustz.yml,
  * no-touch writes, one bad input among several, and diffs that never show a credential.
  */
-import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -112,6 +112,33 @@ test('render --write --out-name; usage mistakes exit 2 and write nothing', () =>
     assert.is(u.stdout, '');
   }
   assert.is(snapshot(dir2, ['api/manifests.yaml', 'web/manifests.yaml', 'out.yaml']), before);
+});
+
+test('an output never replaces a file the run reads: render -o, render --write --out-name', () => {
+  const dir = project(SERVICES);
+  symlinkSync('kustz.yml', join(dir, 'web/link.yml'));
+  linkSync(join(dir, 'web/secret.env'), join(dir, 'web/hardlink.env'));
+  const inputs = ['api/kustz.yml', 'web/kustz.yml', 'web/secret.env', 'web/link.yml', 'web/hardlink.env', 'web/manifests.yaml'];
+  const before = snapshot(dir, inputs);
+  for (const [args, shown] of [
+    [['render', '-c', 'web/kustz.yml', '-o', 'web/kustz.yml'], 'web/kustz.yml'],
+    [['render', '-c', 'web/kustz.yml', '-o', './web/../web/secret.env'], './web/../web/secret.env'],
+    [['render', '-c', 'web/kustz.yml', '-o', 'web/link.yml'], 'web/link.yml'],
+    [['render', '-c', 'web/kustz.yml', '-o', 'web/hardlink.env'], 'web/hardlink.env'],
+    [['render', '-c', 'api/kustz.yml', '-c', 'web/kustz.yml', '-o', 'api/kustz.yml'], 'api/kustz.yml'],
+    [['render', '--write', '--out-name', 'secret.env', 'web/kustz.yml'], 'web/secret.env'],
+  ] as const) {
+    const r = kustz(args, { cwd: dir });
+    assert.is(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, `kustz: ${shown}: the run reads this file (a kustz.yml or a file it names); the output would replace it\n`);
+    assert.is(snapshot(dir, inputs), before, args.join(' '));
+  }
+  // --write reports that output and still writes the others.
+  const r = kustz(['render', '--write', '--out-name', 'secret.env', 'api/kustz.yml', 'web/kustz.yml'], { cwd: dir });
+  assert.is(r.status, 1, r.stderr);
+  assert.is(read(dir, 'api/secret.env'), rendered(dir, 'api/kustz.yml'));
+  assert.is(snapshot(dir, inputs), before);
 });
 
 test('check: current outputs pass silently and keep their mtime', () => {
