@@ -1,21 +1,50 @@
-import type set from 'lodash/set.js';
 import type toPath from 'lodash/toPath.js';
-import { UsageError } from './errors.js';
+import { issue, KustzError, UsageError } from './errors.js';
 import { sourceRequire } from './lazy.js';
-import type { ParsedConfig, Path } from './parse.js';
+import { formatPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
-let lodash: { set: typeof set; toPath: typeof toPath } | undefined;
+let lodashToPath: typeof toPath | undefined;
 
 /**
- * lodash's path functions, loaded on first use: most runs have no override, and initialising
- * lodash's modules is start-up time. Literal require() calls, so the bundle keeps them inside.
+ * lodash's path parser, loaded on first use: most runs have no override, and initialising
+ * lodash's modules is start-up time. A literal require() call, so the bundle keeps it inside.
  */
-function paths(): { set: typeof set; toPath: typeof toPath } {
-  if (typeof require === 'function') return (lodash ??= { set: require('lodash/set.js'), toPath: require('lodash/toPath.js') });
-  const load = sourceRequire();
-  return (lodash ??= { set: load('lodash/set.js'), toPath: load('lodash/toPath.js') });
+function parsePath(text: string): string[] {
+  if (typeof require === 'function') lodashToPath ??= require('lodash/toPath.js');
+  else lodashToPath ??= sourceRequire()('lodash/toPath.js');
+  return lodashToPath!(text);
+}
+
+/**
+ * Sets `o.value` at `o.path`, making maps (lists before an index) where nothing or a scalar is,
+ * as lodash's set does. Unlike it, every key is an own property, defined, never assigned:
+ * `__proto__` and `constructor` are keys like any other (env var names, for one), which lodash's
+ * set skips without a word, and nothing is ever looked up or set on a prototype. An index past
+ * the end of a list would leave holes in it: an error at the flag.
+ */
+function setPath(root: object, o: Override): void {
+  const { path } = o;
+  let node = root as Record<string | number, unknown>;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    if (Array.isArray(node) && typeof key === 'number' && key > node.length) {
+      const items = `${node.length} item${node.length === 1 ? '' : 's'}`;
+      throw new KustzError([issue('override.index', `${formatPath(path.slice(0, i))} has ${items}; an index past ${node.length} would leave a gap`, {
+        file: o.origin,
+        hint: `use an index from 0 to ${node.length} (${node.length} adds an item)`,
+      })]);
+    }
+    if (i === path.length - 1) return defineOwn(node, key, o.value);
+    let next = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (next === null || typeof next !== 'object') defineOwn(node, key, (next = typeof path[i + 1] === 'number' ? [] : {}));
+    node = next as Record<string | number, unknown>;
+  }
+}
+
+function defineOwn(node: object, key: string | number, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** A value set from the command line (`--set a.b=c`, `--image`, `--replicas`). */
@@ -35,7 +64,7 @@ export interface Override {
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}" (e.g. --set service.replicas=3)`);
-  const path = paths().toPath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
+  const path = parsePath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
   if (path.some((p) => p === '')) throw new UsageError(`--set path "${text.slice(0, eq)}" has an empty key`);
   const raw = text.slice(eq + 1);
   let value: unknown;
@@ -63,16 +92,18 @@ export function replicasOverride(text: string): Override {
 export function applyOverrides(config: ParsedConfig, overrides: readonly Override[]): ParsedConfig {
   if (overrides.length === 0) return config;
   const value = structuredClone(config.value ?? {}) as object;
-  const { set } = paths();
-  for (const o of overrides) set(value, o.path as (string | number)[], o.value);
+  for (const o of overrides) setPath(value, o);
   const latestFirst = [...overrides].reverse();
-  const overriding = (path: Path) =>
-    latestFirst.find((o) => o.path.length <= path.length && o.path.every((p, i) => String(p) === String(path[i])));
+  const startsWith = (path: Path, start: Path) => start.length <= path.length && start.every((p, i) => String(p) === String(path[i]));
+  const overriding = (path: Path) => latestFirst.find((o) => startsWith(path, o.path));
+  // A map or list the file does not have, made for a deeper override (`--set a.b=1` makes "a"):
+  // a problem with it is the flag's, not the file's.
+  const madeFor = (path: Path) => (valueAt(config.value, path) === undefined ? latestFirst.find((o) => startsWith(o.path, path)) : undefined);
   return {
     file: config.file,
     value,
     locate(path, options) {
-      const o = overriding(path);
+      const o = overriding(path) ?? madeFor(path);
       return o ? { file: o.origin } : config.locate(path, options);
     },
     scalarText(path) {

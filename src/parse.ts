@@ -59,6 +59,13 @@ const UNCLOSED_FLOW_HINT = 'close each [ with ] and each { with }, or indent the
 /** Limits the expansion of YAML aliases, so that a "billion laughs" file fails fast. */
 const MAX_ALIAS_COUNT = 100;
 
+/** The value at `path` inside `root`, own properties only; undefined where the path leads nowhere. */
+export function valueAt(root: unknown, path: Path): unknown {
+  let v = root;
+  for (const p of path) v = v && typeof v === 'object' && Object.hasOwn(v, p) ? (v as Record<string | number, unknown>)[p] : undefined;
+  return v;
+}
+
 export function formatPath(path: Path): string {
   let out = '';
   for (const p of path) {

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { closest, issue, REDACTED, type Issue } from './errors.js';
 import validateSchema, { allowedKeys } from './generated/schema-validator.js';
-import { formatPath, isCredentialPath, type ParsedConfig, type Path } from './parse.js';
+import { formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
 /** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
 export function validateConfig(config: ParsedConfig): Issue[] {
@@ -84,10 +84,4 @@ function pointerToPath(pointer: string): Path {
 /** Where `path` stands in the schema's terms: "/secrets/dockerRegistry/*" for an item of that list. */
 function placeOf(path: Path, root: unknown): string {
   return path.map((p, i) => (Array.isArray(valueAt(root, path.slice(0, i))) ? '/*' : `/${p}`)).join('');
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  let v = root;
-  for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined;
-  return v;
 }

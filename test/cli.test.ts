@@ -205,6 +205,28 @@ test('overrides: --image, --replicas, --set, and errors located at the flag', ()
   assert.match(typo.stderr, /did you mean "image"/);
 });
 
+test('--set: any key is a key (__proto__, constructor), what it makes is located at the flag, lists get no gaps', () => {
+  const dir = project({ 'kustz.yml': `${BASE}  ports: ["80:8080"]\n` });
+  // lodash's set skipped these keys silently: exit 0 without the env vars.
+  const keys = kustz(['render', '--set', 'service.envs.pairs.constructor=1', '--set', 'service.envs.pairs.__proto__=2'], { cwd: dir });
+  assert.is(keys.status, 0, keys.stderr);
+  assert.match(keys.stdout, /- name: constructor\n\s+value: "1"\n\s+- name: __proto__\n\s+value: "2"\n/);
+  for (const [flag, message] of [
+    ['__proto__.polluted=1', 'unknown key "__proto__" in the top level'],
+    ['constructor.prototype.polluted=1', 'unknown key "constructor" in the top level'],
+    ['extra.deep.key=1', 'unknown key "extra" in the top level'],
+    ['service.ports[2]=443', 'service.ports has 1 item; an index past 1 would leave a gap'],
+  ]) {
+    const r = kustz(['render', '--set', flag], { cwd: dir });
+    assert.is(r.status, 1, `${flag}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, `kustz: --set ${flag}: ${message}`);
+  }
+  const append = kustz(['render', '--set', 'service.ports[1]=9090'], { cwd: dir });
+  assert.is(append.status, 0, append.stderr);
+  assert.match(append.stdout, /port: 9090\n/);
+});
+
 test('command-line mistakes exit 2', () => {
   const dir = project({ 'kustz.yml': BASE });
   for (const args of [['render', '--nope'], ['frobnicate'], ['render', '--set', 'noequals'], ['render', '--load-restrictor', 'sometimes']]) {
