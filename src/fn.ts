@@ -36,6 +36,8 @@ export function runFunction(text: string, io: IO): number {
   if (!objects) return 1;
   const found = doc.get('items', true);
   const items = isSeq(found) ? found : new YAMLSeq();
+  // kustomize sends an empty list as `items: []`: the objects go below it as a block, not all on one line.
+  items.flow = false;
   doc.set('items', items);
   for (const o of objects) items.add(doc.createNode(withKeyOrder(o), { aliasDuplicateObjects: false }));
   if (text.trimStart().startsWith('{')) io.stdout(JSON.stringify(doc.toJS(), null, 2) + '\n');

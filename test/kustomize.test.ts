@@ -511,6 +511,10 @@ test('KRM protocol: kustz with no arguments and kustz fn; YAML and JSON; input i
     assert.equal(list.items[0], (parse(RESOURCE_LIST)[0] as unknown as { items: KubeObject[] }).items[0]);
     assert.equal(list.items.map((o) => `${o.kind}/${o.metadata.name}`), ['ConfigMap/keep', 'Deployment/web']);
   }
+  // An empty package comes as `items: []`; the objects are still written as a block, one key a line.
+  const empty = kustz(['fn'], { input: RESOURCE_LIST.replace(/items:\n(  .*\n)+/, 'items: []\n') });
+  assert.is(empty.status, 0, empty.stderr);
+  assert.match(empty.stdout, /\nitems:\n  - apiVersion: apps\/v1\n    kind: Deployment\n/);
   const json = JSON.stringify(parse(RESOURCE_LIST)[0]);
   const r = kustz(['fn'], { input: json });
   assert.is(r.status, 0, r.stderr);
