@@ -3,7 +3,7 @@
  * turning its issues into stderr lines. Commands stay a few lines each.
  */
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { diskReader, readConfigFile, type FilesRead } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
@@ -36,9 +36,18 @@ export function list(value: string | string[] | undefined): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-/** `-c` files then positional files; with neither, kustz.yml (then kustz.yaml) here. */
+/**
+ * `-c` files then positional files; with neither, kustz.yml (then kustz.yaml) here. A file named
+ * twice (`kustz.yml ./kustz.yml`, or a glob and a name) would print its objects twice.
+ */
 export function configFiles(flags: RenderFlags, positional: readonly string[], io: IO): string[] {
   const files = [...list(flags.config), ...positional.map(String)];
+  const named = new Map<string, string>();
+  for (const file of files) {
+    const first = named.get(resolve(io.cwd, file));
+    if (first !== undefined) throw new UsageError(`${first === file ? `${file} is named twice` : `${first} and ${file} are the same file`}; name each kustz.yml once`);
+    named.set(resolve(io.cwd, file), file);
+  }
   if (files.length) return files;
   for (const name of ['kustz.yml', 'kustz.yaml']) if (existsSync(`${io.cwd}/${name}`)) return [name];
   throw new KustzError([

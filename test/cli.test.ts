@@ -229,7 +229,14 @@ test('--set: any key is a key (__proto__, constructor), what it makes is located
 
 test('command-line mistakes exit 2', () => {
   const dir = project({ 'kustz.yml': BASE });
-  for (const args of [['render', '--nope'], ['frobnicate'], ['render', '--set', 'noequals'], ['render', '--load-restrictor', 'sometimes']]) {
+  for (const args of [
+    ['render', '--nope'],
+    ['frobnicate'],
+    ['render', '--set', 'noequals'],
+    ['render', '--load-restrictor', 'sometimes'],
+    ['render', '-c', 'kustz.yml', 'kustz.yml'],
+    ['validate', 'kustz.yml', `${dir}/kustz.yml`],
+  ]) {
     const r = kustz(args, { cwd: dir });
     assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.is(r.stdout, '');
