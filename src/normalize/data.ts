@@ -5,7 +5,7 @@ import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, expandCrede
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
-import { readYamlMap } from './workload.js';
+import { readYamlMap, type KeyRule } from './workload.js';
 
 const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
 const DOCKER_CFG = 'kubernetes.io/dockercfg';
@@ -74,9 +74,12 @@ function collect(
 ): Pick<GeneratedData, 'data' | 'sources'> | undefined {
   let data = new Map<string, string | Uint8Array>();
   const sources: DataSource[] = [];
-  /** `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at their lines). */
-  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false) => {
-    if (!keyChecked && !ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, rules.configMapKey(key))) return;
+  /**
+   * `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at
+   * their lines). `keyHint`: how to give the data a valid key, where the key comes from.
+   */
+  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false, keyHint?: string) => {
+    if (!keyChecked && !ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, rules.configMapKey(key), keyHint)) return;
     if (data.has(key)) {
       ctx.error(filePath, 'data.duplicate-key', `key "${key}" from ${where} is already set in "${gen.name}"`, 'each key may come from one source only');
       return;
@@ -90,7 +93,7 @@ function collect(
       if (!source) return;
       const bytes = ctx.read(filePath, source.path);
       if (!bytes) return;
-      put(filePath, source.key, decodeUtf8(bytes) ?? bytes, text);
+      put(filePath, source.key, decodeUtf8(bytes) ?? bytes, text, false, `write it as ${validKey(source.key)}=${source.path}`);
       sources.push({ mode, key: source.key, path: source.path });
       return;
     }
@@ -105,8 +108,8 @@ function collect(
       else for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
-      const entries = readYamlMap(ctx, filePath, text, bytes);
-      for (const [key, value] of entries) put(filePath, key, value, text);
+      const entries = readYamlMap(ctx, filePath, text, bytes, DATA_KEYS);
+      for (const [key, value] of entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text, entries });
     }
   });
@@ -123,6 +126,14 @@ function collect(
     }
   }
   return { data, sources };
+}
+
+const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey, hint: "letters, digits, '-', '_' and '.', not starting with '..'" };
+
+/** `key` with what a data key may not hold replaced: a key to offer in a hint. */
+function validKey(key: string): string {
+  const replaced = key.replace(/[^-._a-zA-Z0-9]/g, '-').replace(/^\.\.+/, '').slice(0, 253);
+  return replaced === '' || replaced === '.' ? 'data' : replaced;
 }
 
 function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number)[]): GeneratedData {

@@ -81,6 +81,8 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
   return { container, imagePullSecrets, ...podDns(ctx, cfg) };
 }
 
+const ENV_NAMES: KeyRule = { code: 'env.name', what: 'env var', check: rules.envVarName, hint: "letters, digits, '_', '-' and '.', not starting with a digit" };
+
 /** Env files first (merged in order), then pairs; a later definition replaces an earlier one in place. */
 function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
   const env = new Map<string, string>();
@@ -89,9 +91,7 @@ function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
     const path = ['service', 'envs', 'files', i];
     const bytes = ctx.read(path, file);
     if (!bytes) return;
-    for (const [key, value] of readYamlMap(ctx, path, file, bytes)) {
-      if (ctx.check(path, 'env.name', `env var "${key}" in ${file}`, rules.envVarName(key))) env.set(key, value);
-    }
+    for (const [key, value] of readYamlMap(ctx, path, file, bytes, ENV_NAMES)) env.set(key, value);
   });
   for (const key of Object.keys(envs.pairs ?? {})) {
     const path = ['service', 'envs', 'pairs', key];
@@ -102,11 +102,22 @@ function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
   return env;
 }
 
+/** What the keys of a YAML map file must be, checked where they stand in that file. */
+export interface KeyRule {
+  code: string;
+  /** What a key is: "env var", "key". */
+  what: string;
+  check(key: string): string | undefined;
+  /** The characters a key may hold, for the hint. */
+  hint: string;
+}
+
 /**
  * A YAML file of NAME: value pairs (env files and configmap literals): scalars are kept as
- * written, so `1.10` stays "1.10" and `on` stays "on".
+ * written, so `1.10` stays "1.10" and `on` stays "on". A key that breaks `keys` is reported at
+ * its line of the file and left out.
  */
-export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array): Array<[string, string]> {
+export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array, keys: KeyRule): Array<[string, string]> {
   const text = decodeUtf8(bytes);
   const shown = ctx.displayName(file);
   if (text === undefined) {
@@ -126,6 +137,12 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
   }
   const out: Array<[string, string]> = [];
   for (const [key, v] of Object.entries(value)) {
+    const problem = keys.check(key);
+    if (problem !== undefined) {
+      ctx.issues.push({ ...config.locate([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
+        hint: `rename it in ${file}: ${keys.hint}` });
+      continue;
+    }
     if (v !== null && typeof v === 'object') {
       ctx.issues.push({ ...config.locate([key]), code: 'yaml.not-a-scalar', severity: 'error',
         message: `"${key}" must be a string, number or boolean, not a ${Array.isArray(v) ? 'list' : 'map'}`,
