@@ -287,6 +287,21 @@ export function queryParams(query: string): Array<[string, string]> {
  * path  = "/" ...          a trailing "*" makes pathType Prefix, else Exact; none means "/" Prefix
  * query = tls=<secret name> and/or svc=<service>[:<port number or name>]
  */
+/**
+ * The host as an Ingress takes it, when the one written only differs in case or is an
+ * internationalised name (bücher.example is xn--bcher-kva.example): as a browser writes it.
+ */
+function hostHint(host: string): string | undefined {
+  let ascii: string;
+  try {
+    ascii = new URL(`http://${host}/`).hostname;
+  } catch {
+    return undefined;
+  }
+  if (ascii === host || dns1123Subdomain(ascii.startsWith('*.') ? ascii.slice(2) : ascii)) return undefined;
+  return `write "${ascii}"${/[^\x00-\x7f]/.test(host) ? ' (the name in punycode, as browsers send it)' : ''}`;
+}
+
 export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   const m = /^([A-Za-z]+):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(text);
   if (!m || !/^https?$/i.test(m[1]!)) return fail(`expected ${INGRESS_FORM}, got ${JSON.stringify(text)}`);
@@ -298,7 +313,7 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     }
     const bare = host.startsWith('*.') ? host.slice(2) : host;
     const bad = dns1123Subdomain(bare);
-    if (bad) return fail(`host "${host}" ${bad}`, host !== host.toLowerCase() ? `write "${host.toLowerCase()}"` : undefined);
+    if (bad) return fail(`host "${host}" ${bad}`, hostHint(host));
     if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {
       return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
     }

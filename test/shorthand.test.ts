@@ -181,6 +181,20 @@ rejected('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/?tsl=x', /unknown rule parameter "tsl"/],
 ]);
 
+test('parseIngressRule: a host in the wrong case or not in ASCII gets the one to write', () => {
+  for (const [rule, hint] of [
+    ['http://API.example.com/', 'write "api.example.com"'],
+    ['http://bücher.example/', 'write "xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
+    ['http://*.BÜCHER.example/', 'write "*.xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
+    ['http://ex_ample.com/', undefined],
+    ['http://-a.example.com/', undefined],
+  ] as const) {
+    const r = parseIngressRule(rule);
+    assert.not.ok(r.ok, rule);
+    if (!r.ok) assert.is(r.hint, hint, rule);
+  }
+});
+
 test('queryParams: what URLSearchParams reads, for every query', () => {
   const listed = ['', '?', '?svc=a', '??svc=a', 'svc=a?b', 'svc=a:80&tls=x', '&&svc=a&', 'a', 'a=', '=b', 'a=b=c', 'svc=a%3A80', 'tls=a+b', 'k=%zz%4', 'k=%E2%82', 'k=\uD800', 'k=\uD83D\uDE00', 'k=\uDE00x'];
   // Random queries over the characters that matter to the form encoding, and plain ones.
