@@ -125,9 +125,19 @@ function backendOf(
   if (!service) {
     ctx.warn(path, 'ingress.no-service', `this rule routes to Service "${name}", which kustz does not generate because service.ports is empty`,
       'add service.ports, or name another Service with ?svc=name:port');
-  } else if (typeof port === 'number' && !exposed.has(port)) {
-    ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`,
-      `use one of the Service's ports, e.g. svc=${name}:${service.ports[0]!.port}`);
+  } else {
+    const tcp = service.ports.find((p) => p.protocol === 'TCP');
+    const hint = tcp ? `use one of the Service's TCP ports, e.g. svc=${name}:${tcp.port}` : 'add a TCP port to service.ports';
+    const matches = service.ports.filter((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+    if (typeof port === 'number' && !exposed.has(port)) {
+      ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`,
+        `use one of the Service's ports, e.g. svc=${name}:${service.ports[0]!.port}`);
+    } else if (matches.length === 0) {
+      // kustz names the Service's ports 80-8080 and udp-53-5353: no name an Ingress may use is a TCP port's.
+      ctx.warn(path, 'ingress.unknown-port', `this rule routes to port "${port}" of Service "${name}", which has no port of that name (its ports: ${service.ports.map((p) => p.name).join(', ')})`, hint);
+    } else if (!matches.some((p) => p.protocol === 'TCP')) {
+      ctx.warn(path, 'ingress.port-protocol', `this rule routes to port ${matches[0]!.port} of Service "${name}", which is ${matches[0]!.protocol}; an Ingress forwards HTTP over TCP`, hint);
+    }
   }
   return { service: name, port };
 }

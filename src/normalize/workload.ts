@@ -261,6 +261,11 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
     if (!probe) continue;
     const path = ['service', 'probes', kind];
     const action = ctx.parsed([...path, 'action'], 'probe.action', parseProbeAction(probe.action));
+    if (action && 'port' in action && typeof action.port === 'string') {
+      // The kubelet looks a port name up among the container's ports, and kustz writes those by number.
+      ctx.error([...path, 'action'], 'probe.port-name', `the container has no port named "${action.port}": kustz writes containerPorts by number, so the kubelet could not resolve it`,
+        `write the port's number, e.g. ${action.kind === 'tcpSocket' ? 'tcp://:8080' : 'http://:8080/healthz'}`);
+    }
     const headers: Array<[string, string]> = [];
     for (const name of Object.keys(probe.headers ?? {})) {
       const headerPath = [...path, 'headers', name];
