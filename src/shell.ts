@@ -3,7 +3,7 @@
  * turning its issues into stderr lines. Commands stay a few lines each.
  */
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { diskReader, readConfigFile, type FilesRead } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
@@ -31,6 +31,9 @@ export interface RenderFlags {
   hash?: boolean;
 }
 
+/** The names a kustz.yml goes by when none is given, in the order they are looked for. */
+const CONFIG_NAMES = ['kustz.yml', 'kustz.yaml'];
+
 export function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).map(String);
@@ -49,7 +52,7 @@ export function configFiles(flags: RenderFlags, positional: readonly string[], i
     named.set(resolve(io.cwd, file), file);
   }
   if (files.length) return files;
-  for (const name of ['kustz.yml', 'kustz.yaml']) if (existsSync(`${io.cwd}/${name}`)) return [name];
+  for (const name of CONFIG_NAMES) if (existsSync(`${io.cwd}/${name}`)) return [name];
   throw new KustzError([
     issue('config.missing', `no kustz.yml or kustz.yaml in ${io.cwd}`, { hint: 'pass -c path/to/kustz.yml, or start one with: kustz default > kustz.yml' }),
   ]);
@@ -86,7 +89,12 @@ export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: R
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
   const restrictor = loadRestrictor(flags);
   const read = readConfigFile(path, restrictor, filesRead);
-  if (!read.ok) return { file, issues: [issue('config.read', read.message, { file, ...(read.hint ? { hint: read.hint } : {}) })] };
+  if (!read.ok) {
+    // `kustz render services/api`, as kustomize build takes a directory.
+    const inside = CONFIG_NAMES.find((name) => existsSync(join(path, name)));
+    const hint = inside ? `name the file in it: ${join(file, inside)}` : read.hint;
+    return { file, issues: [issue('config.read', read.message, { file, ...(hint ? { hint } : {}) })] };
+  }
   const source = decodeUtf8(read.bytes);
   if (source === undefined) {
     return { file, issues: [issue('config.invalid-utf8', 'the file is not valid UTF-8', { file, ...invalidUtf8Position(read.bytes), hint: 'save it as UTF-8' })] };
