@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
@@ -210,19 +210,46 @@ export function makeDirectory(dir: string): void {
   mkdirSync(dir);
 }
 
+/** What stands where an output goes: nothing, a regular file and its bytes, or something else. */
+export type OutputFile = { kind: 'missing' } | { kind: 'file'; bytes: Buffer } | { kind: 'link' | 'special' };
+
+/**
+ * Reads the output file at `path` as it stands, for comparing. Outputs lie beside kustz.yml, in a
+ * directory a pull request may fill, so a symlink there is not followed (one to ~/.kube/config
+ * would show its tokens in check's diff, one to /dev/zero would never end) and only a regular
+ * file is read. Throws as open and read do, but for a missing file.
+ */
+export function readOutputFile(path: string): OutputFile {
+  let fd: number;
+  try {
+    // Without O_NOFOLLOW (Windows), lstat tells a link first.
+    if (NO_FOLLOW === undefined && lstatSync(path).isSymbolicLink()) return { kind: 'link' };
+    fd = openSync(path, NO_FOLLOW ?? FOLLOW);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP') return { kind: 'link' };
+    throw e;
+  }
+  try {
+    return fstatSync(fd).isFile() ? { kind: 'file', bytes: readFileSync(fd) } : { kind: 'special' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Writes `content` to `path` through a temporary file and a rename, so a reader never sees half
- * a file. Identical content is left alone (mtime kept) so make and pre-commit see no change.
- * Returns whether the file changed.
+ * a file; a symlink at `path` is replaced, never followed. Identical content is left alone
+ * (mtime kept) so make and pre-commit see no change. Returns whether the file changed.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): boolean {
   const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
-  if (existsSync(path)) {
-    try {
-      if (readFileSync(path).equals(bytes)) return false;
-    } catch {
-      // Unreadable: fall through and replace it.
-    }
+  try {
+    const current = readOutputFile(path);
+    if (current.kind === 'file' && current.bytes.equals(bytes)) return false;
+  } catch {
+    // Unreadable: fall through and replace it.
   }
   // `-o deploy/manifests.yaml` in a fresh checkout: make the directory, as `kustz kustomize` does.
   makeDirectory(dirname(path));

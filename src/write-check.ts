@@ -3,9 +3,8 @@
  * beside it and writes only what changed; `check` writes nothing and shows, as a diff, what
  * `render --write` (or `render -o FILE`) would change.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { changesFileRead, describeError, writeFileAtomic, type FilesRead } from './disk.js';
+import { changesFileRead, describeError, readOutputFile, writeFileAtomic, type FilesRead, type OutputFile } from './disk.js';
 import { issue, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { serialize } from './serialize.js';
@@ -78,16 +77,24 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
   const stale: Array<{ target: Target; current?: string }> = [];
   for (const target of targets) {
     if (target.text === undefined) continue;
-    let current: Buffer | undefined;
+    let output: OutputFile;
     try {
-      current = readFileSync(target.path);
+      output = readOutputFile(target.path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') {
-        report([issue('output.read', `cannot read: ${describeError(e)}`, { file: target.shown })], false, io);
-        failed = true;
-        continue;
-      }
+      report([issue('output.read', `cannot read: ${describeError(e)}`, { file: target.shown })], false, io);
+      failed = true;
+      continue;
     }
+    if (output.kind === 'link' || output.kind === 'special') {
+      // Neither followed nor shown: the diff would print whatever it leads to.
+      report([issue('output.not-a-file', `${output.kind === 'link' ? 'is a symbolic link' : 'is not a regular file'}; an output of kustz is a file of its own, and kustz does not read what stands there`, {
+        file: target.shown,
+        hint: `replace it with the output: ${target.fix}`,
+      })], false, io);
+      failed = true;
+      continue;
+    }
+    const current = output.kind === 'file' ? output.bytes : undefined;
     if (!current?.equals(Buffer.from(target.text))) stale.push({ target, current: current?.toString('utf8') });
   }
   if (!stale.length) return failed ? 1 : 0;

@@ -5,7 +5,7 @@
  * fields, not print a credential, not touch the network and not run anything.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -85,6 +85,26 @@ test('symlinks that lead out of the project are refused: to a file, to a directo
   assert.match(c.stderr, /^kustz: kustz.yml: the file is a symlink to .*, outside its own directory/);
   assert.not.ok(c.stderr.includes(OUTSIDE_SECRET), 'the linked file is not parsed or quoted');
   assert.ok(kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: linked }).stderr.includes('unknown key'), 'none lifts it');
+});
+
+test('an output a pull request made a symlink is never followed: check shows nothing of its target, --write and kustomize replace it', () => {
+  const outside = project({ 'kubeconfig': `users: [{name: ci, user: {token: ${OUTSIDE_SECRET}}}]\n` });
+  const links = { 'manifests.yaml': join(outside, 'kubeconfig'), 'zero.yaml': '/dev/zero', 'deploy/service.yml': '/dev/zero' };
+  const dir = project({ 'kustz.yml': `${BASE}  ports: ["80:8080"]\n`, 'deploy/.keep': '' }, links);
+  const start = Date.now();
+  for (const args of [['check', 'kustz.yml'], ['check', '--out-name', 'zero.yaml', 'kustz.yml'], ['check', '-c', 'kustz.yml', '-o', 'zero.yaml']]) {
+    const r = kustz(args, { cwd: dir });
+    failsCleanly(r, args.join(' '));
+    assert.match(r.stderr, /: is a symbolic link; an output of kustz is a file of its own, and kustz does not read what stands there\n/);
+    assert.not.ok(r.stderr.includes(OUTSIDE_SECRET), `${args.join(' ')}: the link's target is not shown`);
+  }
+  const w = kustz(['render', '--write', '--out-name', 'zero.yaml', 'kustz.yml'], { cwd: dir });
+  assert.is(w.status, 0, w.stderr);
+  const k = kustz(['kustomize', '-o', 'deploy'], { cwd: dir });
+  assert.is(k.status, 0, k.stderr);
+  assert.ok(Date.now() - start < 10_000, 'nothing read /dev/zero');
+  for (const written of ['zero.yaml', 'deploy/service.yml']) assert.not.ok(lstatSync(join(dir, written)).isSymbolicLink(), `${written} is a file now`);
+  assert.match(readFileSync(join(outside, 'kubeconfig'), 'utf8'), OUTSIDE_SECRET, 'the target is untouched');
 });
 
 test('devices and FIFOs are refused instead of read forever', () => {
