@@ -377,6 +377,27 @@ secrets:
   assertNoCredential(stale.stdout + stale.stderr, 'check', [PASSWORD, LITERAL]);
 });
 
+test('a YAML file of a Secret is never quoted in a message; the same file of a ConfigMap is', () => {
+  const problems: Record<string, string> = {
+    'a value holding ": "': `DB_PASSWORD: ${FILE_PASSWORD}: x\n`,
+    'a tab': `A: 1\n\tDB_PASSWORD: ${FILE_PASSWORD}\n`,
+    'a duplicate key': `DB_PASSWORD: one\nDB_PASSWORD: ${FILE_PASSWORD}\n`,
+    'a nested value': `DB_PASSWORD:\n  nested: ${FILE_PASSWORD}\n`,
+    'a bad key': `bad key: ${FILE_PASSWORD}\n`,
+    'a list': `- ${FILE_PASSWORD}\n`,
+  };
+  for (const [what, content] of Object.entries(problems)) {
+    for (const kind of ['secrets', 'configmaps']) {
+      const dir = project({ 'kustz.yml': `${BASE}${kind}:\n  literals: [{name: data, files: [data.yml]}]\n`, 'data.yml': content });
+      const r = kustz(['render', '-c', 'kustz.yml'], { cwd: dir });
+      failsCleanly(r, `${kind}, ${what}`);
+      assert.match(r.stderr, /^kustz: data.yml:\d+:\d+: /, `${kind}, ${what}: located in the file`);
+      if (kind === 'secrets') assertNoCredential(r.stderr, `${kind}, ${what}`, [FILE_PASSWORD]);
+      else assert.ok(r.stderr.includes(`  | `), `${kind}, ${what}: a ConfigMap's file keeps its code frame`);
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // No network, no processes
 

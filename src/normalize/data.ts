@@ -108,7 +108,7 @@ function collect(
       else for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
-      const entries = readYamlMap(ctx, filePath, text, bytes, DATA_KEYS);
+      const entries = readYamlMap(ctx, filePath, text, bytes, DATA_KEYS, secretType !== undefined);
       for (const [key, value] of entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text, entries });
     }

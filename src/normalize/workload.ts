@@ -115,23 +115,30 @@ export interface KeyRule {
 /**
  * A YAML file of NAME: value pairs (env files and configmap literals): scalars are kept as
  * written, so `1.10` stays "1.10" and `on` stays "on". A key that breaks `keys` is reported at
- * its line of the file and left out.
+ * its line of the file and left out. The file of a Secret (`secret`) gets no code frames: any of
+ * its lines may hold a password, and messages go to CI logs.
  */
-export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array, keys: KeyRule): Array<[string, string]> {
+export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array, keys: KeyRule, secret = false): Array<[string, string]> {
   const text = decodeUtf8(bytes);
   const shown = ctx.displayName(file);
   if (text === undefined) {
     ctx.error(path, 'yaml.invalid-utf8', `${file} is not valid UTF-8`);
     return [];
   }
+  const shownLine = <T extends { frame?: string }>(where: T): T => {
+    if (!secret) return where;
+    const { frame: _frame, ...rest } = where;
+    return rest as T;
+  };
   const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
   if (!config) {
-    ctx.issues.push(...issues);
+    ctx.issues.push(...issues.map(shownLine));
     return [];
   }
+  const at = (p: (string | number)[], options?: { key: boolean }) => shownLine(config.locate(p, options));
   const value = config.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    ctx.issues.push({ ...config.locate([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value`,
+    ctx.issues.push({ ...at([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value`,
       hint: 'write one `NAME: value` per line; a .env file of NAME=value lines belongs under configmaps.envs or secrets.envs' });
     return [];
   }
@@ -139,13 +146,13 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
   for (const [key, v] of Object.entries(value)) {
     const problem = keys.check(key);
     if (problem !== undefined) {
-      ctx.issues.push({ ...config.locate([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
+      ctx.issues.push({ ...at([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
         hint: `rename it in ${file}: ${keys.hint}` });
       continue;
     }
     if (v !== null && typeof v === 'object') {
-      ctx.issues.push({ ...config.locate([key]), code: 'yaml.not-a-scalar', severity: 'error',
-        message: `"${key}" must be a string, number or boolean, not a ${Array.isArray(v) ? 'list' : 'map'}`,
+      ctx.issues.push({ ...at([key]), code: 'yaml.not-a-scalar', severity: 'error',
+        message: `"${key}" must be a string, number or boolean, not ${Array.isArray(v) ? 'a list' : ArrayBuffer.isView(v) ? 'binary data (!!binary)' : 'a map'}`,
         hint: 'write nested data as a multi-line string (key: |)' });
       continue;
     }
