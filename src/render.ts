@@ -72,7 +72,7 @@ export function render(input: RenderInput): RenderResult {
   const id = identity(ctx, cfg);
   const pod = normalizePod(ctx, cfg);
   const service = normalizeService(ctx, cfg);
-  if (service) ctx.check(['name'], 'name.service', `Service name "${cfg.name}"`, rules.dns1035Label(cfg.name), 'a Service name must start with a letter');
+  if (service) ctx.check(['name'], 'name.service', `Service name "${cfg.name}"`, rules.dns1035Label(cfg.name), serviceNameHint(cfg.name));
   const ingress = normalizeIngress(ctx, cfg, service);
   const generated = normalizeData(ctx, cfg);
   for (const w of lintPullSecrets({
@@ -109,6 +109,12 @@ function identity(ctx: Context, cfg: KustzConfig): Identity {
   ctx.check(['name'], 'name.label', `name "${cfg.name}" becomes the label app=${cfg.name} and`, rules.labelValue(cfg.name));
   if (cfg.namespace !== undefined) ctx.check(['namespace'], 'name.namespace', `namespace "${cfg.namespace}"`, rules.dns1123Label(cfg.namespace));
   return { name: cfg.name, ...(cfg.namespace !== undefined ? { namespace: cfg.namespace } : {}), labels: { app: cfg.name } };
+}
+
+/** `name` passed as a Deployment's name (DNS-1123) and failed as the Service's (DNS-1035): why. */
+function serviceNameHint(name: string): string {
+  const rules = [...(/^[0-9]/.test(name) ? ['starts with a letter'] : []), ...(name.includes('.') ? ['holds no dots'] : [])];
+  return `the Service is named after \`name\`, and a Service name ${rules.join(' and ')}`;
 }
 
 /** The generated ConfigMaps and Secrets the Pods read: a change to them must roll the Pods. */
