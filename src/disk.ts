@@ -30,6 +30,19 @@ function outsideOf(realBase: string, real: string): string | undefined {
 }
 
 /**
+ * Where `path` (relative to `baseDir`) really leads, seen from baseDir's real path, when that is
+ * outside it, symlinks followed; undefined when it stays inside, or cannot be resolved (the read
+ * then says why).
+ */
+export function realPathOutside(baseDir: string, path: string): string | undefined {
+  try {
+    return outsideOf(realpathSync.native(baseDir), realpathSync.native(resolve(baseDir, path)));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Opens `full` for reading. Confined (the root-only restrictor), its real path, symlinks followed,
  * must lie inside `realBase`; when it does not, nothing stays open and the answer is that path
  * seen from `realBase`. Throws as open and realpath do.

@@ -9,10 +9,12 @@
  *     hash: true          # optional: kustomize appends hash suffixes (the needs-hash annotation)
  *   # or, instead of spec.config, the kustz.yml fields inline under spec (name defaults to metadata.name)
  */
-import { diskReader } from './disk.js';
+import { basename, isAbsolute } from 'node:path';
+import { diskReader, realPathOutside } from './disk.js';
 import { closest, issue, KustzError, type Issue } from './errors.js';
+import { confinementProblem } from './files.js';
 import { render } from './render.js';
-import { renderFile, report, type IO } from './shell.js';
+import { CONFIG_NAMES, renderFile, report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 
 /** The generator config, checked. */
@@ -65,6 +67,19 @@ function readGeneratorConfig(value: unknown): KustzGenerator {
 }
 
 /**
+ * Why the generator config may not name `config`, if it may not. The generator config sits in
+ * the repository, so a pull request chooses the path, and messages about the file it names quote
+ * it (values, lines) in CI logs: inside the kustomization's directory any file goes; beyond it
+ * (a sibling ../service/kustz.yml) only a kustz.yml, never /proc/self/environ or a kubeconfig.
+ */
+function configOutside(config: string, kustomizationDir: string): string | undefined {
+  if (isAbsolute(config) || /^[A-Za-z]:[\\/]/.test(config)) return `"${config}" is an absolute path; name a kustz.yml relative to the kustomization directory`;
+  if (CONFIG_NAMES.includes(basename(config.replaceAll('\\', '/')))) return undefined;
+  if (confinementProblem(config) === undefined && realPathOutside(kustomizationDir, config) === undefined) return undefined;
+  return `"${config}" lies outside the kustomization directory, where kustz reads only a file named ${CONFIG_NAMES.join(' or ')}`;
+}
+
+/**
  * The objects a generator config stands for, rendered from io.cwd. Problems and warnings go to
  * stderr; undefined means it failed.
  */
@@ -72,6 +87,8 @@ export function generate(value: unknown, io: IO): KubeObject[] | undefined {
   try {
     const config = readGeneratorConfig(value);
     if (config.config !== undefined) {
+      const outside = configOutside(config.config, io.cwd);
+      if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { file: 'generator config', path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
       const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
       return report(rendered.issues, false, io) ? undefined : rendered.result!.objects;
     }

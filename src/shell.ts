@@ -32,7 +32,7 @@ export interface RenderFlags {
 }
 
 /** The names a kustz.yml goes by when none is given, in the order they are looked for. */
-const CONFIG_NAMES = ['kustz.yml', 'kustz.yaml'];
+export const CONFIG_NAMES = ['kustz.yml', 'kustz.yaml'];
 
 export function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];

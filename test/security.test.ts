@@ -5,7 +5,7 @@
  * fields, not print a credential, not touch the network and not run anything.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
@@ -105,6 +105,30 @@ test('an output a pull request made a symlink is never followed: check shows not
   assert.ok(Date.now() - start < 10_000, 'nothing read /dev/zero');
   for (const written of ['zero.yaml', 'deploy/service.yml']) assert.not.ok(lstatSync(join(dir, written)).isSymbolicLink(), `${written} is a file now`);
   assert.match(readFileSync(join(outside, 'kubeconfig'), 'utf8'), OUTSIDE_SECRET, 'the target is untouched');
+});
+
+test("a kustomize generator config names a file in the kustomization's directory, or a kustz.yml: never any other file", () => {
+  // Plain text, as /proc/self/environ is: read as a kustz.yml, it would be quoted as the top level.
+  const outside = project({ 'secret.yml': `${OUTSIDE_SECRET}\n` });
+  const root = project({ 'service/kustz.yml': BASE, 'service/notes.yml': `${OUTSIDE_SECRET}\n`, 'overlay/.keep': '' }, { 'overlay/linked': outside });
+  const run = (config: string) => {
+    writeFileSync(join(root, 'overlay/gen.yaml'), `apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: g}\nspec: {config: ${JSON.stringify(config)}}\n`);
+    return kustz([join(root, 'overlay/gen.yaml')], { cwd: join(root, 'overlay'), env: { KUSTOMIZE_PLUGIN_CONFIG_ROOT: join(root, 'overlay') } });
+  };
+  const sibling = run('../service/kustz.yml');
+  assert.is(sibling.status, 0, sibling.stderr);
+  assert.match(sibling.stdout, /kind: Deployment/);
+  for (const [config, message] of [
+    [join(outside, 'secret.yml'), 'is an absolute path'],
+    ['../service/notes.yml', 'lies outside the kustomization directory, where kustz reads only a file named kustz.yml or kustz.yaml'],
+    ['linked/secret.yml', 'lies outside the kustomization directory'],
+    ['../../../../../../../../proc/self/environ', 'lies outside the kustomization directory'],
+  ]) {
+    const r = run(config);
+    failsCleanly(r, config);
+    assert.match(r.stderr, `kustz: generator config: spec.config: ${JSON.stringify(config)} ${message}`);
+    assert.not.ok(r.stderr.includes(OUTSIDE_SECRET), `${config}: the file is not read or quoted`);
+  }
 });
 
 test('devices and FIFOs are refused instead of read forever', () => {
