@@ -6,6 +6,27 @@ import { formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } f
 /** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
 export function validateConfig(config: ParsedConfig): Issue[] {
   if (validateSchema(config.value)) return [];
+  // JSON has no Infinity or NaN, and ajv's numbers are finite: `.inf` and `.nan` are judged as
+  // the text they were written as (an env value keeps that text; a count is then no integer).
+  if (validateSchema.errors?.some((e) => isNonFinite(valueAt(config.value, pointerToPath(e.instancePath))))) {
+    const judged = { ...config, value: nonFiniteAsWritten(config.value, [], config) };
+    return validateSchema(judged.value) ? [] : schemaIssues(judged);
+  }
+  return schemaIssues(config);
+}
+
+const isNonFinite = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
+
+function nonFiniteAsWritten(value: unknown, path: Path, config: ParsedConfig): unknown {
+  if (isNonFinite(value)) return config.scalarText(path) ?? String(value);
+  if (Array.isArray(value)) return value.map((v, i) => nonFiniteAsWritten(v, [...path, i], config));
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: nonFiniteAsWritten(v, [...path, k], config), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function schemaIssues(config: ParsedConfig): Issue[] {
   const issues: Issue[] = [];
   const seen = new Set<string>();
   // The validator checks no patterns (scripts/build.mjs): short strings are their parsers' to report.
@@ -67,6 +88,7 @@ function article(type: string): string {
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
+  if (ArrayBuffer.isView(value)) return 'binary data (!!binary)';
   if (typeof value === 'object') return 'a map';
   const text = JSON.stringify(value);
   return text.length > 60 ? text.slice(0, 57) + '..."' : text;

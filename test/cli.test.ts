@@ -227,6 +227,17 @@ test('--set: any key is a key (__proto__, constructor), what it makes is located
   assert.match(append.stdout, /port: 9090\n/);
 });
 
+test('.inf and .nan (no JSON numbers) are kept as written where text is taken, and named where a count is wanted', () => {
+  const dir = project({ 'kustz.yml': `${BASE}  envs: {pairs: {A: .inf, B: -.Inf, C: .NaN}}\n` });
+  const r = kustz(['render'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /- name: A\n\s+value: "\.inf"\n\s+- name: B\n\s+value: "-\.Inf"\n\s+- name: C\n\s+value: "\.NaN"\n/);
+  const count = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  replicas: .inf\n  envs: {pairs: {D: !!binary aGk=}}\n` }) });
+  assert.is(count.status, 1);
+  assert.match(count.stderr, 'kustz: kustz.yml:4:13: service.replicas must be an integer, got ".inf"');
+  assert.match(count.stderr, 'service.envs.pairs.D must be a string or number or boolean or null, got binary data (!!binary)');
+});
+
 test('command-line mistakes exit 2', () => {
   const dir = project({ 'kustz.yml': BASE });
   for (const args of [
