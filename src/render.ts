@@ -64,8 +64,9 @@ export function render(input: RenderInput): RenderResult {
   }
   parsed = applyOverrides(parsed, input.overrides ?? []);
 
-  const schemaIssues = validateConfig(parsed);
-  if (schemaIssues.length) throw new KustzError(schemaIssues);
+  const checked = validateConfig(parsed);
+  if (checked.issues.length) throw new KustzError(checked.issues);
+  parsed = checked.config;
 
   const cfg = parsed.value as KustzConfig;
   const ctx = new Context(parsed, input.readFile, input.loadRestrictor ?? 'rootonly', input.env ?? {});

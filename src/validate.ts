@@ -3,16 +3,20 @@ import { closest, issue, REDACTED, type Issue } from './errors.js';
 import validateSchema, { allowedKeys } from './generated/schema-validator.js';
 import { formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
-/** Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position. */
-export function validateConfig(config: ParsedConfig): Issue[] {
-  if (validateSchema(config.value)) return [];
-  // JSON has no Infinity or NaN, and ajv's numbers are finite: `.inf` and `.nan` are judged as
-  // the text they were written as (an env value keeps that text; a count is then no integer).
+/**
+ * Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position.
+ * `config` is what to render from: the one given, or the one judged in its place (see below).
+ */
+export function validateConfig(config: ParsedConfig): { config: ParsedConfig; issues: Issue[] } {
+  if (validateSchema(config.value)) return { config, issues: [] };
+  // JSON has no Infinity or NaN, and ajv's numbers are finite: `.inf` and `.nan` are judged, and
+  // then rendered, as the text they were written as (an env value keeps that text; a count is
+  // then no integer, and a file name a name).
   if (validateSchema.errors?.some((e) => isNonFinite(valueAt(config.value, pointerToPath(e.instancePath))))) {
     const judged = { ...config, value: nonFiniteAsWritten(config.value, [], config) };
-    return validateSchema(judged.value) ? [] : schemaIssues(judged);
+    return { config: judged, issues: validateSchema(judged.value) ? [] : schemaIssues(judged) };
   }
-  return schemaIssues(config);
+  return { config, issues: schemaIssues(config) };
 }
 
 const isNonFinite = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);
