@@ -4,6 +4,7 @@
  */
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { issue, KustzError } from './errors.js';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
 
 /** Inputs larger than this are refused before they are read (a ConfigMap holds 1 MiB at most). */
@@ -209,6 +210,7 @@ export function describeError(e: unknown): string {
   if (code === 'ENOENT') return 'no such file';
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOSPC') return 'no space left on the device';
   return (e as Error)?.message ?? String(e);
 }
 
@@ -323,7 +325,8 @@ export function writeAll(fd: number, text: string): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException)?.code;
       if (code === 'EPIPE') return;
-      if (code !== 'EAGAIN') throw e;
+      // A full disk behind `> out.yaml` is the user's to fix, not a kustz bug to report.
+      if (code !== 'EAGAIN') throw new KustzError([issue('output.write', `cannot write to ${fd === 1 ? 'stdout' : 'stderr'}: ${describeError(e)}`)]);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }

@@ -1,5 +1,6 @@
 import { runCli } from './cli.js';
 import { readStdin, writeAll } from './disk.js';
+import { formatIssue, KustzError } from './errors.js';
 import { pluginCall, runPluginCall } from './plugin.js';
 import type { IO } from './shell.js';
 
@@ -31,11 +32,14 @@ main().then(
     process.exit(code);
   },
   (e: unknown) => {
-    process.stderr.write(
-      process.env['KUSTZ_DEBUG'] === '1'
-        ? `kustz: internal error: ${(e as Error)?.stack ?? String(e)}\n`
-        : `kustz: internal error: ${(e as Error)?.message ?? String(e)} (set KUSTZ_DEBUG=1 for details; please report it)\n`,
-    );
+    // A KustzError here is one the plugin protocols met writing their output (runCli reports its own).
+    const text =
+      e instanceof KustzError
+        ? e.issues.map((i) => formatIssue(i) + '\n').join('')
+        : process.env['KUSTZ_DEBUG'] === '1'
+          ? `kustz: internal error: ${(e as Error)?.stack ?? String(e)}\n`
+          : `kustz: internal error: ${(e as Error)?.message ?? String(e)} (set KUSTZ_DEBUG=1 for details; please report it)\n`;
+    process.stderr.write(text);
     process.exitCode = 1;
   },
 );

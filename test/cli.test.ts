@@ -1,11 +1,12 @@
 /** The built CLI as a black box: exit code, stdout and stderr asserted separately. */
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../src/cli.js';
-import { kustz, ROOT } from './helpers/cli.js';
+import { BIN, kustz, ROOT } from './helpers/cli.js';
 import { project } from './helpers/project.js';
 
 
@@ -236,6 +237,20 @@ test('.inf and .nan (no JSON numbers) are kept as written where text is taken, a
   assert.is(count.status, 1);
   assert.match(count.stderr, 'kustz: kustz.yml:4:13: service.replicas must be an integer, got ".inf"');
   assert.match(count.stderr, 'service.envs.pairs.D must be a string or number or boolean or null, got binary data (!!binary)');
+});
+
+test('a full disk behind stdout is an error of its own, not an internal one, for render and the KRM function', () => {
+  if (!existsSync('/dev/full')) return;
+  const dir = project({ 'kustz.yml': BASE });
+  const list = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: {service: {image: nginx}}}\n';
+  for (const [args, input] of [[['render'], ''], [['fn'], list]] as const) {
+    const full = openSync('/dev/full', 'w');
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, input, stdio: ['pipe', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    assert.is(r.status, 1, args.join(' '));
+    assert.is(r.stderr, 'kustz: cannot write to stdout: no space left on the device\n', args.join(' '));
+  }
 });
 
 test('command-line mistakes exit 2', () => {
