@@ -90,7 +90,8 @@ export function replicasOverride(text: string): Override {
  * that set it, since that is where the user must look.
  */
 export function applyOverrides(config: ParsedConfig, overrides: readonly Override[]): ParsedConfig {
-  if (overrides.length === 0) return config;
+  // A file that is one scalar or a list has no fields to set: the schema says what it is instead.
+  if (overrides.length === 0 || (config.value !== null && config.value !== undefined && (typeof config.value !== 'object' || Array.isArray(config.value)))) return config;
   const value = structuredClone(config.value ?? {}) as object;
   for (const o of overrides) setPath(value, o);
   const latestFirst = [...overrides].reverse();
