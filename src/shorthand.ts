@@ -126,10 +126,9 @@ const RESOURCE_FORM = 'request/limit, one value for both, or request/ or /limit'
  */
 export function parseResource(text: string): Parsed<{ request?: Quantity; limit?: Quantity }> {
   const parts = text.split('/');
-  if (parts.length > 2 || (parts.length === 2 && parts[0] === '' && parts[1] === '') || text === '') {
-    return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`);
-  }
   const [requestText, limitText = requestText] = parts.map((p) => p.trim());
+  // Blank sides (" ", " / ") are no amount at all, as "" and "/" are.
+  if (parts.length > 2 || (!requestText && !limitText)) return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`);
   const out: { request?: Quantity; limit?: Quantity } = {};
   for (const [side, t] of [['request', requestText], ['limit', limitText]] as const) {
     if (!t) continue;

@@ -116,6 +116,9 @@ rejected('parseResource', parseResource, [
   ['1/2/3', /expected request\/limit/],
   ['/', /expected request\/limit/],
   ['', /expected request\/limit/],
+  [' ', /expected request\/limit/],
+  [' / ', /expected request\/limit/],
+  ['\u2028', /expected request\/limit/],
   ['10x/20m', /invalid quantity|unknown suffix/],
 ]);
 
