@@ -114,8 +114,8 @@ function identity(ctx: Context, cfg: KustzConfig): Identity {
 
 /** `name` passed as a Deployment's name (DNS-1123) and failed as the Service's (DNS-1035): why. */
 function serviceNameHint(name: string): string {
-  const rules = [...(/^[0-9]/.test(name) ? ['starts with a letter'] : []), ...(name.includes('.') ? ['holds no dots'] : [])];
-  return `the Service is named after \`name\`, and a Service name ${rules.join(' and ')}`;
+  const broken = [...(/^[0-9]/.test(name) ? ['starts with a letter'] : []), ...(name.includes('.') ? ['holds no dots'] : [])];
+  return `the Service is named after \`name\`, and a Service name ${broken.length ? broken.join(' and ') : 'has at most 63 characters'}`;
 }
 
 /** The generated ConfigMaps and Secrets the Pods read: a change to them must roll the Pods. */

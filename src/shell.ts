@@ -47,9 +47,10 @@ export function configFiles(flags: RenderFlags, positional: readonly string[], i
   const files = [...list(flags.config), ...positional.map(String)];
   const named = new Map<string, string>();
   for (const file of files) {
-    const first = named.get(resolve(io.cwd, file));
+    const full = resolve(io.cwd, file);
+    const first = named.get(full);
     if (first !== undefined) throw new UsageError(`${first === file ? `${file} is named twice` : `${first} and ${file} are the same file`}; name each kustz.yml once`);
-    named.set(resolve(io.cwd, file), file);
+    named.set(full, file);
   }
   if (files.length) return files;
   for (const name of CONFIG_NAMES) if (existsSync(`${io.cwd}/${name}`)) return [name];

@@ -281,12 +281,6 @@ export function queryParams(query: string): Array<[string, string]> {
 }
 
 /**
- * rule  = ("http" | "https") "://" [host] [path] ["*"] ["?" query]
- * host  = DNS name or "*." DNS name, no port
- * path  = "/" ...          a trailing "*" makes pathType Prefix, else Exact; none means "/" Prefix
- * query = tls=<secret name> and/or svc=<service>[:<port number or name>]
- */
-/**
  * The host as an Ingress takes it, when the one written only differs in case or is an
  * internationalised name (bücher.example is xn--bcher-kva.example): as a browser writes it.
  */
@@ -301,6 +295,12 @@ function hostHint(host: string): string | undefined {
   return `write "${ascii}"${/[^\x00-\x7f]/.test(host) ? ' (the name in punycode, as browsers send it)' : ''}`;
 }
 
+/**
+ * rule  = ("http" | "https") "://" [host] [path] ["*"] ["?" query]
+ * host  = DNS name or "*." DNS name, no port
+ * path  = "/" ...          a trailing "*" makes pathType Prefix, else Exact; none means "/" Prefix
+ * query = tls=<secret name> and/or svc=<service>[:<port number or name>]
+ */
 export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   const m = /^([A-Za-z]+):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(text);
   if (!m || !/^https?$/i.test(m[1]!)) return fail(`expected ${INGRESS_FORM}, got ${JSON.stringify(text)}`);
