@@ -211,6 +211,7 @@ export function describeError(e: unknown): string {
   if (code === 'EACCES') return 'permission denied';
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOSPC') return 'no space left on the device';
+  if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
   return (e as Error)?.message ?? String(e);
 }
 
@@ -226,7 +227,7 @@ export function makeDirectory(dir: string): void {
 }
 
 /** What stands where an output goes: nothing, a regular file and its bytes, or something else. */
-export type OutputFile = { kind: 'missing' } | { kind: 'file'; bytes: Buffer } | { kind: 'link' | 'special' };
+export type OutputFile = { kind: 'missing' } | { kind: 'file'; bytes: Buffer } | { kind: 'link' | 'directory' | 'special' };
 
 /**
  * Reads the output file at `path` as it stands, for comparing. Outputs lie beside kustz.yml, in a
@@ -247,7 +248,8 @@ export function readOutputFile(path: string): OutputFile {
     throw e;
   }
   try {
-    return fstatSync(fd).isFile() ? { kind: 'file', bytes: readFileSync(fd) } : { kind: 'special' };
+    const st = fstatSync(fd);
+    return st.isFile() ? { kind: 'file', bytes: readFileSync(fd) } : { kind: st.isDirectory() ? 'directory' : 'special' };
   } finally {
     closeSync(fd);
   }

@@ -85,6 +85,11 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
       failed = true;
       continue;
     }
+    if (output.kind === 'directory') {
+      report([issue('output.not-a-file', 'is a directory; an output of kustz is a file', { file: target.shown, hint: 'name a file for the output, not a directory' })], false, io);
+      failed = true;
+      continue;
+    }
     if (output.kind === 'link' || output.kind === 'special') {
       // Neither followed nor shown: the diff would print whatever it leads to.
       report([issue('output.not-a-file', `${output.kind === 'link' ? 'is a symbolic link' : 'is not a regular file'}; an output of kustz is a file of its own, and kustz does not read what stands there`, {

@@ -141,6 +141,16 @@ test('an output never replaces a file the run reads: render -o, render --write -
   assert.is(snapshot(dir, inputs), before);
 });
 
+test('an output path that cannot be a file says why, in words', () => {
+  const dir = project(SERVICES);
+  const under = kustz(['render', '-c', 'api/kustz.yml', '-o', 'api/kustz.yml/out.yaml'], { cwd: dir });
+  assert.is(under.status, 1);
+  assert.is(under.stderr, 'kustz: api/kustz.yml/out.yaml: cannot write: a part of the path is a file, not a directory\n');
+  const folder = kustz(['check', '-c', 'api/kustz.yml', '-o', 'web'], { cwd: dir });
+  assert.is(folder.status, 1);
+  assert.is(folder.stderr, 'kustz: web: is a directory; an output of kustz is a file\n  hint: name a file for the output, not a directory\n');
+});
+
 test('check: current outputs pass silently and keep their mtime', () => {
   const dir = project(SERVICES);
   assert.is(kustz(['render', '--write', ...FILES], { cwd: dir }).status, 0);
