@@ -141,7 +141,18 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)
   // to stderr, outside kustz's messages.
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
+  // Keys are names, as written: `NULL: x` and `FALSE: y` name the env vars NULL and FALSE (yaml
+  // would make them "" and "false"), `0x1F` stays 0x1F. So two keys are one when their text is.
+  const keyText = (key: unknown) => (isScalar(key) && typeof key.value !== 'string' && key.source !== undefined ? key.source : isScalar(key) ? key.value : key);
+  const uniqueKeys = (a: unknown, b: unknown) => a === b || (isScalar(a) && isScalar(b) && keyText(a) === keyText(b));
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys, prettyErrors: false, strict: true, logLevel: 'error' });
+  for (const doc of docs) {
+    visit(doc, {
+      Pair(_, pair) {
+        if (isScalar(pair.key)) pair.key.value = keyText(pair.key);
+      },
+    });
+  }
   const lines = source.split('\n');
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);

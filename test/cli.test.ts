@@ -253,6 +253,22 @@ test('a full disk behind stdout is an error of its own, not an internal one, for
   }
 });
 
+test('keys are names as written: NULL, FALSE, 010 and 1.0 stay themselves, in kustz.yml and in YAML map files', () => {
+  const dir = project({
+    'kustz.yml': `${BASE}  envs: {pairs: {FALSE: false, NULL: null, TRUE: 'yes'}}\nconfigmaps:\n  literals: [{name: lit, files: [lit.yml]}]\n`,
+    'lit.yml': 'TRUE: t\n010: ten\n1.0: one\n',
+  });
+  const r = kustz(['render'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /- name: "FALSE"\n\s+value: "false"\n\s+- name: "NULL"\n\s+value: ""\n\s+- name: "TRUE"\n\s+value: "yes"\n/);
+  const data = (parseAllDocuments(r.stdout).map((d) => d.toJS()).find((o) => o?.kind === 'ConfigMap') as { data: Record<string, string> }).data;
+  assert.equal(data, { '010': 'ten', '1.0': 'one', TRUE: 't' });
+  // Two keys are one only when their text is.
+  const twice = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  envs: {pairs: {NULL: a, null: b, Null: c}}\n` }) });
+  assert.is(twice.status, 0, twice.stderr);
+  assert.match(twice.stdout, /- name: "NULL"\n\s+value: a\n\s+- name: "null"\n\s+value: b\n\s+- name: "Null"\n\s+value: c\n/);
+});
+
 test('command-line mistakes exit 2', () => {
   const dir = project({ 'kustz.yml': BASE });
   for (const args of [
