@@ -188,8 +188,11 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
       ctx.keyError(path, 'resource.name', `"${name}" does not name a huge page size`, 'write hugepages-<size>, e.g. hugepages-2Mi or hugepages-1Gi');
       continue;
     }
-    if (!standard) {
+    // A page size may be written with a sign (hugepages-+2Mi), which no resource name may hold.
+    if (!standard || pageSize) {
       if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name), undefined, true)) continue;
+    }
+    if (!standard) {
       if (!name.includes('/')) {
         ctx.keyError(path, 'resource.name', `resource "${name}" is neither cpu, memory, ephemeral-storage, hugepages-<size> nor a fully qualified extended resource`,
           'extended resources have a domain, e.g. nvidia.com/gpu');
