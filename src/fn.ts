@@ -12,7 +12,7 @@ import { yamlLib } from './yaml/lib.js';
 
 function parseResourceList(text: string): Document | undefined {
   const { isMap, parseDocument } = yamlLib();
-  const doc = parseDocument(text, { uniqueKeys: false });
+  const doc = parseDocument(text, { uniqueKeys: false, logLevel: 'error' });
   if (doc.errors.length || !isMap(doc.contents) || doc.get('kind') !== 'ResourceList') return undefined;
   return doc;
 }

@@ -70,7 +70,8 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   let value: unknown;
   try {
     const read = readYaml(raw);
-    value = read ? read.value : yamlLib().parse(raw);
+    // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
+    value = read ? read.value : yamlLib().parse(raw, { logLevel: 'error' });
   } catch {
     value = raw;
   }

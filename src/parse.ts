@@ -145,7 +145,10 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
   // would make them "" and "false"), `0x1F` stays 0x1F. So two keys are one when their text is.
   const keyText = (key: unknown) => (isScalar(key) && typeof key.value !== 'string' && key.source !== undefined ? key.source : isScalar(key) ? key.value : key);
   const uniqueKeys = (a: unknown, b: unknown) => a === b || (isScalar(a) && isScalar(b) && keyText(a) === keyText(b));
-  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys, prettyErrors: false, strict: true, logLevel: 'error' });
+  // resolveKnownTags off: !!binary, !!set, !!timestamp are tags like any other, errors, not
+  // objects (and yaml's browser build, which the bundle carries, would decode !!binary otherwise
+  // than its Node build does).
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys, prettyErrors: false, strict: true, logLevel: 'error', resolveKnownTags: false });
   for (const doc of docs) {
     visit(doc, {
       Pair(_, pair) {

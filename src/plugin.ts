@@ -44,7 +44,7 @@ export function runPluginCall(call: PluginCall, io: IO): number {
 function runExecPlugin(configFile: string, io: IO): number {
   let value: unknown;
   try {
-    value = yamlLib().parse(readFileSync(configFile, 'utf8'));
+    value = yamlLib().parse(readFileSync(configFile, 'utf8'), { logLevel: 'error' });
   } catch (e) {
     io.stderr(formatIssue(issue('generator.config', `cannot read the generator config: ${describeError(e)}`, { file: configFile })) + '\n');
     return 1;

@@ -44,7 +44,7 @@ export function redactSecrets(current: string, expected: string): { current: str
 function secretValues(text: string): SecretValue[] | undefined {
   const { isMap, parseAllDocuments, visit } = yamlLib();
   const out: SecretValue[] = [];
-  for (const doc of parseAllDocuments(text)) {
+  for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
     if (doc.errors.length) return undefined;
     visit(doc, {
       Map(_, map) {

@@ -152,7 +152,7 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
     }
     if (v !== null && typeof v === 'object') {
       ctx.issues.push({ ...at([key]), code: 'yaml.not-a-scalar', severity: 'error',
-        message: `"${key}" must be a string, number or boolean, not ${Array.isArray(v) ? 'a list' : ArrayBuffer.isView(v) ? 'binary data (!!binary)' : 'a map'}`,
+        message: `"${key}" must be a string, number or boolean, not ${Array.isArray(v) ? 'a list' : 'a map'}`,
         hint: 'write nested data as a multi-line string (key: |)' });
       continue;
     }
