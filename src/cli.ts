@@ -25,7 +25,8 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   const texts: string[] = [];
   const issues: Issue[] = [];
   const names = new ObjectRegistry();
-  const filesRead: FilesRead = new Set();
+  // Only an output file can replace an input: stdout needs no record of what was read.
+  const filesRead: FilesRead | undefined = flags.output === undefined ? undefined : new Set();
   for (const file of configFiles(flags, files, io)) {
     const rendered = renderFile(file, flags, io, 'suffix', filesRead);
     issues.push(...rendered.issues);
@@ -39,7 +40,7 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   if (flags.output === undefined) io.stdout(text);
   else {
     const path = resolveFrom(io, String(flags.output));
-    if (changesFileRead(path, text, filesRead)) throw new KustzError([replacesInput(String(flags.output), 'write the objects to a file of their own, e.g. -o manifests.yaml')]);
+    if (filesRead && changesFileRead(path, text, filesRead)) throw new KustzError([replacesInput(String(flags.output), 'write the objects to a file of their own, e.g. -o manifests.yaml')]);
     try {
       writeFileAtomic(path, text);
     } catch (e) {

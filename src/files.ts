@@ -15,7 +15,7 @@ export type LoadRestrictor = 'rootonly' | 'none';
  * reader's business, since only it can see the disk.)
  */
 export function confinementProblem(path: string): string | undefined {
-  if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\')) {
+  if (isAbsolutePath(path)) {
     return `"${path}" is an absolute path; files must sit inside the kustz.yml's directory`;
   }
   let depth = 0;
@@ -25,6 +25,11 @@ export function confinementProblem(path: string): string | undefined {
     if (depth < 0) return `"${path}" leaves the kustz.yml's directory`;
   }
   return undefined;
+}
+
+/** Absolute on any system: `/x`, `\\share\\x`, `C:\\x`, `c:/x`; a kustz.yml may come from Windows. */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path);
 }
 
 /** A reader over an in-memory map, for tests and for the KRM function's inline files. */

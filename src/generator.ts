@@ -9,10 +9,10 @@
  *     hash: true          # optional: kustomize appends hash suffixes (the needs-hash annotation)
  *   # or, instead of spec.config, the kustz.yml fields inline under spec (name defaults to metadata.name)
  */
-import { basename, isAbsolute } from 'node:path';
+import { basename } from 'node:path';
 import { diskReader, realPathOutside } from './disk.js';
 import { closest, issue, KustzError, type Issue } from './errors.js';
-import { confinementProblem } from './files.js';
+import { confinementProblem, isAbsolutePath } from './files.js';
 import { render } from './render.js';
 import { CONFIG_NAMES, renderFile, report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
@@ -73,7 +73,7 @@ function readGeneratorConfig(value: unknown): KustzGenerator {
  * (a sibling ../service/kustz.yml) only a kustz.yml, never /proc/self/environ or a kubeconfig.
  */
 function configOutside(config: string, kustomizationDir: string): string | undefined {
-  if (isAbsolute(config) || /^[A-Za-z]:[\\/]/.test(config)) return `"${config}" is an absolute path; name a kustz.yml relative to the kustomization directory`;
+  if (isAbsolutePath(config)) return `"${config}" is an absolute path; name a kustz.yml relative to the kustomization directory`;
   if (CONFIG_NAMES.includes(basename(config.replaceAll('\\', '/')))) return undefined;
   if (confinementProblem(config) === undefined && realPathOutside(kustomizationDir, config) === undefined) return undefined;
   return `"${config}" lies outside the kustomization directory, where kustz reads only a file named ${CONFIG_NAMES.join(' or ')}`;

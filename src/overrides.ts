@@ -1,7 +1,7 @@
 import type toPath from 'lodash/toPath.js';
 import { issue, KustzError, UsageError } from './errors.js';
 import { sourceRequire } from './lazy.js';
-import { formatPath, valueAt, type ParsedConfig, type Path } from './parse.js';
+import { defineOwn, formatPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
@@ -41,10 +41,6 @@ function setPath(root: object, o: Override): void {
     if (next === null || typeof next !== 'object') defineOwn(node, key, (next = typeof path[i + 1] === 'number' ? [] : {}));
     node = next as Record<string | number, unknown>;
   }
-}
-
-function defineOwn(node: object, key: string | number, value: unknown): void {
-  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** A value set from the command line (`--set a.b=c`, `--image`, `--replicas`). */

@@ -66,6 +66,11 @@ export function valueAt(root: unknown, path: Path): unknown {
   return v;
 }
 
+/** Sets `key` as an own data property: `__proto__` a key like any other, no setter on a prototype run. */
+export function defineOwn(node: object, key: string | number, value: unknown): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function formatPath(path: Path): string {
   let out = '';
   for (const p of path) {

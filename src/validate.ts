@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { closest, issue, REDACTED, type Issue } from './errors.js';
 import validateSchema, { allowedKeys } from './generated/schema-validator.js';
-import { formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
+import { defineOwn, formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
 /**
  * Checks kustz.yml against the JSON Schema; every violation becomes an issue with a position.
@@ -26,7 +26,7 @@ function nonFiniteAsWritten(value: unknown, path: Path, config: ParsedConfig): u
   if (Array.isArray(value)) return value.map((v, i) => nonFiniteAsWritten(v, [...path, i], config));
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: nonFiniteAsWritten(v, [...path, k], config), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value)) defineOwn(out, k, nonFiniteAsWritten(v, [...path, k], config));
   return out;
 }
 

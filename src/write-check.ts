@@ -85,17 +85,13 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
       failed = true;
       continue;
     }
-    if (output.kind === 'directory') {
-      report([issue('output.not-a-file', 'is a directory; an output of kustz is a file', { file: target.shown, hint: 'name a file for the output, not a directory' })], false, io);
-      failed = true;
-      continue;
-    }
-    if (output.kind === 'link' || output.kind === 'special') {
-      // Neither followed nor shown: the diff would print whatever it leads to.
-      report([issue('output.not-a-file', `${output.kind === 'link' ? 'is a symbolic link' : 'is not a regular file'}; an output of kustz is a file of its own, and kustz does not read what stands there`, {
-        file: target.shown,
-        hint: `replace it with the output: ${target.fix}`,
-      })], false, io);
+    if (output.kind === 'link' || output.kind === 'special' || output.kind === 'directory') {
+      // Neither followed nor shown: the diff would print whatever a link leads to.
+      const [message, hint] =
+        output.kind === 'directory'
+          ? ['is a directory; an output of kustz is a file', 'name a file for the output, not a directory']
+          : [`${output.kind === 'link' ? 'is a symbolic link' : 'is not a regular file'}; an output of kustz is a file of its own, and kustz does not read what stands there`, `replace it with the output: ${target.fix}`];
+      report([issue('output.not-a-file', message, { file: target.shown, hint })], false, io);
       failed = true;
       continue;
     }

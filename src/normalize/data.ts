@@ -128,7 +128,7 @@ function collect(
   return { data, sources };
 }
 
-const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey, hint: "letters, digits, '-', '_' and '.', not starting with '..'" };
+const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey };
 
 /** `key` with what a data key may not hold replaced: a key to offer in a hint. */
 function validKey(key: string): string {

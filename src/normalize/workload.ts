@@ -81,7 +81,7 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
   return { container, imagePullSecrets, ...podDns(ctx, cfg) };
 }
 
-const ENV_NAMES: KeyRule = { code: 'env.name', what: 'env var', check: rules.envVarName, hint: "letters, digits, '_', '-' and '.', not starting with a digit" };
+const ENV_NAMES: KeyRule = { code: 'env.name', what: 'env var', check: rules.envVarName };
 
 /** Env files first (merged in order), then pairs; a later definition replaces an earlier one in place. */
 function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
@@ -107,9 +107,8 @@ export interface KeyRule {
   code: string;
   /** What a key is: "env var", "key". */
   what: string;
+  /** What is wrong with `key` (the rule it breaks), if anything. */
   check(key: string): string | undefined;
-  /** The characters a key may hold, for the hint. */
-  hint: string;
 }
 
 /**
@@ -147,7 +146,7 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
     const problem = keys.check(key);
     if (problem !== undefined) {
       ctx.issues.push({ ...at([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
-        hint: `rename it in ${file}: ${keys.hint}` });
+        hint: `rename it in ${file}` });
       continue;
     }
     if (v !== null && typeof v === 'object') {
