@@ -12,7 +12,7 @@ import { normalizeIngress, normalizeService } from './normalize/network.js';
 import { normalizePod } from './normalize/workload.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { configFromValue, parseConfig, type ParsedConfig } from './parse.js';
-import { lintPullSecrets } from './registry.js';
+import { lintPullSecrets } from './registry/keyring.js';
 import { sha256Hex } from './sha256.js';
 import type { GeneratedData, KubeObject, KustzConfig } from './types.js';
 import { validateConfig } from './validate.js';

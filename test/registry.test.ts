@@ -2,16 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hasErrors, type Issue } from '../src/errors.js';
-import {
-  checkDockerConfig,
-  checkRegistryUsername,
-  credentialKeyMatches,
-  dockerConfigJson,
-  expandCredential,
-  imageLookup,
-  lintPullSecrets,
-  type DockerSecretType,
-} from '../src/registry.js';
+import { expandCredential } from '../src/registry/credentials.js';
+import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, type DockerSecretType } from '../src/registry/docker-config.js';
+import { imageLookup } from '../src/registry/image.js';
+import { credentialKeyMatches, lintPullSecrets } from '../src/registry/keyring.js';
 
 /**
  * Docker config files as users paste them (tabs, no final newline where it matters). Inline, not

@@ -1,7 +1,8 @@
 import { parseEnvFile } from '../envfile.js';
 import { decodeUtf8 } from '../files.js';
 import * as rules from '../k8s.js';
-import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, expandCredential } from '../registry.js';
+import { expandCredential } from '../registry/credentials.js';
+import { checkDockerConfig, checkRegistryUsername, dockerConfigJson } from '../registry/docker-config.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';

@@ -11,7 +11,7 @@ import {
 } from '../shorthand.js';
 import type { KustzConfig, ProbeConfig } from '../types.js';
 import { decodeUtf8 } from '../files.js';
-import { imageLookup } from '../registry.js';
+import { imageLookup } from '../registry/image.js';
 import type { Context } from './context.js';
 
 export interface EnvFromModel {

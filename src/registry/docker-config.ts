@@ -1,0 +1,293 @@
+/**
+ * Docker config files as pull secrets: checking a `.dockerconfigjson` or `.dockercfg` for what
+ * the kubelet needs, and writing one the way kubectl does.
+ *
+ * Pure: no fs, no process.env. Issues carry line/col inside the checked file but no `file`.
+ * No message or hint ever holds a password, token or `auth` value: where the text would show
+ * one it says REDACTED, and no code frame is attached (the line could hold the secret).
+ * The kubelet's rules: kubernetes/kubernetes pkg/credentialprovider (config.go,
+ * secrets/secrets.go), as of Kubernetes 1.33-1.35.
+ */
+import { Buffer } from 'node:buffer';
+import { issue, REDACTED, warning, type Issue } from '../errors.js';
+import { decodeUtf8, invalidUtf8Position } from '../files.js';
+import { goJsonString } from '../gojson.js';
+import { member, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
+import { kubeletIndexKey } from './keyring.js';
+
+/** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
+const AUTH_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export type DockerSecretType = 'kubernetes.io/dockerconfigjson' | 'kubernetes.io/dockercfg';
+
+/** What `kubectl create secret docker-registry` writes when no --docker-server is given. */
+export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+
+/**
+ * Checks a docker config.json (`kubernetes.io/dockerconfigjson`: `{"auths": {REGISTRY: ENTRY}}`)
+ * or a legacy .dockercfg (`kubernetes.io/dockercfg`: `{REGISTRY: ENTRY}`) for what the kubelet
+ * needs. The kubelet reads only `username`, `password`, `email` and `auth` of an ENTRY; an `auth`
+ * replaces username/password and must be base64 of `user:password`; if it does not decode, the
+ * kubelet rejects the whole Secret and every pull of the Pod fails. Everything else in the file
+ * (HttpHeaders, psFormat, detachKeys, credsStore, ...) is ignored by the kubelet and fine here.
+ *
+ * `registries` lists the registry keys in file order (each once).
+ */
+export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { issues: Issue[]; registries: string[] } {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    return {
+      issues: [issue('registry.invalid-utf8', 'the docker config is not valid UTF-8', {
+        ...invalidUtf8Position(bytes), hint: 'save the file as UTF-8; a docker config.json written by `docker login` always is, so the file was probably damaged in transfer',
+      })],
+      registries: [],
+    };
+  }
+  let root: JsonNode;
+  try {
+    root = parseJson(text);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { issues: [issue('registry.json-syntax', `the docker config is not valid JSON: ${e.message}`, { ...positionAt(text, e.at), hint: e.hint })], registries: [] };
+  }
+  return new DockerConfigChecker(text, type).check(root);
+}
+
+/** Where a credential lives when the file only names a helper: the registry's own, else the default store. */
+interface Store {
+  name: string;
+  field: 'credsStore' | 'credHelpers';
+}
+
+class DockerConfigChecker {
+  readonly issues: Issue[] = [];
+
+  constructor(private readonly text: string, private readonly type: DockerSecretType) {}
+
+  private at(offset: number) {
+    return positionAt(this.text, offset);
+  }
+
+  private error(code: string, message: string, offset: number, hint: string) {
+    this.issues.push(issue(code, message, { ...this.at(offset), hint }));
+  }
+
+  check(root: JsonNode): { issues: Issue[]; registries: string[] } {
+    if (root.kind !== 'object') {
+      this.error('registry.not-object', `the docker config must be a JSON object, not ${article(root.kind)}`, root.at,
+        this.type === 'kubernetes.io/dockercfg' ? 'a .dockercfg looks like {"registry.example.com": {"auth": "..."}}' : 'a config.json looks like {"auths": {"registry.example.com": {"auth": "..."}}}');
+      return { issues: this.issues, registries: [] };
+    }
+    const registryMap = this.type === 'kubernetes.io/dockerconfigjson' ? this.auths(root) : this.legacyRoot(root);
+    if (!registryMap) return { issues: this.issues, registries: [] };
+
+    if (registryMap.members.length === 0) {
+      const store = this.storeFor(root);
+      this.error('registry.empty-auths',
+        store
+          ? `the docker config lists no registry: docker keeps the credentials in the credential store "${store.name}" (${store.field}), not in this file, so the kubelet has none to use`
+          : 'the docker config lists no registry, so the kubelet has no credential to use',
+        registryMap.at, store ? storeHint(undefined) : 'run `docker login REGISTRY` and use the resulting ~/.docker/config.json, or use the secrets.dockerRegistry form of kustz.yml');
+      return { issues: this.issues, registries: [] };
+    }
+
+    const registries: string[] = [];
+    const seen = new Set<string>();
+    for (const m of registryMap.members) {
+      if (seen.has(m.key)) {
+        this.issues.push(warning('registry.duplicate-key', `registry "${m.key}" is listed twice; the kubelet uses the last entry`, { ...this.at(m.keyAt), hint: 'remove one of the two entries' }));
+      } else {
+        seen.add(m.key);
+        registries.push(m.key);
+      }
+      this.checkKey(m);
+      this.checkEntry(m, this.storeFor(root, m.key));
+    }
+    return { issues: this.issues, registries };
+  }
+
+  private auths(root: JsonObject): (JsonObject) | undefined {
+    const auths = member(root, 'auths');
+    if (auths?.value.kind === 'object') return auths.value;
+    if (!auths || auths.value.kind === 'null') {
+      const legacy = root.members.some((m) => member(m.value, 'auth') !== undefined);
+      this.error('registry.no-auths', auths ? '"auths" is null: the docker config holds no registry credentials' : 'the docker config has no "auths" object, so the kubelet finds no registry credentials in it',
+        auths ? auths.keyAt : root.at,
+        legacy
+          ? 'this looks like a legacy .dockercfg (registries at the top level): use type kubernetes.io/dockercfg, or wrap it as {"auths": {...}}'
+          : 'a config.json looks like {"auths": {"registry.example.com": {"auth": "..."}}}; run `docker login REGISTRY` to get one');
+      return undefined;
+    }
+    this.error('registry.auths-not-object', `"auths" must be an object of registries, not ${article(auths.value.kind)}; the kubelet rejects the whole Secret`, auths.value.at,
+      'write "auths": {"registry.example.com": {"auth": "..."}}');
+    return undefined;
+  }
+
+  private legacyRoot(root: JsonObject): (JsonObject) | undefined {
+    const auths = member(root, 'auths');
+    if (auths?.value.kind === 'object') {
+      this.error('registry.wrong-type', 'this is a config.json ({"auths": ...}) but the Secret type is kubernetes.io/dockercfg, which expects the registries at the top level; the kubelet would find a registry named "auths" and no credentials',
+        auths.keyAt, 'use type kubernetes.io/dockerconfigjson with the key .dockerconfigjson, or drop the "auths" wrapper');
+      return undefined;
+    }
+    return root;
+  }
+
+  /**
+   * credHelpers names a helper per registry, credsStore the default for all others; without a
+   * registry, any store the file names.
+   */
+  private storeFor(root: JsonObject, registry?: string): Store | undefined {
+    const helpers = member(root, 'credhelpers')?.value;
+    const helper = helpers?.kind !== 'object' ? undefined : registry === undefined ? helpers.members[0] : member(helpers, registry.toLowerCase());
+    if (helper?.value.kind === 'string') return { name: helper.value.value, field: 'credHelpers' };
+    const store = member(root, 'credsstore')?.value;
+    if (store?.kind === 'string' && store.value !== '') return { name: store.value, field: 'credsStore' };
+    return undefined;
+  }
+
+  private checkKey(m: JsonMember) {
+    const key = kubeletIndexKey(m.key);
+    if (key === undefined) {
+      this.error('registry.bad-key', `registry "${m.key}" is not a registry address the kubelet can parse, so it ignores this entry`, m.keyAt,
+        'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"');
+      return;
+    }
+    const host = key.split('/')[0]!;
+    if (host !== host.toLowerCase()) {
+      this.issues.push(warning('registry.key-case', `registry "${m.key}" has upper-case letters; the kubelet compares hosts case-sensitively, so it only matches images written with the same case`, {
+        ...this.at(m.keyAt), hint: `write it in lower case: "${m.key.toLowerCase()}"`,
+      }));
+    }
+  }
+
+  private checkEntry(m: JsonMember, store: Store | undefined) {
+    const where = `the entry for "${m.key}"`;
+    const v = m.value;
+    if (v.kind !== 'object' && v.kind !== 'null') {
+      this.error('registry.entry-not-object', `${where} must be an object, not ${article(v.kind)}; the kubelet rejects the whole Secret`, v.at,
+        'write "registry.example.com": {"auth": "..."}');
+      return;
+    }
+    const fields = new Map<string, JsonString>();
+    let typesOk = true;
+    for (const name of ['username', 'password', 'email', 'auth']) {
+      const f = member(v, name);
+      if (!f || f.value.kind === 'null') continue;
+      if (f.value.kind !== 'string') {
+        this.error('registry.field-type', `"${f.key}" in ${where} must be a string, not ${article(f.value.kind)}; the kubelet rejects the whole Secret`, f.value.at, 'quote the value');
+        typesOk = false;
+      } else if (f.value.value !== '') {
+        fields.set(name, f.value);
+      }
+    }
+    if (!typesOk) return;
+
+    const auth = fields.get('auth');
+    const username = fields.get('username')?.value;
+    const password = fields.get('password')?.value;
+    if (auth) {
+      this.checkAuth(where, auth, username, password);
+    } else if (username !== undefined || password !== undefined) {
+      if (username === undefined || password === undefined) {
+        const missing = username === undefined ? 'username' : 'password';
+        this.error('registry.incomplete-credential', `${where} has a ${missing === 'username' ? 'password' : 'username'} but no ${missing}`, m.keyAt,
+          `add "${missing}", or replace both with "auth": base64 of user:password`);
+      }
+    } else if (member(v, 'identitytoken') || member(v, 'registrytoken')) {
+      this.error('registry.token-ignored',
+        `${where} has only an identity/registry token: the kubelet reads just auth, username and password from a pull secret and drops tokens, so it would pull without credentials`,
+        m.keyAt, 'use a username and password (or an "auth" value) for this registry, e.g. a robot account or access token used as password; or use the secrets.dockerRegistry form of kustz.yml');
+    } else if (store) {
+      this.error('registry.credential-in-store',
+        `${where} holds no credential: docker keeps it in the credential store "${store.name}" (${store.field}) on the machine that ran \`docker login\`, not in this file, so the kubelet cannot use it`,
+        m.keyAt, storeHint(m.key));
+    } else {
+      this.error('registry.empty-entry', `${where} holds no credential (no "auth", no "username"/"password")`, m.keyAt,
+        `add "auth": base64 of user:password, or run \`docker login ${m.key}\` again`);
+    }
+  }
+
+  private checkAuth(where: string, auth: JsonString, username: string | undefined, password: string | undefined) {
+    const decoded = goBase64Decode(auth.value);
+    const howTo = "auth must be base64 of user:password, e.g. the output of `printf '%s:%s' \"$USER\" \"$PASSWORD\" | base64 -w0`";
+    if (decoded === undefined) {
+      this.error('registry.auth-not-base64', `"auth" in ${where} is not valid base64 (${REDACTED}); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at, howTo);
+      return;
+    }
+    const text = AUTH_TEXT.decode(decoded);
+    const colon = text.indexOf(':');
+    if (colon < 0) {
+      this.error('registry.auth-no-colon', `"auth" in ${where} does not decode to user:password (no ':'); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at,
+        `${howTo}; a bare token needs the user name the registry expects in front of it`);
+      return;
+    }
+    if (colon === 0) {
+      this.error('registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
+      return;
+    }
+    if ((username !== undefined && username !== text.slice(0, colon)) || (password !== undefined && password !== text.slice(colon + 1))) {
+      this.issues.push(warning('registry.auth-mismatch', `"auth" and "username"/"password" in ${where} disagree; the kubelet uses "auth"`, {
+        ...this.at(auth.at), hint: 'remove the stale fields, or recompute auth from the right username and password',
+      }));
+    }
+  }
+}
+
+function storeHint(registry: string | undefined): string {
+  return `log in with a file store: remove "credsStore" and "credHelpers" from ~/.docker/config.json, run \`docker login${registry ? ` ${registry}` : ''}\` again and check that the entry now has an "auth" value; or use the secrets.dockerRegistry form of kustz.yml with username and password from \${ENV} variables`;
+}
+
+function article(kind: JsonNode['kind']): string {
+  return { object: 'an object', array: 'an array', string: 'a string', number: 'a number', boolean: 'a boolean', null: 'null' }[kind];
+}
+
+/**
+ * The kubelet's decoding of `auth`: padded standard base64 when the (trimmed) value ends in
+ * '=', unpadded otherwise; Go's decoder skips CR and LF and nothing else.
+ */
+function goBase64Decode(field: string): Uint8Array | undefined {
+  const padded = field.trim().endsWith('=');
+  const s = field.replace(/[\r\n]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return undefined;
+  if (padded ? s.length % 4 !== 0 : s.includes('=') || s.length % 4 === 1) return undefined;
+  return Buffer.from(s, 'base64');
+}
+
+/**
+ * The `.dockerconfigjson` that `kubectl create secret docker-registry` writes, byte for byte for
+ * one entry: `{"auths":{SERVER:{"username":U,"password":P,"email":E,"auth":base64(U:P)}}}`,
+ * compact, no final newline, empty fields left out (Go's omitempty), server defaulting to
+ * Docker Hub. Several entries become several registries in the given order; a later entry for
+ * the same server replaces the earlier one where it stood.
+ */
+export function dockerConfigJson(entries: Array<{ server?: string; username: string; password: string; email?: string }>): string {
+  const auths = new Map<string, string>();
+  for (const e of entries) {
+    const fields: Array<[string, string]> = [
+      ['username', e.username],
+      ['password', e.password],
+      ['email', e.email ?? ''],
+      ['auth', Buffer.from(`${e.username}:${e.password}`, 'utf8').toString('base64')],
+    ];
+    auths.set(e.server || DOCKER_HUB_SERVER, `{${fields.filter(([, v]) => v !== '').map(([k, v]) => `"${k}":${goJsonString(v)}`).join(',')}}`);
+  }
+  return `{"auths":{${[...auths].map(([server, entry]) => `${goJsonString(server)}:${entry}`).join(',')}}}`;
+}
+
+/**
+ * A username the registry will see as written. Basic auth sends `user:password` and splits at
+ * the first ':', so a ':' in the user name moves the rest into the password.
+ */
+export function checkRegistryUsername(username: string, field = 'username'): Issue[] {
+  if (username === '') {
+    return [issue('registry.empty-username', `${field} is empty; registries reject an empty user name`, { path: field, hint: 'set the user name of the registry account (for token logins, the user the registry documents for tokens)' })];
+  }
+  if (username.includes(':')) {
+    return [issue('registry.username-colon', `${field} contains ':', which basic auth cannot carry: the registry would see the user name cut at the ':'`, {
+      path: field, hint: 'use a registry account whose name has no ":" (robot accounts such as robot$ci are fine)',
+    })];
+  }
+  return [];
+}
+

@@ -1,0 +1,165 @@
+/**
+ * The kubelet's credential matching (kubernetes/kubernetes pkg/credentialprovider/keyring.go):
+ * which entry of a pull secret it hands to the runtime for an image, and the warnings kustz gives
+ * when none would match.
+ */
+import { warning, type Issue } from '../errors.js';
+import { imageLookup, type ImageLookup } from './image.js';
+
+
+/**
+ * The index key the kubelet files a registry entry under (BasicDockerKeyring.Add), or undefined
+ * when Go's url.Parse rejects it and the kubelet ignores the entry:
+ *
+ *     entry = [ "https://" | "http://" ] host [ ":" port ] [ path ] [ "?" ... ] [ "#" ... ]
+ *
+ * The scheme and query go; a path starting with "/v1/" or "/v2/" loses that prefix; a path of
+ * "/" goes. So `https://index.docker.io/v1/` files as `index.docker.io` and
+ * `https://ghcr.io/v2/acme` as `ghcr.io/acme`; the case is kept.
+ */
+export function kubeletIndexKey(entry: string): string | undefined {
+  const url = parseSchemeless(/^https?:\/\//.test(entry) ? entry.slice(entry.indexOf('//') + 2) : entry);
+  if (!url) return undefined;
+  let path = url.path;
+  if (path.startsWith('/v1/') || path.startsWith('/v2/')) path = path.slice(3);
+  return path !== '' && path !== '/' ? url.host + path : url.host;
+}
+
+/**
+ * `https://` + value through Go's url.Parse, reduced to what the kubelet uses: the host (with
+ * port) and the path. Characters Go refuses in a host and a non-numeric port make it invalid, and
+ * so does an empty host, which Go accepts but which matches no image.
+ */
+function parseSchemeless(value: string): { host: string; path: string } | undefined {
+  const end = value.search(/[?#]/);
+  const noQuery = end < 0 ? value : value.slice(0, end);
+  const slash = noQuery.indexOf('/');
+  const host = slash < 0 ? noQuery : noQuery.slice(0, slash);
+  const path = slash < 0 ? '' : noQuery.slice(slash);
+  if (host === '' || /[^A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"\u0080-\uffff]/.test(host)) return undefined;
+  let port = '';
+  if (host.startsWith('[')) {
+    const close = host.lastIndexOf(']');
+    if (close < 0) return undefined;
+    port = host.slice(close + 1);
+  } else if (host.includes(':')) {
+    port = host.slice(host.lastIndexOf(':'));
+  }
+  if (port !== '' && !/^:[0-9]*$/.test(port)) return undefined;
+  return { host, path };
+}
+
+/** Go's net.SplitHostPort, falling back to the whole host and no port, as the kubelet does. */
+function splitHostPort(host: string): { labels: string[]; port: string } {
+  const m = /^\[([^\]]*)\]:([^:]*)$/.exec(host) ?? /^([^:[\]]*):([^:[\]]*)$/.exec(host);
+  return m ? { labels: m[1]!.split('.'), port: m[2]! } : { labels: host.split('.'), port: '' };
+}
+
+/**
+ * URLsMatch: same port (no default-port equivalence), same number of dot-separated labels, each
+ * label matching its glob (Go's filepath.Match), and the key's path a plain string prefix of the
+ * image's path: `ghcr.io/acme` also matches `ghcr.io/acme-labs/app`. Case counts everywhere.
+ */
+function urlsMatch(glob: string, target: string): boolean {
+  const g = parseSchemeless(glob);
+  const t = parseSchemeless(target);
+  if (!g || !t) return false;
+  const gh = splitHostPort(g.host);
+  const th = splitHostPort(t.host);
+  if (gh.port !== th.port || gh.labels.length !== th.labels.length) return false;
+  if (!t.path.startsWith(g.path)) return false;
+  return gh.labels.every((label, k) => globMatch(label, th.labels[k]!));
+}
+
+/**
+ * Go's filepath.Match for one host label, as far as a label can reach it: url.Parse has already
+ * cut at a '?' (a query) and refused a '\\' in the host, so only these remain; a malformed
+ * pattern matches nothing:
+ *
+ *     pattern = *( "*" | class | char )               ; "*" matches any run of characters
+ *     class   = "[" [ "^" ] 1*( c [ "-" c ] ) "]"     ; c = any character but "-" and "]"
+ */
+function globMatch(pattern: string, name: string): boolean {
+  const lit = (ch: string) => `\\u{${ch.codePointAt(0)!.toString(16)}}`;
+  const chars = [...pattern];
+  let re = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    if (c === '*') re += '.*';
+    else if (c !== '[') re += lit(c);
+    else {
+      const negated = chars[i + 1] === '^';
+      i += negated ? 2 : 1;
+      let ranges = '';
+      for (let first = true; first || chars[i] !== ']'; first = false) {
+        const lo = chars[i];
+        if (lo === undefined || lo === '-' || lo === ']') return false;
+        let hi = lo;
+        i++;
+        if (chars[i] === '-') {
+          const end = chars[i + 1];
+          if (end === undefined || end === '-' || end === ']') return false;
+          hi = end;
+          i += 2;
+        }
+        // Go accepts a reversed range and it matches nothing; a JavaScript class would throw.
+        if (lo.codePointAt(0)! <= hi.codePointAt(0)!) ranges += `${lit(lo)}-${lit(hi)}`;
+      }
+      re += `[${negated ? '^' : ''}${ranges}]`;
+    }
+  }
+  return new RegExp(`^${re}$`, 'su').test(name);
+}
+
+function keyMatchesLookup(authsKey: string, look: Extract<ImageLookup, { ok: true }>): boolean {
+  const key = kubeletIndexKey(authsKey);
+  if (key === undefined) return false;
+  if (urlsMatch(key, look.key)) return true;
+  // Lookup's fallback: entries filed as index.docker.io serve any image whose first component
+  // has no '.' or ':' (isDefaultRegistryMatch), which includes localhost/... images.
+  return key === 'index.docker.io' && (look.host === 'docker.io' || !/[.:]/.test(look.host));
+}
+
+/**
+ * Whether the kubelet would hand the credential under `authsKey` (a key of `auths`, as written
+ * in the file) to the runtime when pulling `image`. Docker Hub images match `docker.io` keys
+ * directly and `index.docker.io` keys (`https://index.docker.io/v1/` included) through the
+ * kubelet's fallback; `registry-1.docker.io` does not match them.
+ */
+export function credentialKeyMatches(authsKey: string, image: string): boolean {
+  const look = imageLookup(image);
+  return look.ok && keyMatchesLookup(authsKey, look);
+}
+
+/**
+ * Warnings about a container's pull secrets. A name in imagePullSecrets that kustz does not
+ * generate is taken to exist in the cluster. An image that is not a valid reference is left to
+ * the image check.
+ */
+export function lintPullSecrets(input: { image: string; imagePullSecrets: string[]; generated: Array<{ name: string; registries: string[] }> }): Issue[] {
+  const issues: Issue[] = [];
+  const named = new Set(input.imagePullSecrets);
+  const used = input.generated.filter((g) => named.has(g.name));
+  const look = imageLookup(input.image);
+  if (used.length > 0 && look.ok) {
+    const keys = used.flatMap((g) => g.registries);
+    if (!keys.some((k) => keyMatchesLookup(k, look))) {
+      const secrets = used.map((g) => `"${g.name}"`).join(', ');
+      const seen = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no registries';
+      issues.push(warning('registry.no-matching-credential',
+        `no credential in the pull secret${used.length > 1 ? 's' : ''} ${secrets} matches image "${input.image}": the kubelet looks up "${look.key}" and the secret${used.length > 1 ? 's list' : ' lists'} ${seen}, so the image is pulled without credentials`,
+        { hint: look.host === 'docker.io'
+          ? 'add an entry for Docker Hub ("https://index.docker.io/v1/", the default server) to the registry Secret'
+          : `add an entry for "${look.host}" to the registry Secret (the host exactly as in the image, port included), or fix the image's registry` }));
+    }
+  }
+  for (const g of input.generated) {
+    if (!named.has(g.name)) {
+      issues.push(warning('registry.unused-pull-secret', `registry Secret "${g.name}" is generated but no imagePullSecrets entry names it, so the kubelet never uses it`, {
+        hint: `add "${g.name}" to service.imagePullSecrets, or remove the registry Secret`,
+      }));
+    }
+  }
+  return issues;
+}
+
