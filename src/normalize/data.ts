@@ -6,7 +6,7 @@ import { checkDockerConfig, checkRegistryUsername, dockerConfigJson } from '../r
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
-import { readYamlMap, type KeyRule } from './workload.js';
+import { readYamlMap, type KeyRule } from './yaml-map.js';
 
 const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
 const DOCKER_CFG = 'kubernetes.io/dockercfg';

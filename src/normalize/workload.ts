@@ -10,9 +10,9 @@ import {
   type Quantity,
 } from '../shorthand.js';
 import type { KustzConfig, ProbeConfig } from '../types.js';
-import { decodeUtf8 } from '../files.js';
 import { imageLookup } from '../registry/image.js';
 import type { Context } from './context.js';
+import { readYamlMap, type KeyRule } from './yaml-map.js';
 
 export interface EnvFromModel {
   kind: 'configMapRef' | 'secretRef';
@@ -100,64 +100,6 @@ function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
     }
   }
   return env;
-}
-
-/** What the keys of a YAML map file must be, checked where they stand in that file. */
-export interface KeyRule {
-  code: string;
-  /** What a key is: "env var", "key". */
-  what: string;
-  /** What is wrong with `key` (the rule it breaks), if anything. */
-  check(key: string): string | undefined;
-}
-
-/**
- * A YAML file of NAME: value pairs (env files and configmap literals): scalars are kept as
- * written, so `1.10` stays "1.10" and `on` stays "on". A key that breaks `keys` is reported at
- * its line of the file and left out. The file of a Secret (`secret`) gets no code frames: any of
- * its lines may hold a password, and messages go to CI logs.
- */
-export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array, keys: KeyRule, secret = false): Array<[string, string]> {
-  const text = decodeUtf8(bytes);
-  const shown = ctx.displayName(file);
-  if (text === undefined) {
-    ctx.error(path, 'yaml.invalid-utf8', `${file} is not valid UTF-8`);
-    return [];
-  }
-  const shownLine = <T extends { frame?: string }>(where: T): T => {
-    if (!secret) return where;
-    const { frame: _frame, ...rest } = where;
-    return rest as T;
-  };
-  const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
-  if (!config) {
-    ctx.issues.push(...issues.map(shownLine));
-    return [];
-  }
-  const at = (p: (string | number)[], options?: { key: boolean }) => shownLine(config.locate(p, options));
-  const value = config.value;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    ctx.issues.push({ ...at([]), code: 'yaml.not-a-map', severity: 'error', message: `${file} must be a YAML map of NAME: value`,
-      hint: 'write one `NAME: value` per line; a .env file of NAME=value lines belongs under configmaps.envs or secrets.envs' });
-    return [];
-  }
-  const out: Array<[string, string]> = [];
-  for (const [key, v] of Object.entries(value)) {
-    const problem = keys.check(key);
-    if (problem !== undefined) {
-      ctx.issues.push({ ...at([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
-        hint: `rename it in ${file}` });
-      continue;
-    }
-    if (v !== null && typeof v === 'object') {
-      ctx.issues.push({ ...at([key]), code: 'yaml.not-a-scalar', severity: 'error',
-        message: `"${key}" must be a string, number or boolean, not ${Array.isArray(v) ? 'a list' : 'a map'}`,
-        hint: 'write nested data as a multi-line string (key: |)' });
-      continue;
-    }
-    out.push([key, config.scalarText([key]) ?? '']);
-  }
-  return out;
 }
 
 /** Secrets first, then ConfigMaps, as the upstream tool orders them (a later source wins). */
