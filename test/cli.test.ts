@@ -313,6 +313,21 @@ test('resource amounts no Pod wants are warned about', () => {
   assert.is(fine.stderr, '');
 });
 
+test('a limit of 0, which means no limit, and cores written with an exponent are warned about; a request of 0 is not', () => {
+  const r = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 1e3, memory: 64Mi/0}\n` }) });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /request 64Mi is greater than limit 0/);
+  const zero = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 1e3, memory: 0}\n` }) });
+  assert.is(zero.status, 0, zero.stderr);
+  assert.match(zero.stderr, /kustz: warning: kustz.yml:4:20: cpu 1e3 means 1000 CPU cores .*\n  hint: write millicores \(500m\) or a few whole cores \(2\)/);
+  assert.match(zero.stderr, /kustz: warning: kustz.yml:4:33: a memory limit of 0 sets no limit at all: the container may use all of the node's memory .*\n  hint: write the amount meant, e.g. 256Mi, or leave memory out/);
+  assert.not.match(zero.stderr, /less than 1 MiB|0Mi/);
+  const limitOnly = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: /0}\n` }) });
+  assert.match(limitOnly.stderr, /a cpu limit of 0 sets no limit at all: the container may use all of the node's CPU .*\n  hint: write the amount meant, e.g. 500m, or leave cpu out/);
+  const requestOnly = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 0/1, memory: 0/128Mi}\n` }) });
+  assert.is(requestOnly.stderr, '');
+});
+
 test('validate prints ok; default renders; schema is JSON; help and version', () => {
   const dir = project({ 'kustz.yml': BASE });
   const v = kustz(['validate'], { cwd: dir });

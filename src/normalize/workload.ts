@@ -165,7 +165,7 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
         continue;
       }
     }
-    const unlikely = unlikelyAmount(name, limit ?? request!);
+    const unlikely = unlikelyAmount(name, request, limit);
     if (unlikely) ctx.warn(path, 'resource.unit', unlikely.message, unlikely.hint);
     if (request) requests.push([name, request.text]);
     if (limit) limits.push([name, limit.text]);
@@ -188,11 +188,24 @@ const FEW_BYTES = 1024n * 1024n;
 /**
  * `cpu: 100` (100 cores, meant 100m) and `memory: 128` (128 bytes, meant 128Mi) are valid
  * quantities that no Pod wants: the first is never scheduled, the second is OOM-killed at once.
+ * A limit of 0 is valid too, and means no limit at all (kubernetes/kubernetes#70017); a request
+ * of 0 reserves nothing, as meant (a request above its limit is parseResource's error).
  */
-function unlikelyAmount(name: string, q: Quantity): { message: string; hint: string } | undefined {
+function unlikelyAmount(name: string, request: Quantity | undefined, limit: Quantity | undefined): { message: string; hint: string } | undefined {
+  if (limit?.numerator === 0n && (name === 'cpu' || name === 'memory')) {
+    return {
+      message: `a ${name} limit of 0 sets no limit at all: the container may use all of the node's ${name === 'cpu' ? 'CPU' : 'memory'}`,
+      hint: `write the amount meant, e.g. ${name === 'cpu' ? '500m' : '256Mi'}, or leave ${name} out`,
+    };
+  }
+  const q = limit ?? request!;
+  if (q.numerator === 0n) return undefined;
   const bare = /^[0-9.]+$/.test(q.text);
-  if (name === 'cpu' && bare && q.numerator >= MANY_CORES * q.denominator) {
-    return { message: `cpu ${q.text} means ${q.text} CPU cores`, hint: `for millicores write ${q.text}m` };
+  if (name === 'cpu' && q.numerator >= MANY_CORES * q.denominator) {
+    return {
+      message: `cpu ${q.text} means ${bare ? q.text : wholeUnits(q)} CPU cores`,
+      hint: bare ? `for millicores write ${q.text}m` : 'write millicores (500m) or a few whole cores (2)',
+    };
   }
   if (name === 'memory' && q.numerator < FEW_BYTES * q.denominator) {
     return { message: `memory ${q.text} is less than 1 MiB`, hint: bare ? `for mebibytes write ${q.text}Mi` : 'a container needs at least a few MiB' };
