@@ -47,8 +47,8 @@ function setPath(root: object, o: Override): void {
 export interface Override {
   path: Path;
   value: unknown;
-  /** The value as typed, kept for fields that become strings. */
-  raw: string;
+  /** A scalar that is not a string, as written (`1.10`, `on`), for fields that become strings. */
+  text: string;
   /** How the user wrote it, shown in place of `file:line:col` in messages. */
   origin: string;
 }
@@ -63,19 +63,29 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const path = parsePath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
   if (path.some((p) => p === '')) throw new UsageError(`--set path "${text.slice(0, eq)}" has an empty key`);
   const raw = text.slice(eq + 1);
-  let value: unknown;
-  try {
-    const read = readYaml(raw);
-    // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
-    value = read ? read.value : yamlLib().parse(raw, { logLevel: 'error' });
-  } catch {
-    value = raw;
-  }
-  return { path, value, raw, origin };
+  const read = readYaml(raw);
+  const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin);
+  return { path, ...scalar, origin };
+}
+
+/**
+ * What the reader's subset leaves to yaml: tags as a kustz.yml takes them (resolveKnownTags off:
+ * `!!binary` is an error there, as is any tag but the core ones); text yaml cannot parse is taken
+ * as it is.
+ */
+function scalarWithYaml(raw: string, origin: string): { value: unknown; text: string } {
+  const { isScalar, parseDocument } = yamlLib();
+  // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
+  const doc = parseDocument(raw, { logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
+  const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (tag) throw new UsageError(`${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
+  if (doc.errors.length) return { value: raw, text: raw };
+  const node = doc.contents;
+  return { value: doc.toJS(), text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
 }
 
 export function imageOverride(image: string): Override {
-  return { path: ['service', 'image'], value: image, raw: image, origin: `--image ${image}` };
+  return { path: ['service', 'image'], value: image, text: image, origin: `--image ${image}` };
 }
 
 export function replicasOverride(text: string): Override {
@@ -107,7 +117,7 @@ export function applyOverrides(config: ParsedConfig, overrides: readonly Overrid
     scalarText(path) {
       const o = overriding(path);
       if (!o) return config.scalarText(path);
-      if (o.path.length === path.length) return o.value === null ? '' : typeof o.value === 'string' ? o.value : o.raw;
+      if (o.path.length === path.length) return o.value === null ? '' : typeof o.value === 'string' ? o.value : o.text;
       let v: unknown = o.value;
       for (const p of path.slice(o.path.length)) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
       return v === null || v === undefined ? '' : String(v);
