@@ -23,7 +23,7 @@ export function isResourceList(text: string): boolean {
 }
 
 export function runFunction(text: string, io: IO): number {
-  const { isMap, isSeq, YAMLSeq } = yamlLib();
+  const { isNode, isSeq, YAMLSeq } = yamlLib();
   const doc = parseResourceList(text);
   if (!doc) {
     io.stderr(formatIssue(issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
@@ -32,7 +32,7 @@ export function runFunction(text: string, io: IO): number {
     return 1;
   }
   const functionConfig = doc.get('functionConfig', true);
-  const objects = generate(isMap(functionConfig) ? functionConfig.toJS(doc) : functionConfig, io);
+  const objects = generate(isNode(functionConfig) ? functionConfig.toJS(doc) : functionConfig, io);
   if (!objects) return 1;
   const found = doc.get('items', true);
   const items = isSeq(found) ? found : new YAMLSeq();

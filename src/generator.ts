@@ -47,7 +47,7 @@ function readGeneratorConfig(value: unknown): KustzGenerator {
   const spec = value['spec'];
   const example = 'spec: {config: kustz.yml}, or the kustz.yml fields under spec';
   if (!isMap(spec)) {
-    issues.push(at('spec', 'spec is required', example));
+    issues.push(at('spec', spec === undefined || spec === null ? 'spec is required' : `spec must be a map, got ${Array.isArray(spec) ? 'a list' : JSON.stringify(spec)}`, example));
     throw new KustzError(issues);
   }
   const { config, hash, ...inline } = spec;

@@ -530,6 +530,16 @@ test('KRM protocol errors: stderr only, non-zero; no arguments and no ResourceLi
   const misspelt = kustz(['fn'], { input: RESOURCE_LIST.replace('  spec: {service', '  specs: {service') });
   assert.is(misspelt.status, 1);
   assert.match(misspelt.stderr, 'unknown key "specs" in the generator config (at specs)\n  hint: did you mean "spec"?');
+  // A functionConfig or spec of the wrong kind is named as such, not taken apart as an object.
+  for (const [config, message] of [
+    ['3', 'generator config: expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: []}', 'generator config: spec must be a map, got a list (at spec)\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: web}', 'generator config: spec must be a map, got "web" (at spec)\n'],
+  ]) {
+    const r = kustz(['fn'], { input: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: ${config}\n` });
+    assert.is(r.status, 1, config);
+    assert.is(r.stderr.split('\n')[0] + '\n', `kustz: ${message}`, config);
+  }
   const notAList = kustz(['fn'], { input: 'name: x\n' });
   assert.is(notAList.status, 1);
   assert.is(notAList.stdout, '');
