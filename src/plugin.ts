@@ -11,8 +11,8 @@ import { builtin } from './lazy.js';
 import { isResourceList, runFunction } from './fn.js';
 import { generate } from './generator.js';
 import { serialize } from './serialize.js';
-import type { IO } from './shell.js';
-import { yamlLib } from './yaml/lib.js';
+import { parseConfig } from './parse.js';
+import { report, type IO } from './shell.js';
 
 export type PluginCall = { protocol: 'exec'; config: string } | { protocol: 'krm'; input: string };
 
@@ -42,14 +42,18 @@ export function runPluginCall(call: PluginCall, io: IO): number {
 
 /** The legacy exec protocol: config file in, multi-document YAML out. */
 function runExecPlugin(configFile: string, io: IO): number {
-  let value: unknown;
+  let source: string;
   try {
-    value = yamlLib().parse(readFileSync(configFile, 'utf8'), { logLevel: 'error' });
+    source = readFileSync(configFile, 'utf8');
   } catch (e) {
     io.stderr(formatIssue(issue('generator.config', `cannot read the generator config: ${describeError(e)}`, { file: configFile })) + '\n');
     return 1;
   }
-  const objects = generate(value, io);
+  // Read as a kustz.yml is: YAML errors at their line, the same tags. An empty file is the
+  // generator's to report (it expects a map), not a kustz.yml to start.
+  const { config, issues } = parseConfig(source, configFile);
+  if (report(issues.filter((i) => i.code !== 'yaml.empty'), false, io)) return 1;
+  const objects = generate(config?.value ?? null, io);
   if (!objects) return 1;
   io.stdout(serialize(objects));
   return 0;

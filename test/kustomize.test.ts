@@ -412,6 +412,18 @@ test('legacy exec plugin: errors go to stderr, nothing to stdout, non-zero exit'
   assert.is(r.status, 1);
   assert.is(r.stdout, '');
   assert.match(r.stderr, 'kustz: generator config: spec.hash must be true or false');
+  // The config file is YAML read as a kustz.yml is: an error at its line, with a hint, and the same tags.
+  const config = join(dir, 'generator.yml');
+  writeFileSync(config, 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {service: {image: nginx, replicas: [1,}}\n');
+  const syntax = kustz([config], { cwd: dir, env: { ...ENV, KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+  assert.is(syntax.status, 1);
+  assert.is(syntax.stdout, '');
+  assert.match(syntax.stderr, new RegExp(`^kustz: ${config.replace(/[.]/g, '\\.')}:4:\\d+: .*\n  \\| spec: .*\n.*\n  hint: `));
+  assert.not.match(syntax.stderr, /\\n/);
+  writeFileSync(config, 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {service: {image: nginx, replicas: !!binary aGk=}}\n');
+  const tagged = kustz([config], { cwd: dir, env: { ...ENV, KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+  assert.is(tagged.status, 1);
+  assert.match(tagged.stderr, `kustz: ${config}:4:42: Unresolved tag: tag:yaml.org,2002:binary`);
   if (!KUBECTL) return;
   const home = tempDir('plugin-home-error');
   assert.is(kustz(['plugin', 'install', '--home', home]).status, 0);
