@@ -6,7 +6,7 @@
 import type { Document } from 'yaml';
 import { formatIssue, issue } from './errors.js';
 import { generate } from './generator.js';
-import { withKeyOrder } from './serialize.js';
+import { toGoReadableYaml, withKeyOrder } from './serialize.js';
 import type { IO } from './shell.js';
 import { yamlLib } from './yaml/lib.js';
 
@@ -41,6 +41,6 @@ export function runFunction(text: string, io: IO): number {
   doc.set('items', items);
   for (const o of objects) items.add(doc.createNode(withKeyOrder(o), { aliasDuplicateObjects: false }));
   if (text.trimStart().startsWith('{')) io.stdout(JSON.stringify(doc.toJS(), null, 2) + '\n');
-  else io.stdout(doc.toString({ lineWidth: 0, minContentWidth: 0 }));
+  else io.stdout(toGoReadableYaml(doc));
   return 0;
 }

@@ -1,3 +1,4 @@
+import type { Document } from 'yaml';
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
 import { decimalForm, isDigit, radixDigits } from './yaml/numbers.js';
@@ -17,14 +18,38 @@ export function toYaml(object: unknown): string {
 
 /** The same text through yaml's document model, for what write.ts leaves to yaml. */
 export function toYamlWithLib(object: unknown): string {
-  const { Document, Scalar, visit } = yamlLib();
+  const { Document } = yamlLib();
   const doc = new Document(withKeyOrder(object), { aliasDuplicateObjects: false });
+  return toGoReadableYaml(doc, changesTypeForKubectl);
+}
+
+/**
+ * Characters that gopkg.in/yaml (kubectl, kustomize, the kubelet's tools) refuses in a YAML text
+ * (DEL, the C1 controls, U+FFFE, U+FFFF: "control characters are not allowed") or reads as line
+ * breaks (U+0085, U+2028, U+2029), where yaml writes them as they are, even inside double quotes.
+ */
+const GO_YAML_UNSAFE = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const GO_YAML_ESCAPES: Record<string, string> = { '\x85': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+/**
+ * The document as text that Go's YAML reads back as the same values: every string that `quote`
+ * picks, or that holds a GO_YAML_UNSAFE character, double-quoted, and those characters escaped
+ * (only double quotes have escapes, so none is left outside them).
+ */
+export function toGoReadableYaml(doc: Document, quote: (text: string) => boolean = () => false): string {
+  const { Scalar, visit } = yamlLib();
+  let unsafe = false;
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && changesTypeForKubectl(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value !== 'string') return;
+      const escapes = GO_YAML_UNSAFE.test(node.value);
+      unsafe ||= escapes;
+      if (escapes || quote(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
-  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+  const text = doc.toString({ lineWidth: 0, minContentWidth: 0 });
+  if (!unsafe) return text;
+  return text.replace(new RegExp(GO_YAML_UNSAFE.source, 'g'), (c) => GO_YAML_ESCAPES[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).toUpperCase()}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 /**

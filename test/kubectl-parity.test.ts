@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { hasCommand, kustz, ROOT } from './helpers/cli.js';
-import { project } from './helpers/project.js';
+import { project, write } from './helpers/project.js';
 
 interface DataObject {
   kind: string;
@@ -121,6 +121,48 @@ test('data keys come in the order kubectl -o yaml and kustomize print them (digi
     assert.equal(dataKeyOrder(byName(ourDocs, 'files')).filter((k) => !allDigits(k)), dataKeyOrder(byName(built, 'files')), 'files: kubectl kustomize');
     assert.equal(dataKeyOrder(byName(ourDocs, 'envs')), dataKeyOrder(createdEnvs[0]!), 'envs: kubectl create -o yaml');
     assert.equal(dataKeyOrder(byName(ourDocs, 'envs')), dataKeyOrder(byName(built, 'envs')), 'envs: kubectl kustomize');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("output Go's YAML reads back as written: line breaks of YAML 1.1 and characters it refuses are escaped", () => {
+  if (skip) return;
+  // kubectl, kustomize and the kubelet's tools read YAML with gopkg.in/yaml: it takes U+0085,
+  // U+2028 and U+2029 as line breaks and refuses DEL, the C1 controls, U+FFFE and U+FFFF.
+  const readable = { NEL: 'a\u0085b', LS: 'a\u2028b', PS: 'a\u2029b', TAB: 'a\tb', NBSP: 'a\u00a0b', BOM: '\ufeffa', EMOJI: 'a\u{1f600}' };
+  const refused = { DEL: 'a\x7f', C1: 'a\x80b\x9f', NONCHAR: 'a\ufffe\uffff' };
+  const env = (values: Record<string, string>) => Object.entries(values).map(([k, v]) => `${k}=${v}\n`).join('');
+  const dir = project({
+    'readable.env': env(readable),
+    'refused.env': env(refused),
+    'kustz.yml': 'name: go\nservice:\n  image: nginx\nconfigmaps:\n  envs:\n    - {name: readable, files: [readable.env]}\n    - {name: refused, files: [refused.env]}\n',
+  });
+  try {
+    const ours = kustz(['render'], { cwd: dir });
+    assert.is(ours.status, 0, ours.stderr);
+    assert.not.match(ours.stdout, /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/, 'none of them written as it is');
+    const configMap = (name: string) => ours.stdout.split(/^---\n/m).find((d) => d.includes('kind: ConfigMap') && d.includes(`name: ${name}\n`))!;
+    const run = (args: string[], cwd = dir) => spawnSync('kubectl', args, { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent' }, encoding: 'utf8' });
+    // Read by kustomize and printed by it, beside what kubectl itself makes of the same file.
+    const throughKustomize = (name: string, text: string) => {
+      const sub = join(dir, name);
+      write(sub, { 'cm.yaml': text, 'kustomization.yaml': 'resources: [cm.yaml]\n' });
+      return run(['kustomize', sub]);
+    };
+    const created = run(['create', 'configmap', 'readable', '--from-env-file=readable.env', '--dry-run=client', '-o', 'yaml']);
+    assert.is(created.status, 0, created.stderr);
+    const theirs = throughKustomize('theirs', created.stdout);
+    const mine = throughKustomize('ours', configMap('readable'));
+    assert.is(mine.status, 0, mine.stderr);
+    // Both printed by Go's YAML, so the same text means the same values.
+    const dataOf = (text: string) => /^data:\n(?:[ ].*\n)+/m.exec(text)?.[0];
+    assert.ok(dataOf(theirs.stdout), theirs.stdout + theirs.stderr);
+    assert.is(dataOf(mine.stdout), dataOf(theirs.stdout));
+    // kustomize cannot print these values at all (neither can kubectl -o yaml), but it must read them.
+    const refusedRead = throughKustomize('refused', configMap('refused'));
+    assert.not.match(refusedRead.stderr, /MalformedYAMLError/);
+    assert.equal((parseAllDocuments(ours.stdout).map((d) => d.toJS() as DataObject).find((o) => o.metadata.name === 'refused')!).data, refused);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
