@@ -20,7 +20,7 @@ export function toYaml(object: unknown): string {
 export function toYamlWithLib(object: unknown): string {
   const { Document } = yamlLib();
   const doc = new Document(withKeyOrder(object), { aliasDuplicateObjects: false });
-  return toGoReadableYaml(doc, changesTypeForKubectl);
+  return toGoReadableYaml(doc, KUBECTL_QUOTES);
 }
 
 /**
@@ -101,7 +101,20 @@ function changesTypeForKubectl(text: string): boolean {
 }
 
 /**
- * A string of write.ts's SIMPLE form starts with a letter, which no Go number does: of those,
- * changesTypeForKubectl picks exactly the words.
+ * Multi-line strings are literal blocks (`|-`), whose indentation Go's YAML finds from the
+ * white space before their first text: it refuses a tab there ("found a tab character where an
+ * indentation space is expected"), and counts the spaces of a line of white space alone as
+ * indentation, so `" \n"` would read back as `"\n"`. A string whose leading white space holds
+ * a tab, or a space on a line (or a string) of white space alone, goes in double quotes.
  */
-const KUBECTL_QUOTES: DoubleQuotes = Object.assign(changesTypeForKubectl, { simpleWords: YAML11_WORDS });
+const BLOCK_MISREAD_BY_GO = /^[ \t\n]*(?:\t|[ ][ \t]*(?:\n|$))/;
+
+function quotedForKubectl(text: string): boolean {
+  return changesTypeForKubectl(text) || BLOCK_MISREAD_BY_GO.test(text);
+}
+
+/**
+ * A string of write.ts's SIMPLE form starts with a letter and holds no tab, which no Go number
+ * does: of those, quotedForKubectl picks exactly the words.
+ */
+const KUBECTL_QUOTES: DoubleQuotes = Object.assign(quotedForKubectl, { simpleWords: YAML11_WORDS });

@@ -168,4 +168,35 @@ test("output Go's YAML reads back as written: line breaks of YAML 1.1 and charac
   }
 });
 
+test("multi-line values Go's YAML would misread as literal blocks go in double quotes", () => {
+  if (skip) return;
+  // Go finds a block's indentation from the white space before its text: a tab there is an
+  // error, and a line of spaces alone counts as indentation. Blocks that are fine stay blocks.
+  const values: Record<string, string> = {
+    SPACE_LINE: ' \n', TAB_FIRST: '\tx\ny', NEWLINE_TAB: '\n\tx', SPACES_TAB: '  \t\n', BLANK_THEN_TEXT: '  \nx',
+    INDENTED_LATER: 'server {\n    listen 80;\n}\n', INDENTED_FIRST: '  x\ny', TAB_LATER: 'x\n\ty',
+  };
+  const dir = project({
+    'values.yml': Object.entries(values).map(([k, v]) => `${k}: ${JSON.stringify(v)}\n`).join(''),
+    'kustz.yml': 'name: go\nservice:\n  image: nginx\nconfigmaps:\n  literals:\n    - {name: c, files: [values.yml]}\n',
+  });
+  try {
+    const ours = kustz(['render'], { cwd: dir });
+    assert.is(ours.status, 0, ours.stderr);
+    assert.match(ours.stdout, '  INDENTED_LATER: |\n    server {\n        listen 80;\n    }\n', 'a usual block stays a block');
+    const run = (args: string[]) => spawnSync('kubectl', args, { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent' }, encoding: 'utf8' });
+    const created = run(['create', 'configmap', 'c', ...Object.entries(values).map(([k, v]) => `--from-literal=${k}=${v}`), '--dry-run=client', '-o', 'yaml']);
+    assert.is(created.status, 0, created.stderr);
+    write(join(dir, 'theirs'), { 'cm.yaml': created.stdout, 'kustomization.yaml': 'resources: [cm.yaml]\n' });
+    write(join(dir, 'ours'), { 'cm.yaml': ours.stdout.split(/^---\n/m).find((d) => d.includes('kind: ConfigMap'))!, 'kustomization.yaml': 'resources: [cm.yaml]\n' });
+    const [mine, theirs] = ['ours', 'theirs'].map((sub) => run(['kustomize', sub]));
+    assert.is(mine!.status, 0, mine!.stderr);
+    const dataOf = (text: string) => /^data:\n(?:[ ].*\n|\n)+/m.exec(text)?.[0];
+    assert.ok(dataOf(theirs!.stdout), theirs!.stderr);
+    assert.is(dataOf(mine!.stdout), dataOf(theirs!.stdout));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
