@@ -6,7 +6,7 @@
 import type { Document } from 'yaml';
 import { formatIssue, issue } from './errors.js';
 import { generate } from './generator.js';
-import { toGoReadableYaml, withKeyOrder } from './serialize.js';
+import { quoteForKubectl, toGoReadableYaml, withKeyOrder } from './serialize.js';
 import type { IO } from './shell.js';
 import { yamlLib } from './yaml/lib.js';
 
@@ -39,7 +39,12 @@ export function runFunction(text: string, io: IO): number {
   // kustomize sends an empty list as `items: []`: the objects go below it as a block, not all on one line.
   items.flow = false;
   doc.set('items', items);
-  for (const o of objects) items.add(doc.createNode(withKeyOrder(o), { aliasDuplicateObjects: false }));
+  for (const o of objects) {
+    // Quoted as render quotes them: kpt writes these objects to files that kubectl then reads.
+    const node = doc.createNode(withKeyOrder(o), { aliasDuplicateObjects: false });
+    quoteForKubectl(node);
+    items.add(node);
+  }
   if (text.trimStart().startsWith('{')) io.stdout(JSON.stringify(doc.toJS(), null, 2) + '\n');
   else io.stdout(toGoReadableYaml(doc));
   return 0;

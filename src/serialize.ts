@@ -1,4 +1,4 @@
-import type { Document } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
 import { decimalForm, isDigit, radixDigits } from './yaml/numbers.js';
@@ -20,7 +20,21 @@ export function toYaml(object: unknown): string {
 export function toYamlWithLib(object: unknown): string {
   const { Document } = yamlLib();
   const doc = new Document(withKeyOrder(object), { aliasDuplicateObjects: false });
-  return toGoReadableYaml(doc, KUBECTL_QUOTES);
+  quoteForKubectl(doc);
+  return toGoReadableYaml(doc);
+}
+
+/**
+ * Double quotes on the strings in `node` that kubectl would read as another type, or that Go's
+ * YAML would misread as a literal block (see KUBECTL_QUOTES).
+ */
+export function quoteForKubectl(node: Node | Document): void {
+  const { Scalar, visit } = yamlLib();
+  visit(node, {
+    Scalar(_, scalar) {
+      if (typeof scalar.value === 'string' && KUBECTL_QUOTES(scalar.value)) scalar.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
 }
 
 /**
@@ -32,19 +46,18 @@ const GO_YAML_UNSAFE = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
 const GO_YAML_ESCAPES: Record<string, string> = { '\x85': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 /**
- * The document as text that Go's YAML reads back as the same values: every string that `quote`
- * picks, or that holds a GO_YAML_UNSAFE character, double-quoted, and those characters escaped
- * (only double quotes have escapes, so none is left outside them).
+ * The document as text that Go's YAML reads back as the same values: every string that holds a
+ * GO_YAML_UNSAFE character double-quoted, and those characters escaped (only double quotes have
+ * escapes, so none is left outside them).
  */
-export function toGoReadableYaml(doc: Document, quote: (text: string) => boolean = () => false): string {
+export function toGoReadableYaml(doc: Document): string {
   const { Scalar, visit } = yamlLib();
   let unsafe = false;
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value !== 'string') return;
-      const escapes = GO_YAML_UNSAFE.test(node.value);
-      unsafe ||= escapes;
-      if (escapes || quote(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value !== 'string' || !GO_YAML_UNSAFE.test(node.value)) return;
+      unsafe = true;
+      node.type = Scalar.QUOTE_DOUBLE;
     },
   });
   const text = doc.toString({ lineWidth: 0, minContentWidth: 0 });

@@ -527,11 +527,13 @@ test('KRM protocol: kustz with no arguments and kustz fn; YAML and JSON; input i
   const empty = kustz(['fn'], { input: RESOURCE_LIST.replace(/items:\n(  .*\n)+/, 'items: []\n') });
   assert.is(empty.status, 0, empty.stderr);
   assert.match(empty.stdout, /\nitems:\n  - apiVersion: apps\/v1\n    kind: Deployment\n/);
-  // A character Go's YAML reads as a line break is escaped in the list kustomize reads back.
-  const separator = kustz(['fn'], { input: RESOURCE_LIST.replace('{image: example/web:1}', '{image: example/web:1, envs: {pairs: {LS: "a\\Lb"}}}') });
-  assert.is(separator.status, 0, separator.stderr);
-  assert.match(separator.stdout, 'value: "a\\Lb"');
-  assert.not.match(separator.stdout, '\u2028');
+  // The objects are quoted as render quotes them (kpt writes them to files kubectl reads, where a
+  // plain yes is a boolean), and a character Go's YAML reads as a line break is escaped.
+  const quoted = kustz(['fn'], { input: RESOURCE_LIST.replace('{image: example/web:1}', '{image: example/web:1, envs: {pairs: {LS: "a\\Lb", ON: "on", N: "1_000"}}}') });
+  assert.is(quoted.status, 0, quoted.stderr);
+  assert.match(quoted.stdout, 'value: "a\\Lb"');
+  assert.not.match(quoted.stdout, '\u2028');
+  assert.match(quoted.stdout, /- name: "ON"\n\s+value: "on"\n\s+- name: "N"\n\s+value: "1_000"\n/);
   const json = JSON.stringify(parse(RESOURCE_LIST)[0]);
   const r = kustz(['fn'], { input: json });
   assert.is(r.status, 0, r.stderr);
