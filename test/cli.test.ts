@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../src/cli.js';
-import { BIN, kustz, ROOT } from './helpers/cli.js';
+import { BIN, hasCommand, kustz, ROOT } from './helpers/cli.js';
 import { project } from './helpers/project.js';
 
 
@@ -310,6 +310,33 @@ test('--strict turns warnings into exit 1 with empty stdout', () => {
   const strict = kustz(['render', '--strict'], { cwd: dir });
   assert.is(strict.status, 1);
   assert.is(strict.stdout, '');
+});
+
+test('a TLS Secret without PEM data, or with a key under a passphrase, is warned about, as kubectl refuses it', () => {
+  const cert = readFileSync(join(ROOT, 'examples/upstream/catsecret/tls.crt'));
+  const key = readFileSync(join(ROOT, 'examples/upstream/secret/tls.key'));
+  const tls = `${BASE}secrets:\n  files:\n    - name: cert\n      type: kubernetes.io/tls\n      files: [tls.crt, tls.key]\n`;
+  const cases: Array<[string, Record<string, string | Buffer>, RegExp | undefined]> = [
+    ['PEM pair', { 'tls.crt': cert, 'tls.key': key }, undefined],
+    ['DER certificate', { 'tls.crt': Buffer.from([0x30, 0x82, 0x03, 0x15]), 'tls.key': key }, /Secret "cert": tls.crt holds no PEM certificate .*\n  hint: use the certificate in PEM form/],
+    ['text as key', { 'tls.crt': cert, 'tls.key': 'not a key\n' }, /Secret "cert": tls.key holds no PEM private key .*\n  hint: use the private key in PEM form/],
+    ['encrypted key', { 'tls.crt': cert, 'tls.key': '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIC\n-----END ENCRYPTED PRIVATE KEY-----\n' }, /Secret "cert": tls.key is encrypted with a passphrase/],
+  ];
+  for (const [what, files, warned] of cases) {
+    const dir = project({ ...files, 'kustz.yml': tls });
+    const r = kustz(['render'], { cwd: dir });
+    assert.is(r.status, 0, `${what}: ${r.stderr}`);
+    if (!warned) assert.is(r.stderr, '', what);
+    else {
+      assert.match(r.stderr, /^kustz: warning: kustz.yml:8:14: /, what);
+      assert.match(r.stderr, warned, what);
+      assert.is(kustz(['render', '--strict'], { cwd: dir }).status, 1, what);
+    }
+    if (hasCommand('kubectl')) {
+      const kubectl = spawnSync('kubectl', ['create', 'secret', 'tls', 'cert', '--cert=tls.crt', '--key=tls.key', '--dry-run=client', '-o', 'yaml'], { cwd: dir, encoding: 'utf8' });
+      assert.is(kubectl.status === 0, !warned, `${what}: kubectl ${kubectl.stderr}`);
+    }
+  }
 });
 
 test('resource amounts no Pod wants are warned about', () => {

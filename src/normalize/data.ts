@@ -10,12 +10,13 @@ import { readYamlMap, type KeyRule } from './yaml-map.js';
 
 const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
 const DOCKER_CFG = 'kubernetes.io/dockercfg';
+const TLS = 'kubernetes.io/tls';
 
 /** The keys the API server requires per Secret type (pkg/apis/core/validation ValidateSecret). */
 const REQUIRED_KEYS: Record<string, { all?: string[]; oneOf?: string[]; only?: string }> = {
   [DOCKER_CONFIG_JSON]: { only: '.dockerconfigjson' },
   [DOCKER_CFG]: { only: '.dockercfg' },
-  'kubernetes.io/tls': { all: ['tls.crt', 'tls.key'] },
+  [TLS]: { all: ['tls.crt', 'tls.key'] },
   'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
   'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
 };
@@ -152,6 +153,9 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
   if (rule?.oneOf && !rule.oneOf.some((k) => secret.data.has(k))) {
     ctx.error(typePath, 'secret.keys', `a ${type} Secret needs one of the keys ${rule.oneOf.join(', ')}`);
   }
+  if (type === TLS) {
+    for (const problem of tlsPemProblems(secret.data)) ctx.warn([...path, 'files'], 'secret.tls-pem', `Secret "${secret.name}": ${problem.message}`, problem.hint);
+  }
   if (rule?.only && secret.data.has(rule.only)) {
     const value = secret.data.get(rule.only)!;
     const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
@@ -166,6 +170,41 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
     return checked.issues.some((i) => i.severity === 'error') ? secret : { ...secret, registries: checked.registries };
   }
   return secret;
+}
+
+/**
+ * What the API server takes in a TLS Secret but no Ingress controller can use: a tls.crt
+ * without a PEM certificate, a tls.key without a PEM private key or one under a passphrase.
+ * `kubectl create secret tls` refuses them; in a Secret they make the controller serve its
+ * default certificate. Only the PEM armour is looked at: parsing the certificate would take
+ * node:crypto, a few milliseconds of every render.
+ */
+function tlsPemProblems(data: ReadonlyMap<string, string | Uint8Array>): Array<{ message: string; hint: string }> {
+  const problems: Array<{ message: string; hint: string }> = [];
+  const text = (key: string) => {
+    const value = data.get(key);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const cert = text('tls.crt');
+  if (data.has('tls.crt') && !(cert?.includes('-----BEGIN CERTIFICATE-----') && cert.includes('-----END CERTIFICATE-----'))) {
+    problems.push({
+      message: 'tls.crt holds no PEM certificate (-----BEGIN CERTIFICATE-----): kubectl create secret tls refuses it, and an Ingress gets the controller\'s default certificate instead',
+      hint: 'use the certificate in PEM form; a DER file converts with: openssl x509 -inform der -in cert.der -out tls.crt',
+    });
+  }
+  const key = text('tls.key');
+  if (key?.includes('ENCRYPTED PRIVATE KEY') || key?.includes('Proc-Type: 4,ENCRYPTED')) {
+    problems.push({
+      message: 'tls.key is encrypted with a passphrase, which no Ingress controller is given',
+      hint: 'decrypt it once: openssl pkey -in tls.key -out tls-plain.key, and keep the result as secret as the key',
+    });
+  } else if (data.has('tls.key') && !(key?.includes('-----BEGIN ') && key.includes('PRIVATE KEY-----'))) {
+    problems.push({
+      message: 'tls.key holds no PEM private key (-----BEGIN PRIVATE KEY-----): kubectl create secret tls refuses it, and an Ingress gets the controller\'s default certificate instead',
+      hint: 'use the private key in PEM form; a DER file converts with: openssl pkey -inform der -in key.der -out tls.key',
+    });
+  }
+  return problems;
 }
 
 /** `secrets.dockerRegistry`: entries with one name merge into one Secret with several registries. */
