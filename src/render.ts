@@ -83,6 +83,14 @@ export function render(input: RenderInput): RenderResult {
   })) {
     ctx.warn(['service', 'imagePullSecrets'], w.code, w.message, w.hint);
   }
+  for (const tls of ingress?.tls ?? []) {
+    const secret = generated.find((g) => g.kind === 'Secret' && g.name === tls.secretName);
+    const missing = secret && ['tls.crt', 'tls.key'].filter((key) => !secret.data.has(key));
+    if (missing?.length) {
+      ctx.warn(['ingress', 'rules'], 'ingress.tls-secret', `the Ingress serves ${tls.hosts.join(', ')} with the generated Secret "${tls.secretName}", which has no ${missing.join(' and no ')}; the Ingress controller would serve its default certificate`,
+        `generate "${tls.secretName}" with type kubernetes.io/tls and files [tls.crt=path/to/cert.pem, tls.key=path/to/key.pem]`);
+    }
+  }
   if (hasErrors(ctx.issues)) throw new KustzError(ctx.issues);
 
   const data: KubeObject[] = [

@@ -339,6 +339,19 @@ test('a TLS Secret without PEM data, or with a key under a passphrase, is warned
   }
 });
 
+test('an Ingress TLS entry naming a generated Secret without tls.crt and tls.key is warned about', () => {
+  const ingress = `${BASE}  ports: ["80:8080"]\ningress:\n  rules: ["https://a.example.com/?tls=site"]\n`;
+  const opaque = kustz(['render'], { cwd: project({ 'a.txt': 'a\n', 'kustz.yml': `${ingress}secrets:\n  files: [{name: site, files: [a.txt]}]\n` }) });
+  assert.is(opaque.status, 0, opaque.stderr);
+  assert.match(opaque.stderr, /^kustz: warning: kustz.yml:6:10: the Ingress serves a.example.com with the generated Secret "site", which has no tls.crt and no tls.key; .*\n  hint: generate "site" with type kubernetes.io\/tls/);
+  const cert = readFileSync(join(ROOT, 'examples/upstream/catsecret/tls.crt'));
+  const key = readFileSync(join(ROOT, 'examples/upstream/secret/tls.key'));
+  const tls = kustz(['render'], { cwd: project({ 'tls.crt': cert, 'tls.key': key, 'kustz.yml': `${ingress}secrets:\n  files: [{name: site, type: kubernetes.io/tls, files: [tls.crt, tls.key]}]\n` }) });
+  assert.is(tls.stderr, '');
+  // A Secret kustz does not generate is taken to exist in the cluster.
+  assert.is(kustz(['render'], { cwd: project({ 'kustz.yml': ingress }) }).stderr, '');
+});
+
 test('resource amounts no Pod wants are warned about', () => {
   const r = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 100, memory: 128}\n` }) });
   assert.is(r.status, 0, r.stderr);
