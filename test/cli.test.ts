@@ -352,6 +352,15 @@ test('an Ingress TLS entry naming a generated Secret without tls.crt and tls.key
   assert.is(kustz(['render'], { cwd: project({ 'kustz.yml': ingress }) }).stderr, '');
 });
 
+test('a probe header value no HTTP request can carry is an error; a tab is fine', () => {
+  const probe = (value: string) => `${BASE}  probes:\n    liveness:\n      action: http://:8080/healthz\n      headers:\n        X-Token: ${value}\n`;
+  fails({ 'kustz.yml': probe('"a\\nb"') }, 'kustz.yml:8:18', /the value of header "X-Token" holds a line break or another control character, which no HTTP request can carry: every liveness probe would fail/);
+  fails({ 'kustz.yml': probe('|\n          line one\n          line two') }, 'kustz.yml:8:18', /holds a line break/);
+  const tab = kustz(['render'], { cwd: project({ 'kustz.yml': probe('"a\\tb"') }) });
+  assert.is(tab.status, 0, tab.stderr);
+  assert.match(tab.stdout, /- name: X-Token\n\s+value: a\tb\n/);
+});
+
 test('resource amounts no Pod wants are warned about', () => {
   const r = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 100, memory: 128}\n` }) });
   assert.is(r.status, 0, r.stderr);

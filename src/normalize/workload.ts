@@ -216,6 +216,8 @@ function unlikelyAmount(name: string, request: Quantity | undefined, limit: Quan
 const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'] as const;
 /** The API server's IsHTTPHeaderName: stricter than RFC 7230 (no '_' or '.'). */
 const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
+/** What net/http's httpguts.ValidHeaderFieldValue refuses: controls but tab, and DEL. */
+const HEADER_VALUE_CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes'] {
   const out: ContainerModel['probes'] = [];
@@ -237,8 +239,17 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
         ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`);
         break;
       }
-      if (!HTTP_HEADER_NAME.test(name)) ctx.keyError(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`, "the API server allows letters, digits and '-' only, e.g. X-Api-Token");
-      else headers.push([name, ctx.config.scalarText(headerPath) ?? '']);
+      if (!HTTP_HEADER_NAME.test(name)) {
+        ctx.keyError(headerPath, 'probe.header-name', `"${name}" is not a valid HTTP header name`, "the API server allows letters, digits and '-' only, e.g. X-Api-Token");
+        continue;
+      }
+      const value = ctx.config.scalarText(headerPath) ?? '';
+      // The API server takes any value, but Go's HTTP client refuses to send one with a control
+      // character (RFC 9110 field-value), so every probe would fail.
+      if (HEADER_VALUE_CONTROL.test(value)) {
+        ctx.error(headerPath, 'probe.header-value', `the value of header "${name}" holds a line break or another control character, which no HTTP request can carry: every ${kind} probe would fail`,
+          'write the value on one line (a YAML block such as | or > adds line breaks)');
+      } else headers.push([name, value]);
     }
     if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
       ctx.error([...path, 'successThreshold'], 'probe.success-threshold', `successThreshold of a ${kind} probe must be 1`);
