@@ -1,20 +1,32 @@
-import type toPath from 'lodash/toPath.js';
 import { issue, KustzError, UsageError } from './errors.js';
-import { sourceRequire } from './lazy.js';
 import { defineOwn, formatPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
-let lodashToPath: typeof toPath | undefined;
+/** One step of a --set path: `.key`, `[N]`, `["key"]` or `['key']` (a lone key may come first). */
+const PATH_STEP = /\.?([^.[\]]+)|\[(?:(\d+)|"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\]/y;
 
 /**
- * lodash's path parser, loaded on first use: most runs have no override, and initialising
- * lodash's modules is start-up time. A literal require() call, so the bundle keeps it inside.
+ * A --set path as the keys it walks: `service.envs.pairs.LOG`, `service.ports[1]` (a number
+ * picks a list item, also as `ports.1`), `resources["nvidia.com/gpu"]` for a key with dots. Anything
+ * else (an unclosed bracket, `a..b`, `a.`) is a usage error, not a guess at a key.
  */
-function parsePath(text: string): string[] {
-  if (typeof require === 'function') lodashToPath ??= require('lodash/toPath.js');
-  else lodashToPath ??= sourceRequire()('lodash/toPath.js');
-  return lodashToPath!(text);
+export function parseSetPath(text: string): Path {
+  const path: Array<string | number> = [];
+  PATH_STEP.lastIndex = 0;
+  while (PATH_STEP.lastIndex < text.length) {
+    const at = PATH_STEP.lastIndex;
+    const m = PATH_STEP.exec(text);
+    // A dot must lead every key but the first, and must lead only keys.
+    if (!m || (at > 0 && m[1] !== undefined && text[at] !== '.') || (at === 0 && text[0] === '.')) {
+      throw new UsageError(`--set path "${text}" is malformed at character ${at + 1}; write keys as a.b, keys with dots as a["b.c"], list items as a[0]`);
+    }
+    const [, key, index, double, single] = m;
+    if (key !== undefined) path.push(/^(0|[1-9][0-9]*)$/.test(key) ? Number(key) : key);
+    else if (index !== undefined) path.push(Number(index));
+    else path.push((double ?? single)!.replace(/\\(.)/g, '$1'));
+  }
+  return path;
 }
 
 /**
@@ -60,8 +72,7 @@ export interface Override {
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}" (e.g. --set service.replicas=3)`);
-  const path = parsePath(text.slice(0, eq)).map((p) => (/^(0|[1-9][0-9]*)$/.test(p) ? Number(p) : p));
-  if (path.some((p) => p === '')) throw new UsageError(`--set path "${text.slice(0, eq)}" has an empty key`);
+  const path = parseSetPath(text.slice(0, eq));
   const raw = text.slice(eq + 1);
   const read = readYaml(raw);
   const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin);

@@ -14,6 +14,8 @@ import {
   splitWords,
   type Parsed,
 } from '../src/shorthand.js';
+import { parseSetPath } from '../src/overrides.js';
+import { UsageError } from '../src/errors.js';
 import { Rng } from './helpers/mutate.js';
 
 function accepted<T>(name: string, parse: (s: string) => Parsed<T>, table: Array<[string, T]>) {
@@ -35,6 +37,38 @@ function rejected<T>(name: string, parse: (s: string) => Parsed<T>, table: Array
     }
   });
 }
+
+test('parseSetPath: dotted keys, list items, quoted keys', () => {
+  for (const [input, expected] of [
+    ['service.envs.pairs.LOG', ['service', 'envs', 'pairs', 'LOG']],
+    ['service.ports[1]', ['service', 'ports', 1]],
+    ['service.ports.1', ['service', 'ports', 1]],
+    ['service.resources["nvidia.com/gpu"]', ['service', 'resources', 'nvidia.com/gpu']],
+    ["a['b.c'].d", ['a', 'b.c', 'd']],
+    ['a["q\\"x"]', ['a', 'q"x']],
+    ['["x"][0]', ['x', 0]],
+    ['a.010', ['a', '010']],
+    ['pairs.__proto__', ['pairs', '__proto__']],
+  ] as const) {
+    assert.equal(parseSetPath(input), expected, input);
+  }
+});
+
+test('parseSetPath: anything else is a usage error, not a guess (lodash read ["x as the key "x)', () => {
+  for (const [input, at] of [
+    ['["x', 1],
+    ['a..b', 2],
+    ['a.', 2],
+    ['.a', 1],
+    ['a[b]', 2],
+    ['a[1]b', 5],
+    ['a]b', 2],
+    ['a.[0]', 2],
+    ['a["b"', 2],
+  ] as const) {
+    assert.throws(() => parseSetPath(input), (e: Error) => e instanceof UsageError && e.message === `--set path "${input}" is malformed at character ${at}; write keys as a.b, keys with dots as a["b.c"], list items as a[0]`, input);
+  }
+});
 
 accepted('parsePort', parsePort, [
   ['80:8080', { protocol: 'TCP', exposeOnNode: false, port: 80, targetPort: 8080 }],
