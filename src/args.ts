@@ -5,7 +5,8 @@
  *
  * Rules: options may come before or after the command and its arguments; `--name value`,
  * `--name=value`, `-n value` and `-n=value` give a value; a boolean flag never takes the next
- * word; an option given again collects its values in a list; `--` ends the options. Values are
+ * word; a repeatable option given again collects its values in a list, any other value option
+ * given twice is a mistake (`-o a.yaml -o b.yaml` once wrote `a.yaml,b.yaml`); `--` ends the options. Values are
  * strings as typed. -h/--help and -v/--version answer without running or checking anything else.
  */
 import { closest, UsageError } from './errors.js';
@@ -16,6 +17,8 @@ export interface OptionSpec {
   short?: string;
   /** What the value is called in help, e.g. 'file'; absent for a boolean flag. */
   value?: string;
+  /** Given again, the option adds a value (-c, --set); any other option takes one value. */
+  repeatable?: boolean;
   description: string;
 }
 
@@ -96,6 +99,9 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
     if (!command.options.some((o) => o.name === option.name)) throw new UsageError(`kustz ${command.name} has no option ${flag}; run kustz ${command.name} --help`);
     const key = camelCase(option.name);
     const before = flags[key];
+    if (before !== undefined && typeof value === 'string' && !option.repeatable) {
+      throw new UsageError(`${flag} takes one value, got "${String(before)}" and "${value}"; give it once`);
+    }
     flags[key] = before === undefined || typeof value === 'boolean' ? value : [...(Array.isArray(before) ? before : [String(before)]), value];
   }
   if (command.args === '' && args.length) throw new UsageError(`kustz ${command.name} takes no arguments, got "${args[0]}"`);

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
 import { helpText, parseArgs, type CommandSpec, type Flags, type OptionSpec } from './args.js';
-import { changesFileRead, describeError, writeFileAtomic, type FilesRead } from './disk.js';
+import { changesFileRead, namesStream, writeFiles, WriteError, writeInto, type FilesRead } from './disk.js';
 import { escapeUnprintable, formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
 import { serialize } from './serialize.js';
-import { configFiles, ObjectRegistry, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, ObjectRegistry, outputFile, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 import { checkOutputs, writeOutputs, type OutputFlags } from './write-check.js';
 
 /** Files shipped beside dist/ and src/ (both one level below the package root). */
@@ -15,18 +15,15 @@ function packageFile(name: string): string {
   return readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
 }
 
-interface RenderCommandFlags extends OutputFlags {
-  output?: string;
-}
-
-function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): number {
+function renderCommand(files: string[], flags: OutputFlags, io: IO): number {
   // Each file becomes text as soon as it renders, so that the objects of a thousand files are
   // never alive at once; nothing is printed before all of them have rendered.
   const texts: string[] = [];
   const issues: Issue[] = [];
   const names = new ObjectRegistry();
   // Only an output file can replace an input: stdout needs no record of what was read.
-  const filesRead: FilesRead | undefined = flags.output === undefined ? undefined : new Set();
+  const output = flags.output === undefined ? undefined : outputFile(flags.output, io);
+  const filesRead: FilesRead | undefined = output === undefined ? undefined : new Set();
   for (const file of configFiles(flags, files, io)) {
     const rendered = renderFile(file, flags, io, 'suffix', filesRead);
     issues.push(...rendered.issues);
@@ -37,14 +34,15 @@ function renderCommand(files: string[], flags: RenderCommandFlags, io: IO): numb
   }
   if (report(issues, flags.strict, io)) return 1;
   const text = texts.join('---\n');
-  if (flags.output === undefined) io.stdout(text);
+  if (output === undefined) io.stdout(text);
   else {
-    const path = resolveFrom(io, String(flags.output));
-    if (filesRead && changesFileRead(path, text, filesRead)) throw new KustzError([replacesInput(String(flags.output), 'write the objects to a file of their own, e.g. -o manifests.yaml')]);
+    if (filesRead && changesFileRead(output.path, text, filesRead)) throw new KustzError([replacesInput(output.shown, 'write the objects to a file of their own, e.g. -o manifests.yaml')]);
     try {
-      writeFileAtomic(path, text);
+      if (namesStream(output.path)) writeInto(output.path, output.shown, text);
+      else writeFiles([{ ...output, content: text }]);
     } catch (e) {
-      throw new KustzError([issue('output.write', `cannot write: ${describeError(e)}`, { file: String(flags.output) })]);
+      if (e instanceof WriteError) throw new KustzError([issue('output.write', `cannot write: ${e.reason}`, { file: e.shown })]);
+      throw e;
     }
   }
   return 0;
@@ -61,16 +59,12 @@ function validateCommand(files: string[], flags: RenderFlags, io: IO): number {
   return 0;
 }
 
-function resolveFrom(io: IO, path: string): string {
-  return path.startsWith('/') ? path : `${io.cwd}/${path}`;
-}
-
 /** The options of every command that renders, after its own. */
 const RENDER_OPTIONS: OptionSpec[] = [
-  { name: 'config', short: 'c', value: 'file', description: 'kustz.yml to render (repeatable; default kustz.yml, then kustz.yaml)' },
+  { name: 'config', short: 'c', value: 'file', repeatable: true, description: 'kustz.yml to render (repeatable; default kustz.yml, then kustz.yaml)' },
   { name: 'image', value: 'image', description: 'override service.image' },
   { name: 'replicas', value: 'n', description: 'override service.replicas' },
-  { name: 'set', value: 'path=value', description: 'override any field, e.g. --set service.envs.pairs.LOG_LEVEL=debug (repeatable)' },
+  { name: 'set', value: 'path=value', repeatable: true, description: 'override any field, e.g. --set service.envs.pairs.LOG_LEVEL=debug (repeatable)' },
   { name: 'strict', description: 'treat warnings as errors' },
   { name: 'load-restrictor', value: 'mode', description: 'rootonly (default): files must sit inside the kustz.yml directory; none: anywhere' },
 ];
@@ -98,7 +92,7 @@ const COMMANDS: Command[] = [
       'kustz render -c api/kustz.yml -c web/kustz.yml -o all.yaml',
       'kustz render --write services/*/kustz.yml',
     ],
-    run: (files, flags: RenderCommandFlags, io) =>
+    run: (files, flags: OutputFlags, io) =>
       flags.write || flags.outName !== undefined || flags.check ? writeOutputs(files, flags, io) : renderCommand(files, flags, io),
   },
   {

@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError } from './errors.js';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
@@ -94,10 +94,16 @@ export function changesFileRead(path: string, content: string | Uint8Array, read
 
 /** Whether `path` (symlinks followed) is a file the run read. */
 export function isFileRead(path: string, read: ReadonlySet<string>): boolean {
+  const id = fileIdentity(path);
+  return id !== undefined && read.has(id);
+}
+
+/** Device and inode of what `path` leads to (the same through any link or hard link); undefined when nothing is there. */
+export function fileIdentity(path: string): string | undefined {
   try {
-    return read.has(identity(statSync(path)));
+    return identity(statSync(path));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -212,18 +218,25 @@ export function describeError(e: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
-  return (e as Error)?.message ?? String(e);
+  if (code === 'ENAMETOOLONG') return 'the name is too long';
+  if (code === 'EFBIG') return 'the file would be larger than this process may write (ulimit -f)';
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'ENXIO') return 'nothing reads from it (a FIFO without a reader, or no such device)';
+  // Node's own message ends with the call and the path it was given (a temporary file's, at times).
+  return ((e as Error)?.message ?? String(e)).replace(/, \w+ '.*'$/s, '');
 }
 
 /**
  * `mkdir -p`, one level at a time: Node's own recursive mkdirSync spins forever where a parent
- * refuses new directories with ENOENT (under /proc, for one).
+ * refuses new directories with ENOENT (under /proc, for one). Returns the directories it made,
+ * outermost first, so that a failed write can take them away again.
  */
-export function makeDirectory(dir: string): void {
-  if (existsSync(dir)) return;
+export function makeDirectory(dir: string): string[] {
+  if (existsSync(dir)) return [];
   const parent = dirname(dir);
-  if (parent !== dir) makeDirectory(parent);
+  const made = parent === dir ? [] : makeDirectory(parent);
   mkdirSync(dir);
+  return [...made, dir];
 }
 
 /** What stands where an output goes: nothing, a regular file and its bytes, or something else. */
@@ -255,36 +268,115 @@ export function readOutputFile(path: string): OutputFile {
   }
 }
 
+/** A file to write: where, what, and how messages name it (the path as the user wrote it). */
+export interface PlannedWrite {
+  path: string;
+  shown: string;
+  content: string | Uint8Array;
+}
+
+/** Why `shown` could not be written; thrown after everything the write did is undone. */
+export class WriteError extends Error {
+  constructor(
+    readonly shown: string,
+    readonly reason: string,
+  ) {
+    super(`${shown}: ${reason}`);
+  }
+}
+
 /**
- * Writes `content` to `path` through a temporary file and a rename, so a reader never sees half
- * a file; a symlink at `path` is replaced, never followed. Identical content is left alone
- * (mtime kept) so make and pre-commit see no change. Returns whether the file changed.
+ * Writes the files all or none, each through a temporary file and a rename, so that a reader
+ * never sees half a file and a failure (a full disk, a directory where a file goes) leaves what
+ * was on disk as it was: no file replaced, no temporary file, no directory made. A symlink at a
+ * path is replaced, never followed; a FIFO or a device there is refused, as no file of kustz can
+ * stand in its place. Identical content is left alone (mtime kept) so make and pre-commit see no
+ * change. Returns the files that changed.
  */
-export function writeFileAtomic(path: string, content: string | Uint8Array): boolean {
-  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
+  const changed = files.filter((f) => differs(f));
+  const made: string[] = [];
+  const staged: string[] = [];
+  let at: PlannedWrite | undefined;
   try {
-    const current = readOutputFile(path);
-    if (current.kind === 'file' && current.bytes.equals(bytes)) return false;
-  } catch {
-    // Unreadable: fall through and replace it.
-  }
-  // `-o deploy/manifests.yaml` in a fresh checkout: make the directory, as `kustz kustomize` does.
-  makeDirectory(dirname(path));
-  const tmp = join(dirname(path), `.kustz-tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const fd = openSync(tmp, 'w', 0o644);
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
+    for (const f of changed) {
+      at = f;
+      // `-o deploy/manifests.yaml` in a fresh checkout: make the directory.
+      made.push(...makeDirectory(dirname(f.path)));
+      staged.push(writeTemporary(dirname(f.path), f.content));
+    }
+    changed.forEach((f, i) => {
+      at = f;
+      renameSync(staged[i]!, f.path);
+      staged[i] = '';
+    });
   } catch (e) {
+    for (const tmp of staged) if (tmp) unlinkSync(tmp);
+    for (const dir of made.reverse()) rmdirSync(dir);
+    throw new WriteError(at!.shown, describeError(e));
+  }
+  return changed;
+}
+
+/** Whether `f.path` holds other bytes than `f.content`; throws for what no file may replace. */
+function differs(f: PlannedWrite): boolean {
+  let current: OutputFile;
+  try {
+    current = readOutputFile(f.path);
+  } catch {
+    return true; // Unreadable: replaced.
+  }
+  if (current.kind === 'directory') throw new WriteError(f.shown, 'is a directory; an output of kustz is a file');
+  if (current.kind === 'special') throw new WriteError(f.shown, 'is not a regular file (a FIFO, a socket or a device); an output of kustz is a file');
+  return current.kind !== 'file' || !current.bytes.equals(typeof f.content === 'string' ? Buffer.from(f.content) : f.content);
+}
+
+/** A new file in `dir` holding `content`, written to the disk; nothing is left where it fails. */
+function writeTemporary(dir: string, content: string | Uint8Array): string {
+  const tmp = join(dir, `.kustz-tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+    // A write may take part of the bytes (a file size limit); the next one then says why.
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    fsyncSync(fd);
+    closeSync(fd);
+  } catch (e) {
+    closeSync(fd);
     unlinkSync(tmp);
     throw e;
   }
-  return true;
+  return tmp;
+}
+
+/**
+ * Writes into what stands at `path` as a shell's `>>` would: for `-o /dev/stdout`, `-o >(cmd)`
+ * (a /dev/fd path) or a FIFO, which a rename would replace rather than feed. Appending keeps
+ * `>> log` whole behind /dev/stdout; nothing is created.
+ */
+export function writeInto(path: string, shown: string, content: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND);
+  } catch (e) {
+    throw new WriteError(shown, describeError(e));
+  }
+  try {
+    writeAll(fd, content, shown);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether `-o path` names a stream rather than a file: a FIFO, socket or device, or anything under /dev or /proc. */
+export function namesStream(path: string): boolean {
+  if (/^\/(dev|proc)\//.test(path)) return true;
+  try {
+    const st = lstatSync(path);
+    return st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -314,12 +406,12 @@ export function readStdin(): string {
 }
 
 /**
- * Writes all of `text` to a file descriptor (1, 2), synchronously: the output is complete when
+ * Writes all of `text` to a file descriptor (stdout, stderr, or `file` that -o names), synchronously: the output is complete when
  * the process exits, and no stream is set up for it (process.stdout costs a cold start several
  * milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
  * `kustz render | head`) ends the writing quietly, as it ends a shell tool.
  */
-export function writeAll(fd: number, text: string): void {
+export function writeAll(fd: number, text: string, file?: string): void {
   const bytes = Buffer.from(text);
   for (let at = 0; at < bytes.length; ) {
     try {
@@ -328,7 +420,12 @@ export function writeAll(fd: number, text: string): void {
       const code = (e as NodeJS.ErrnoException)?.code;
       if (code === 'EPIPE') return;
       // A full disk behind `> out.yaml` is the user's to fix, not a kustz bug to report.
-      if (code !== 'EAGAIN') throw new KustzError([issue('output.write', `cannot write to ${fd === 1 ? 'stdout' : 'stderr'}: ${describeError(e)}`)]);
+      if (code !== 'EAGAIN') {
+        const reason = describeError(e);
+        throw new KustzError([
+          file === undefined ? issue('output.write', `cannot write to ${fd === 1 ? 'stdout' : 'stderr'}: ${reason}`) : issue('output.write', `cannot write: ${reason}`, { file }),
+        ]);
+      }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }

@@ -1,10 +1,10 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
-import { closeSync, existsSync, lstatSync, openSync, readSync, realpathSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { changesFileRead, describeError, diskReader, isFileRead, makeDirectory, writeFileAtomic, type FilesRead } from './disk.js';
+import { changesFileRead, describeError, diskReader, isFileRead, writeFiles, WriteError, type FilesRead } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
 import { KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
-import { configFiles, loadRestrictor, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, loadRestrictor, realDirectory, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
 export interface KustomizeFlags extends RenderFlags {
   output?: string;
@@ -21,35 +21,35 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   const rendered = renderFile(configs[0]!, flags, io, 'kustomize', filesRead);
   if (report(rendered.issues, flags.strict, io)) return 1;
 
-  const dir = resolve(io.cwd, String(flags.output));
+  const output = flags.output;
+  const dir = resolve(io.cwd, output);
   const other = OTHER_KUSTOMIZATION_FILES.find((name) => existsSync(join(dir, name)));
   if (other) {
-    throw new KustzError([issue('kustomize.existing', `${flags.output} already holds ${other}; kustomize refuses to build a directory with two kustomization files`, {
+    throw new KustzError([issue('kustomize.existing', `${output} already holds ${other}; kustomize refuses to build a directory with two kustomization files`, {
       hint: 'remove it, or write to another directory with -o',
     })]);
   }
-  const configPath = realpathSync(resolve(io.cwd, configs[0]!));
+  // The kustz.yml where render reads it: a link to it stands for it, data files and all. kustomize
+  // compares real paths, so directories are taken at theirs.
+  const config = resolve(io.cwd, configs[0]!);
+  const configDir = realDirectory(dirname(config));
   const slashed = (path: string) => path.split(sep).join('/') || '.';
   const out = kustomization({
     result: rendered.result!,
     hash: flags.hash === true,
-    config: slashed(relative(realDir(dir), configPath)),
-    output: slashed(relative(dirname(configPath), realDir(dir))),
-    readFile: diskReader(dirname(configPath), loadRestrictor(flags)),
+    config: slashed(relative(realDirectory(dir), join(configDir, basename(config)))),
+    output: slashed(relative(configDir, realDirectory(dir))),
+    readFile: diskReader(dirname(config), loadRestrictor(flags)),
   });
   if (report(out.issues, flags.strict, io)) return 1;
-  const paths = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')) }));
+  const plan = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')), shown: join(output, name) }));
   // A data file copied onto itself (-o into the kustz.yml's directory) is no change; a
   // service.yml that kustz.yml reads as data is, and nothing is written then.
-  const replaced = paths.filter((p) => changesFileRead(p.path, p.content, filesRead));
-  if (replaced.length) {
-    throw new KustzError(replaced.map((p) => replacesInput(join(String(flags.output), p.name), 'write the kustomization to a directory of its own, e.g. -o deploy/')));
-  }
+  const replaced = plan.filter((p) => changesFileRead(p.path, p.content, filesRead));
+  if (replaced.length) throw new KustzError(replaced.map((p) => replacesInput(p.shown, 'write the kustomization to a directory of its own, e.g. -o deploy/')));
   try {
-    for (const { path, content } of paths) {
-      makeDirectory(dirname(path));
-      writeFileAtomic(path, content);
-    }
+    // All or nothing: a kustomization.yml without the files it lists would not build.
+    writeFiles(plan);
     // What an earlier run wrote and this one does not (no Ingress any more, no registry
     // credentials any more) would linger beside the kustomization: an old registry-secrets.yml
     // still holds a password. Only files that still start as kustz writes them go.
@@ -58,7 +58,8 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
       if (!out.files.has(name) && !isFileRead(path, filesRead) && writtenByKustz(fileStart(path))) unlinkSync(path);
     }
   } catch (e) {
-    throw new KustzError([issue('kustomize.write', `cannot write to ${flags.output}: ${describeError(e)}`)]);
+    const [file, reason] = e instanceof WriteError ? [e.shown, e.reason] : [output, describeError(e)];
+    throw new KustzError([issue('kustomize.write', `cannot write ${file}: ${reason}`, { hint: `make ${output} a directory kustz can write, or write to another with -o` })]);
   }
   return 0;
 }
@@ -76,15 +77,5 @@ function fileStart(path: string): string {
     }
   } catch {
     return '';
-  }
-}
-
-/** The real path of a directory that may not exist yet: kustomize compares real paths. */
-function realDir(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    const parent = dirname(path);
-    return parent === path ? path : join(realDir(parent), basename(path));
   }
 }

@@ -2,9 +2,9 @@
  * What every command shares: finding the kustz.yml files, reading them, calling the core, and
  * turning its issues into stderr lines. Commands stay a few lines each.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { diskReader, readConfigFile, type FilesRead } from './disk.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { diskReader, fileIdentity, readConfigFile, type FilesRead } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
@@ -47,16 +47,34 @@ export function configFiles(flags: RenderFlags, positional: readonly string[], i
   const files = [...list(flags.config), ...positional.map(String)];
   const named = new Map<string, string>();
   for (const file of files) {
+    // By device and inode: through a link to the file or to its directory, it is the same file.
     const full = resolve(io.cwd, file);
-    const first = named.get(full);
+    const same = fileIdentity(full) ?? full;
+    const first = named.get(same);
     if (first !== undefined) throw new UsageError(`${first === file ? `${file} is named twice` : `${first} and ${file} are the same file`}; name each kustz.yml once`);
-    named.set(full, file);
+    named.set(same, file);
   }
   if (files.length) return files;
   for (const name of CONFIG_NAMES) if (existsSync(`${io.cwd}/${name}`)) return [name];
   throw new KustzError([
     issue('config.missing', `no kustz.yml or kustz.yaml in ${io.cwd}`, { hint: 'pass -c path/to/kustz.yml, or start one with: kustz default > kustz.yml' }),
   ]);
+}
+
+/** The file `-o` names, resolved; one that ends in a slash names a directory, which no output is. */
+export function outputFile(value: string, io: IO): { path: string; shown: string } {
+  if (value === '' || /[\\/]$/.test(value)) throw new UsageError(`-o takes a file name, got "${value}"; for a file in that directory write e.g. -o ${value}manifests.yaml`);
+  return { path: resolve(io.cwd, value), shown: value };
+}
+
+/** The real path of a directory that may not exist yet: its nearest existing ancestor's, plus the rest. */
+export function realDirectory(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(realDirectory(parent), basename(path));
+  }
 }
 
 export function overridesFrom(flags: RenderFlags): Override[] {

@@ -4,16 +4,16 @@
  * `render --write` (or `render -o FILE`) would change.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { changesFileRead, describeError, readOutputFile, writeFileAtomic, type FilesRead, type OutputFile } from './disk.js';
-import { issue, UsageError } from './errors.js';
+import { changesFileRead, describeError, readOutputFile, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
+import { escapeUnprintable, issue, UNPRINTABLE, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { serialize } from './serialize.js';
-import { configFiles, list, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
+import { configFiles, list, ObjectRegistry, outputFile, realDirectory, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
 export const DEFAULT_OUT_NAME = 'manifests.yaml';
 
 export interface OutputFlags extends RenderFlags {
-  output?: string | string[];
+  output?: string;
   outName?: string;
   write?: boolean;
   check?: boolean;
@@ -53,12 +53,13 @@ export function writeOutputs(files: readonly string[], flags: OutputFlags, io: I
       continue;
     }
     try {
-      if (writeFileAtomic(t.path, t.text)) {
-        io.stderr(`kustz: wrote ${t.shown}\n`);
+      if (writeFiles([{ path: t.path, shown: t.shown, content: t.text }]).length) {
+        io.stderr(`kustz: wrote ${escapeUnprintable(t.shown)}\n`);
         changed = true;
       }
     } catch (e) {
-      report([issue('output.write', `cannot write: ${describeError(e)}`, { file: t.shown })], false, io);
+      if (!(e instanceof WriteError)) throw e;
+      report([issue('output.write', `cannot write: ${e.reason}`, { file: e.shown })], false, io);
       failed = true;
     }
   }
@@ -68,10 +69,8 @@ export function writeOutputs(files: readonly string[], flags: OutputFlags, io: I
 
 /** `kustz check`: exit 1 with a diff per missing or stale output; nothing is written. */
 export async function checkOutputs(files: readonly string[], flags: OutputFlags, io: IO): Promise<number> {
-  const outputs = list(flags.output);
-  if (outputs.length > 1) throw new UsageError('check compares one -o file; give -o once');
-  if (outputs.length && flags.outName !== undefined) throw new UsageError('--out-name names the outputs beside each kustz.yml; with -o there is one output');
-  const targets = outputs.length ? [oneOutput(files, outputs[0]!, flags, io)] : besideInputs(files, flags, io);
+  if (flags.output !== undefined && flags.outName !== undefined) throw new UsageError('--out-name names the outputs beside each kustz.yml; with -o there is one output');
+  const targets = flags.output !== undefined ? [oneOutput(files, flags.output, flags, io)] : besideInputs(files, flags, io);
 
   let failed = targets.some((t) => t.text === undefined);
   const stale: Array<{ target: Target; current?: string }> = [];
@@ -121,7 +120,10 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
     // git's a/ and b/ prefixes, for relative paths as git has them.
     const label = (side: string) => (isAbsolute(target.shown) ? target.shown : `${side}/${target.shown}`);
     const from = current === undefined ? '/dev/null' : label('a');
-    io.stderr(createTwoFilesPatch(from, label('b'), shown.current, shown.expected, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY }));
+    const patch = createTwoFilesPatch(from, label('b'), shown.current, shown.expected, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+    // The file on disk may hold anything (escape sequences, a carriage return, bidi overrides),
+    // and a CI log would act on it: each line is printed escaped, as messages are.
+    io.stderr(patch.split('\n').map(escapeUnprintable).join('\n'));
   }
   return 1;
 }
@@ -129,17 +131,19 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
 /** `<dir of each kustz.yml>/<out-name>`; two inputs may not share an output. */
 function besideInputs(files: readonly string[], flags: OutputFlags, io: IO, filesRead?: FilesRead): Target[] {
   const name = outName(flags);
-  const option = flags.outName === undefined ? '' : ` --out-name ${quote(name)}`;
+  const option = flags.outName === undefined ? [] : ['--out-name', name];
+  // By real directory: a/kustz.yml and a link to a/ name one output.
   const owner = new Map<string, string>();
   const targets = configFiles(flags, files, io).map((file) => {
     const input = resolve(io.cwd, file);
     const path = join(dirname(input), name);
     const shown = join(dirname(file), name);
     if (path === input) throw new UsageError(`--out-name ${name} would overwrite the input ${file}`);
-    const other = owner.get(path);
+    const real = join(realDirectory(dirname(input)), name);
+    const other = owner.get(real);
     if (other !== undefined) throw new UsageError(`${other} and ${file} would both write ${shown}; pass one of them`);
-    owner.set(path, file);
-    return { path, shown, inputs: [file], fix: `kustz render --write${option} ${quote(file)}` };
+    owner.set(real, file);
+    return { path, shown, inputs: [file], fix: command(['--write', ...option, ...renderFlagWords(flags), ...inputWords([file])]) };
   });
   // Every usage error above comes before the first render prints anything.
   return targets.map((t) => withText(t, flags, io, filesRead));
@@ -147,15 +151,34 @@ function besideInputs(files: readonly string[], flags: OutputFlags, io: IO, file
 
 /** `check -o FILE`: the file `render -o FILE` would write, all inputs concatenated. */
 function oneOutput(files: readonly string[], output: string, flags: OutputFlags, io: IO): Target {
+  const { path, shown } = outputFile(output, io);
   const inputs = configFiles(flags, files, io);
-  const fix = `kustz render ${inputs.map((f) => `-c ${quote(f)}`).join(' ')} -o ${quote(output)}`;
-  return withText({ path: resolve(io.cwd, output), shown: output, inputs, fix }, flags, io);
+  return withText({ path, shown, inputs, fix: command([...renderFlagWords(flags), ...inputs.flatMap((f) => ['-c', f]), '-o', output]) }, flags, io);
 }
 
+/** The target with the text its inputs render to; as render, objects two inputs both make fail it. */
 function withText(target: Target, flags: OutputFlags, io: IO, filesRead?: FilesRead): Target {
+  const names = new ObjectRegistry();
   const rendered = target.inputs.map((f) => renderFile(f, flags, io, 'suffix', filesRead));
-  if (report(rendered.flatMap((r) => r.issues), flags.strict, io)) return target;
+  const issues = rendered.flatMap((r) => [...r.issues, ...(r.result ? names.add(r.file, r.result.objects) : [])]);
+  if (report(issues, flags.strict, io)) return target;
   return { ...target, text: serialize(rendered.flatMap((r) => r.result!.objects)) };
+}
+
+/** The flags that shape the output, as typed, so that the hint renders what check compared. */
+function renderFlagWords(flags: OutputFlags): string[] {
+  return [
+    ...(flags.hash ? ['--hash'] : []),
+    ...(flags.image === undefined ? [] : ['--image', String(flags.image)]),
+    ...(flags.replicas === undefined ? [] : ['--replicas', String(flags.replicas)]),
+    ...list(flags.set).flatMap((s) => ['--set', s]),
+    ...(flags.loadRestrictor === undefined ? [] : ['--load-restrictor', flags.loadRestrictor]),
+  ];
+}
+
+/** Input files as arguments; one that starts with "-" would read as an option. */
+function inputWords(inputs: readonly string[]): string[] {
+  return inputs.some((f) => f.startsWith('-')) ? inputs.flatMap((f) => ['-c', f]) : [...inputs];
 }
 
 function outName(flags: OutputFlags): string {
@@ -166,7 +189,21 @@ function outName(flags: OutputFlags): string {
   return name;
 }
 
-/** Paths in a hint are meant to be pasted into a shell. */
-function quote(word: string): string {
-  return /^[\w./@%+=:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** `kustz render` and its words, to be pasted into a shell. */
+function command(words: readonly string[]): string {
+  return ['kustz', 'render', ...words.map(shellWord)].join(' ');
+}
+
+/**
+ * One word for a POSIX shell. A word holding what messages escape (a line break, an escape
+ * sequence) is written in bash's $'...', so that the escaped hint still pastes as the same word.
+ */
+function shellWord(word: string): string {
+  if (/^[\w./@%+=:,-]+$/.test(word)) return word;
+  if (!new RegExp(UNPRINTABLE.source).test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = word.replace(/[\\']/g, '\\$&').replace(new RegExp(UNPRINTABLE.source, 'g'), (c) => {
+    const code = c.charCodeAt(0);
+    return c === '\n' ? '\\n' : c === '\r' ? '\\r' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return `$'${escaped}'`;
 }

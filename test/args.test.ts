@@ -10,7 +10,7 @@ const COMMANDS: CommandSpec[] = [
     name: 'render',
     args: '[...files]',
     description: 'render',
-    options: [OUTPUT, { name: 'check', description: 'a flag' }, { name: 'load-restrictor', value: 'mode', description: 'mode' }, { name: 'set', value: 'path=value', description: 'set' }],
+    options: [OUTPUT, { name: 'check', description: 'a flag' }, { name: 'load-restrictor', value: 'mode', description: 'mode' }, { name: 'set', value: 'path=value', repeatable: true, description: 'set' }],
     examples: ['kustz render'],
   },
   { name: 'plugin', args: '<action>', description: 'plugin', options: [], examples: [] },
@@ -60,6 +60,12 @@ test('a flag never takes the next word (cacjs/cac#169 made --check eat a file na
 test('kebab-case names become camelCase flags; a repeated option collects a list', () => {
   assert.equal(run(['render', '--load-restrictor', 'none']).flags, { loadRestrictor: 'none' });
   assert.equal(run(['render', '--set', 'a=1', '--set', 'b=2', '--set', 'c=3']).flags, { set: ['a=1', 'b=2', 'c=3'] });
+});
+
+test('an option that is not repeatable, given twice, is a mistake (its values were once joined with a comma)', () => {
+  assert.is(usageError(['render', '-o', 'x.yaml', '--output=y.yaml']), '--output takes one value, got "x.yaml" and "y.yaml"; give it once');
+  assert.is(usageError(['render', '--load-restrictor', 'none', '--load-restrictor', 'none']), '--load-restrictor takes one value, got "none" and "none"; give it once');
+  assert.equal(run(['render', '--check', '--check']).flags, { check: true });
 });
 
 test('-- ends the options; a lone - is an argument', () => {

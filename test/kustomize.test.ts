@@ -4,7 +4,7 @@
  * with a stand-in docker, and through kpt), hash suffixes, and config changes that roll Pods.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
@@ -339,6 +339,37 @@ test('kustz kustomize: never replaces or removes a file the kustz.yml reads, eve
   assert.is(again.status, 0, again.stderr);
   assert.is(readFileSync(join(dir, 'ingress.yml'), 'utf8'), files['ingress.yml']);
   if (KUBECTL) assert.equal(byName(kubectlKustomize(dir)), byName(rendered([], { cwd: dir })));
+});
+
+test('kustz kustomize: a write that fails part way writes not one file, and leaves no directory or temporary file', () => {
+  const files = { 'kustz.yml': 'name: cat\nservice:\n  image: nginx\nconfigmaps:\n  files: [{name: cfg, files: [conf/deep/a.txt]}]\n', 'conf/deep/a.txt': 'hi\n' };
+  const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+  for (const [blocker, shown] of [
+    // kustomization.yml, written last, cannot be: every file before it was once left behind.
+    [{ 'out/kustomization.yml/x': '' }, 'out/kustomization.yml: is a directory; an output of kustz is a file'],
+    // A copy's directory cannot be made: conf/ is a file.
+    [{ 'out/conf': 'a file\n' }, 'out/conf/deep/a.txt: a part of the path is a file, not a directory'],
+  ] as const) {
+    const dir = project('all-or-none', { ...files, ...blocker });
+    const before = listing(join(dir, 'out'));
+    const r = kustz(['kustomize', '-o', 'out'], { cwd: dir });
+    assert.is(r.status, 1, r.stderr);
+    assert.is(r.stderr, `kustz: cannot write ${shown}\n  hint: make out a directory kustz can write, or write to another with -o\n`);
+    assert.equal(listing(join(dir, 'out')), before);
+  }
+});
+
+test('kustz kustomize: a kustz.yml given as a link reads its data files where render does', () => {
+  if (!KUBECTL) return;
+  const config = 'name: cat\nservice:\n  image: nginx\nconfigmaps:\n  files: [{name: cfg, files: [a.txt]}]\n';
+  const dir = project('linked-config', { 'other/kustz.yml': config, 'other/a.txt': 'other\n', 'svc/a.txt': 'svc\n' });
+  symlinkSync('../other/kustz.yml', join(dir, 'svc/kustz.yml'));
+  const args = ['-c', 'svc/kustz.yml', '--load-restrictor', 'none'];
+  const expected = byName(rendered(args, { cwd: dir }));
+  assert.is((expected['ConfigMap /cfg']?.['data'] as Record<string, string>)['a.txt'], 'svc\n');
+  const k = kustz(['kustomize', ...args, '-o', 'svc/deploy'], { cwd: dir });
+  assert.is(k.status, 0, k.stderr);
+  assert.equal(byName(kubectlKustomize(join(dir, 'svc/deploy'))), expected);
 });
 
 test('kustomization(): a copy may not land on a file kustz writes or on a source it names', () => {

@@ -2,12 +2,13 @@
  * `render --write` and `check` (SPEC 5b) through the built CLI: outputs beside each kustz.yml,
  * no-touch writes, one bad input among several, and diffs that never show a credential.
  */
-import { existsSync, linkSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REDACTED_CHANGED, redactSecrets, UNPARSEABLE } from '../src/redact.js';
-import { kustz } from './helpers/cli.js';
+import { BIN, kustz } from './helpers/cli.js';
 import { project } from './helpers/project.js';
 
 const API = 'name: api\nservice:\n  image: nginx\n  replicas: 2\n  ports: ["80:8080"]\n';
@@ -257,6 +258,139 @@ test('redactSecrets: a file that does not parse is not shown at all', () => {
   const shown = redactSecrets('kind: Secret\ndata:\n  k: QUJD\n  - broken: [\n', 'kind: Secret\ndata:\n  k: QUJD\n');
   assert.is(shown.current, UNPARSEABLE);
   assert.is(shown.expected, 'kind: Secret\ndata:\n  k: <redacted>\n');
+});
+
+
+test('an option that takes one value, given twice, exits 2 and writes nothing (-o a -o b once wrote "a,b")', () => {
+  const dir = project(SERVICES);
+  for (const args of [
+    ['render', '-c', 'api/kustz.yml', '-o', 'x.yaml', '-o', 'y.yaml'],
+    ['render', '--write', '--out-name', 'x.yaml', '--out-name', 'y.yaml', 'api/kustz.yml'],
+    ['kustomize', '-c', 'api/kustz.yml', '-o', 'x', '--output=y'],
+    ['render', '-c', 'api/kustz.yml', '--image', 'a', '--image', 'b'],
+    ['check', '-c', 'api/kustz.yml', '-o', 'x.yaml', '-o', 'y.yaml'],
+  ]) {
+    const r = kustz(args, { cwd: dir });
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^kustz: (-o|--out-name|--output|--image) takes one value, got "(x\.yaml|x|a)" and "(y\.yaml|y|b)"; give it once\n$/);
+  }
+  assert.equal(readdirSync(dir).sort(), ['api', 'web']);
+  assert.equal(readdirSync(join(dir, 'api')), ['kustz.yml']);
+});
+
+test('a write that fails leaves the disk as it was: no part of a file, no temporary file, no new directory', () => {
+  const dir = project(SERVICES);
+  const entries = () => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+  const before = entries();
+  // The name is too long only for the rename, after deploy/ and the temporary file were made.
+  const long = `deploy/${'m'.repeat(300)}.yaml`;
+  let r = kustz(['render', '-c', 'api/kustz.yml', '-o', long], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `kustz: ${long}: cannot write: the name is too long\n`);
+  assert.equal(entries(), before);
+  // A file size limit makes a write take part of the bytes: the output was once cut at 512
+  // bytes, with exit 0. SIGXFSZ is ignored, so the next write fails with EFBIG.
+  for (const [args, shown] of [
+    [['render', '-c', 'api/kustz.yml', '-o', 'deploy/out.yaml'], 'deploy/out.yaml'],
+    [['render', '--write', 'api/kustz.yml'], 'api/manifests.yaml'],
+  ] as const) {
+    const limited = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 1; exec "$@"`, 'sh', process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8' });
+    assert.is(limited.status, 1, limited.stderr);
+    assert.is(limited.stderr, `kustz: ${shown}: cannot write: the file would be larger than this process may write (ulimit -f)\n`);
+    assert.equal(entries(), before);
+  }
+  r = kustz(['render', '-c', 'api/kustz.yml', '-o', 'deploy/'], { cwd: dir });
+  assert.is(r.status, 2);
+  assert.is(r.stderr, 'kustz: -o takes a file name, got "deploy/"; for a file in that directory write e.g. -o deploy/manifests.yaml\n');
+});
+
+test('-o into a FIFO, /dev/stdout or a /dev/fd path writes into it; --write refuses a FIFO where its output goes', () => {
+  const dir = project(SERVICES);
+  const expected = rendered(dir, 'api/kustz.yml');
+  spawnSync('mkfifo', [join(dir, 'fifo'), join(dir, 'api/manifests.yaml')]);
+  const shell = (script: string) => spawnSync('bash', ['-c', script, 'bash', process.execPath, BIN], { cwd: dir, encoding: 'utf8' });
+  // The reader gives up after a while: a FIFO replaced by a file would leave it waiting.
+  let r = shell('timeout 10 cat fifo > got.yaml & "$1" "$2" render -c api/kustz.yml -o fifo; wait');
+  assert.is(r.status, 0, r.stderr);
+  assert.is(read(dir, 'got.yaml'), expected);
+  assert.ok(lstatSync(join(dir, 'fifo')).isFIFO());
+  r = shell('"$1" "$2" render -c api/kustz.yml -o /dev/stdout | cat');
+  assert.is(r.stdout, expected);
+  assert.ok(lstatSync('/dev/stdout').isSymbolicLink());
+  r = shell('"$1" "$2" render -c api/kustz.yml -o >(cat > sub.yaml); sleep 0.2');
+  assert.is(read(dir, 'sub.yaml'), expected);
+  r = shell('"$1" "$2" render -c api/kustz.yml -o /dev/full');
+  assert.is(r.status, 1);
+  assert.is(r.stderr, 'kustz: /dev/full: cannot write: no space left on the device\n');
+  assert.ok(lstatSync('/dev/full').isCharacterDevice());
+
+  const write = kustz(['render', '--write', 'api/kustz.yml'], { cwd: dir });
+  assert.is(write.status, 1);
+  assert.is(write.stderr, 'kustz: api/manifests.yaml: cannot write: is not a regular file (a FIFO, a socket or a device); an output of kustz is a file\n');
+  assert.ok(lstatSync(join(dir, 'api/manifests.yaml')).isFIFO());
+});
+
+test('one kustz.yml through a linked directory is one file: named twice, or two inputs writing one output, exit 2', () => {
+  const dir = project({ ...SERVICES, 'api/kustz.yaml': API });
+  symlinkSync('api', join(dir, 'alias'));
+  for (const [args, message] of [
+    [['render', 'api/kustz.yml', 'alias/kustz.yml'], 'kustz: api/kustz.yml and alias/kustz.yml are the same file; name each kustz.yml once\n'],
+    [['render', '--write', 'api/kustz.yml', 'alias/kustz.yml'], 'kustz: api/kustz.yml and alias/kustz.yml are the same file; name each kustz.yml once\n'],
+    [['check', 'api/kustz.yml', 'alias/kustz.yaml'], 'kustz: api/kustz.yml and alias/kustz.yaml would both write alias/manifests.yaml; pass one of them\n'],
+  ] as const) {
+    const r = kustz(args, { cwd: dir });
+    assert.is(r.status, 2, args.join(' '));
+    assert.is(r.stderr, message);
+    assert.is(r.stdout, '');
+  }
+  assert.not.ok(existsSync(join(dir, 'api/manifests.yaml')));
+});
+
+test('check -o: two inputs making one object fail, as render -o does', () => {
+  const dir = project({ ...SERVICES, 'copy/kustz.yml': API });
+  const args = ['-c', 'api/kustz.yml', '-c', 'copy/kustz.yml', '-o', 'all.yaml'];
+  const render = kustz(['render', ...args], { cwd: dir });
+  assert.is(render.status, 1);
+  const check = kustz(['check', ...args], { cwd: dir });
+  assert.is(check.status, 1);
+  assert.match(check.stderr, 'kustz: copy/kustz.yml: Service api is also generated by api/kustz.yml; applied together, one would overwrite the other\n');
+  assert.is(check.stderr, render.stderr);
+});
+
+test("check's hint is the command that brings the output up to date: render flags kept, any file name pasted whole", () => {
+  const name = '-odd\nname \u001b[31m';
+  const dir = project({ [`${name}/kustz.yml`]: API, 'other/kustz.yml': API.replace('name: api', 'name: other') });
+  for (const args of [
+    ['check', '--hash', '--replicas', '3', '--set', 'service.envs.pairs.A=it is', '--image', 'nginx:1', '--', `${name}/kustz.yml`],
+    ['check', '--set', 'service.replicas=4', '-c', `${name}/kustz.yml`, '-c', 'other/kustz.yml', '-o', `${name}/all.yaml`],
+  ]) {
+    const before = kustz(args, { cwd: dir });
+    assert.is(before.status, 1);
+    // The hint is printed escaped, as every message is, and still pastes as the same words.
+    assert.not.match(before.stderr, /\u001b/);
+    const hint = /hint: run: kustz (.*)\n/.exec(before.stderr)?.[1] ?? '';
+    assert.ok(hint, before.stderr);
+    assert.not.match(hint, /[\u0000-\u001f]/);
+    const fix = spawnSync('bash', ['-c', `"$1" "$2" ${hint}`, 'bash', process.execPath, BIN], { cwd: dir, encoding: 'utf8' });
+    assert.is(fix.status, 0, `${hint}: ${fix.stderr}`);
+    const after = kustz(args, { cwd: dir });
+    assert.is(after.status, 0, `${args.join(' ')}: ${after.stderr}`);
+  }
+});
+
+test('what kustz prints about files escapes what a terminal acts on: "wrote", and diffs of the file on disk', () => {
+  const name = 'evil\n::error::forged';
+  const dir = project({ [`${name}/kustz.yml`]: API });
+  const r = kustz(['render', '--write', `${name}/kustz.yml`], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, 'kustz: wrote evil\\n::error::forged/manifests.yaml\n');
+
+  const hostile = '\u001b]0;owned\u0007\u001b[2J\r\u202eabc\u2028\n';
+  writeFileSync(join(dir, name, 'manifests.yaml'), read(dir, `${name}/manifests.yaml`).replace('replicas: 2\n', `replicas: 2 ${hostile}`));
+  const check = kustz(['check', `${name}/kustz.yml`], { cwd: dir });
+  assert.is(check.status, 1);
+  assert.not.match(check.stderr, /[\u0000-\u0009\u000b-\u001f\u007f\u2028\u202e]/);
+  assert.match(check.stderr, '-  replicas: 2 \\u001b]0;owned\\u0007\\u001b[2J\\r\\u202eabc\\u2028\n+  replicas: 2\n');
 });
 
 test.run();
