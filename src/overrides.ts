@@ -48,6 +48,10 @@ function setPath(root: object, o: Override): void {
         hint: `use an index from 0 to ${node.length} (${node.length} adds an item)`,
       })]);
     }
+    if (Array.isArray(node) && typeof key !== 'number') {
+      // `ports.length` would redefine the list's length, which JavaScript refuses with a throw.
+      throw new KustzError([issue('override.index', `${formatPath(path.slice(0, i))} is a list; "${key}" is no item of it`, { file: o.origin, hint: `pick an item by its index: ${formatPath(path.slice(0, i))}[0]` })]);
+    }
     if (i === path.length - 1) return defineOwn(node, key, o.value);
     let next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (next === null || typeof next !== 'object') defineOwn(node, key, (next = typeof path[i + 1] === 'number' ? [] : {}));
@@ -92,7 +96,14 @@ function scalarWithYaml(raw: string, origin: string): { value: unknown; text: st
   if (tag) throw new UsageError(`${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
   if (doc.errors.length) return { value: raw, text: raw };
   const node = doc.contents;
-  return { value: doc.toJS(), text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
+  let value: unknown;
+  try {
+    // An alias (`*a`) with no anchor, or an alias bomb, throws here.
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new UsageError(`${origin}: ${(e as Error).message}; quote the value to keep it as text`);
+  }
+  return { value, text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
 }
 
 export function imageOverride(image: string): Override {
@@ -116,8 +127,11 @@ export function applyOverrides(config: ParsedConfig, overrides: readonly Overrid
   const startsWith = (path: Path, start: Path) => start.length <= path.length && start.every((p, i) => String(p) === String(path[i]));
   const overriding = (path: Path) => latestFirst.find((o) => startsWith(path, o.path));
   // A map or list the file does not have, made for a deeper override (`--set a.b=1` makes "a"):
-  // a problem with it is the flag's, not the file's.
-  const madeFor = (path: Path) => (valueAt(config.value, path) === undefined ? latestFirst.find((o) => startsWith(o.path, path)) : undefined);
+  // a problem with it is the flag's, not the file's. So is one that replaced a scalar of the file (`--set service.image.x=1`).
+  const madeFor = (path: Path) => {
+    const had = valueAt(config.value, path);
+    return had === null || typeof had !== 'object' ? latestFirst.find((o) => startsWith(o.path, path)) : undefined;
+  };
   return {
     file: config.file,
     value,

@@ -228,6 +228,27 @@ test('--set: any key is a key (__proto__, constructor), what it makes is located
   assert.match(append.stdout, /port: 9090\n/);
 });
 
+test('--set never ends in an internal error: aliases, an alias bomb, a list\'s length; a map made over a scalar is the flag\'s', () => {
+  const dir = project({ 'kustz.yml': `${BASE}  ports: ["80:8080"]\n` });
+  const bomb = `service.envs.pairs.A=[&a x${', *a'.repeat(101)}]`;
+  for (const [args, message] of [
+    [['--set', 'service.image=*a'], 'kustz: --set service.image=*a: Unresolved alias (the anchor must be set before the alias): a; quote the value to keep it as text\n'],
+    [['--replicas', '*a'], 'kustz: --replicas *a: Unresolved alias (the anchor must be set before the alias): a; quote the value to keep it as text\n'],
+    [['--set', bomb], `kustz: --set ${bomb}: Excessive alias count indicates a resource exhaustion attack; quote the value to keep it as text\n`],
+  ] as const) {
+    const r = kustz(['render', ...args], { cwd: dir });
+    assert.is(r.status, 2, r.stderr);
+    assert.is(r.stderr, message);
+  }
+  const length = kustz(['render', '--set', 'service.ports.length=0'], { cwd: dir });
+  assert.is(length.status, 1);
+  assert.is(length.stderr, 'kustz: --set service.ports.length=0: service.ports is a list; "length" is no item of it\n  hint: pick an item by its index: service.ports[0]\n');
+  // Line 3 of kustz.yml holds a string; the map is the flag's doing.
+  const map = kustz(['render', '--set', 'service.image.x=1'], { cwd: dir });
+  assert.is(map.status, 1);
+  assert.match(map.stderr, /^kustz: --set service.image.x=1: service.image must be a string, got a map/);
+});
+
 test('.inf and .nan (no JSON numbers) are kept as written where text is taken, and named where a count is wanted', () => {
   const dir = project({ 'kustz.yml': `${BASE}  envs: {pairs: {A: .inf, B: -.Inf, C: .NaN}}\n` });
   const r = kustz(['render'], { cwd: dir });
