@@ -108,6 +108,9 @@ export function portNumber(value: number): string | undefined {
 /** The API server's limit on the data of one ConfigMap or Secret. */
 export const MAX_DATA_BYTES = 1024 * 1024;
 
+/** The total of an object's annotations, keys and values (TotalAnnotationSizeLimitB). */
+export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** DNS nameservers must be IP addresses. */

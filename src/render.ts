@@ -73,9 +73,12 @@ export function render(input: RenderInput): RenderResult {
   const id = identity(ctx, cfg);
   const pod = normalizePod(ctx, cfg);
   const service = normalizeService(ctx, cfg);
-  if (service) ctx.check(['name'], 'name.service', `Service name "${cfg.name}"`, rules.dns1035Label(cfg.name), serviceNameHint(cfg.name));
   const ingress = normalizeIngress(ctx, cfg, service);
-  const generated = normalizeData(ctx, cfg);
+  // The Service's name is also the backend of the Ingress rules without ?svc=, Service or not.
+  if (service || ingress?.rules.some((r) => r.paths.some((p) => p.service === cfg.name))) {
+    ctx.check(['name'], 'name.service', `Service name "${cfg.name}"`, rules.dns1035Label(cfg.name), serviceNameHint(cfg.name));
+  }
+  const generated = normalizeData(ctx, cfg, input.hash !== undefined);
   for (const w of lintPullSecrets({
     image: cfg.service.image,
     imagePullSecrets: pod.imagePullSecrets,
@@ -120,10 +123,15 @@ function identity(ctx: Context, cfg: KustzConfig): Identity {
   return { name: cfg.name, ...(cfg.namespace !== undefined ? { namespace: cfg.namespace } : {}), labels: { app: cfg.name } };
 }
 
-/** `name` passed as a Deployment's name (DNS-1123) and failed as the Service's (DNS-1035): why. */
+/** Why `name` cannot name a Service (a DNS-1035 label), in the words of each rule it breaks. */
 function serviceNameHint(name: string): string {
-  const broken = [...(/^[0-9]/.test(name) ? ['starts with a letter'] : []), ...(name.includes('.') ? ['holds no dots'] : [])];
-  return `the Service is named after \`name\`, and a Service name ${broken.length ? broken.join(' and ') : 'has at most 63 characters'}`;
+  const broken = [
+    ...(/^[^a-z]/.test(name) || name === '' ? ['starts with a lowercase letter'] : []),
+    ...(/[^a-z0-9-]/.test(name) ? ['holds only lowercase letters, digits and "-" (no dots)'] : []),
+    ...(name.endsWith('-') ? ['ends with a letter or digit'] : []),
+    ...(name.length > 63 ? ['has at most 63 characters'] : []),
+  ];
+  return `the Service is named after \`name\`, and a Service name ${broken.join(', ')}`;
 }
 
 /** The generated ConfigMaps and Secrets the Pods read: a change to them must roll the Pods. */

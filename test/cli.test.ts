@@ -249,6 +249,16 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
   assert.match(map.stderr, /^kustz: --set service.image.x=1: service.image must be a string, got a map/);
 });
 
+test('Ingress annotations over 256 KiB in all (keys and values, in UTF-8 bytes) are an error at the map', () => {
+  const big = (n: number) => `${BASE}  ports: [80]\ningress:\n  annotations:\n    a: ${'x'.repeat(n)}\n    b: ${'é'.repeat(100)}\n  rules: [http://a.example.com/]\n`;
+  // 1 + 261,944 + 1 + 200 bytes (é takes two): 2 over the limit, which counting characters (100 fewer) misses.
+  const over = kustz(['validate'], { cwd: project({ 'kustz.yml': big(261_944) }) });
+  assert.is(over.status, 1);
+  assert.match(over.stderr, /^kustz: kustz\.yml:7:5: the annotations hold 262146 bytes; the API server allows 262144 \(256 KiB\) in all \(at ingress\.annotations\)\n/);
+  const at = kustz(['validate'], { cwd: project({ 'kustz.yml': big(261_942) }) });
+  assert.is(at.status, 0, at.stderr);
+});
+
 test('.inf and .nan (no JSON numbers) are kept as written where text is taken, and named where a count is wanted', () => {
   const dir = project({ 'kustz.yml': `${BASE}  envs: {pairs: {A: .inf, B: -.Inf, C: .NaN}}\n` });
   const r = kustz(['render'], { cwd: dir });

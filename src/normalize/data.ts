@@ -27,8 +27,14 @@ const UNSUPPORTED_TYPES = ['kubernetes.io/service-account-token', 'bootstrap.kub
 type Mode = 'literals' | 'envs' | 'files';
 const MODES: Mode[] = ['literals', 'envs', 'files'];
 
-/** Secrets first, then ConfigMaps; inside each, declaration order (literals, envs, files). */
-export function normalizeData(ctx: Context, cfg: KustzConfig): GeneratedData[] {
+/** What a hash suffix adds to a name: "-" and ten characters. */
+const HASH_SUFFIX_LENGTH = 11;
+
+/**
+ * Secrets first, then ConfigMaps; inside each, declaration order (literals, envs, files).
+ * `hashed`: the names get a hash suffix (--hash), which must still fit the 253 characters.
+ */
+export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): GeneratedData[] {
   const out: GeneratedData[] = [];
   const names = new Map<string, string>();
   const claim = (kind: string, name: string, path: (string | number)[]): boolean => {
@@ -39,6 +45,11 @@ export function normalizeData(ctx: Context, cfg: KustzConfig): GeneratedData[] {
       return false;
     }
     names.set(key, path.join('.'));
+    if (hashed && name.length > 253 - HASH_SUFFIX_LENGTH && name.length <= 253) {
+      ctx.error([...path, 'name'], 'name.hash-suffix', `${kind} name "${name}" has ${name.length} characters; with the hash suffix (${HASH_SUFFIX_LENGTH} more) it would pass the 253 the API server allows`,
+        `shorten it to at most ${253 - HASH_SUFFIX_LENGTH} characters`);
+      return false;
+    }
     return ctx.check([...path, 'name'], 'name.object', `${kind} name "${name}"`, rules.dns1123Subdomain(name));
   };
 

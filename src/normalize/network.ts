@@ -69,6 +69,12 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
       annotations.push([key, ctx.config.scalarText(path) ?? '']);
     }
   }
+  // The API server's limit on all annotations of an object, keys and values, in bytes.
+  const size = annotations.reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (size > rules.MAX_ANNOTATIONS_BYTES) {
+    ctx.error(['ingress', 'annotations'], 'annotation.size', `the annotations hold ${size} bytes; the API server allows ${rules.MAX_ANNOTATIONS_BYTES} (256 KiB) in all`,
+      'keep large data in a ConfigMap, not an annotation');
+  }
   const ruleTexts = ingress.rules ?? [];
   if (ruleTexts.length === 0) return undefined;
 

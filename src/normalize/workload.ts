@@ -139,6 +139,12 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
           'extended resources have a domain, e.g. nvidia.com/gpu');
         continue;
       }
+      // The API server also names the resource's quota "requests.<name>" (IsExtendedResourceName).
+      const quota = name.startsWith('requests.') ? 'starts with "requests.", the prefix of quota names' : rules.qualifiedName(`requests.${name}`) && 'is too long for its quota name, requests.<name>';
+      if (!name.includes('kubernetes.io/') && quota) {
+        ctx.keyError(path, 'resource.name', `extended resource "${name}" ${quota}`, 'extended resources are named like nvidia.com/gpu');
+        continue;
+      }
     }
     const parsed = ctx.parsed(path, 'resource.value', parseResource(text));
     if (!parsed) continue;
@@ -265,6 +271,7 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
 
 const MAX_NAMESERVERS = 3;
 const MAX_SEARCHES = 32;
+const MAX_SEARCH_CHARS = 2048;
 
 function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'dnsConfig'> {
   const dns = cfg.dns;
@@ -283,6 +290,10 @@ function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'd
   nameservers.forEach((ns, i) => ctx.check(['dns', 'config', 'nameservers', i], 'dns.nameserver', `nameserver "${ns}"`, rules.ipAddress(ns)));
   if (searches.length > MAX_SEARCHES) ctx.error(['dns', 'config', 'searches'], 'dns.searches', `at most ${MAX_SEARCHES} search domains are allowed, got ${searches.length}`);
   searches.forEach((s, i) => ctx.check(['dns', 'config', 'searches', i], 'dns.search', `search domain "${s}"`, s === '.' ? undefined : rules.dns1123Subdomain(s.replace(/\.$/, ''))));
+  const searchChars = searches.join(' ').length;
+  if (searchChars > MAX_SEARCH_CHARS) {
+    ctx.error(['dns', 'config', 'searches'], 'dns.searches', `the search list has ${searchChars} characters (spaces between domains included); the API server allows ${MAX_SEARCH_CHARS}`);
+  }
   const parsedOptions = options.map((o, i) => {
     const colon = o.indexOf(':');
     const name = colon >= 0 ? o.slice(0, colon) : o;

@@ -159,7 +159,7 @@ function annotations(p: Problems, at: string, v: unknown): void {
   let size = 0;
   for (const [k, x] of Object.entries(m)) {
     p.rule(`${at} key ${JSON.stringify(k)}`, rules.qualifiedName(k.toLowerCase()));
-    size += k.length + String(x).length;
+    size += Buffer.byteLength(k) + Buffer.byteLength(String(x));
   }
   if (size > MAX_ANNOTATIONS_BYTES) p.add(at, `total size ${size} exceeds ${MAX_ANNOTATIONS_BYTES}`);
 }
@@ -567,7 +567,7 @@ function resourceName(p: Problems, at: string, name: string): void {
   p.rule(at, rules.qualifiedName(name));
   if (!name.includes('/')) {
     if (!['cpu', 'memory', 'ephemeral-storage'].includes(name) && !name.startsWith('hugepages-')) p.add(at, 'must be a standard resource for containers');
-  } else if (!name.includes('kubernetes.io/') && name.startsWith('requests.')) {
+  } else if (!name.includes('kubernetes.io/') && (name.startsWith('requests.') || rules.qualifiedName(`requests.${name}`))) {
     p.add(at, "doesn't follow the extended resource name standard");
   }
 }
