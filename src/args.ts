@@ -6,8 +6,9 @@
  * Rules: options may come before or after the command and its arguments; `--name value`,
  * `--name=value`, `-n value` and `-n=value` give a value; a boolean flag never takes the next
  * word; a repeatable option given again collects its values in a list, any other value option
- * given twice is a mistake (`-o a.yaml -o b.yaml` once wrote `a.yaml,b.yaml`); `--` ends the options. Values are
- * strings as typed. -h/--help and -v/--version answer without running or checking anything else.
+ * given twice is a mistake (`-o a.yaml -o b.yaml` once wrote `a.yaml,b.yaml`); `--` ends the
+ * options. Values are strings as typed, never empty. -h/--help and -v/--version answer without
+ * running or checking anything else.
  */
 import { closest, UsageError } from './errors.js';
 
@@ -79,6 +80,8 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
     } else {
       const value = eq >= 0 ? word.slice(eq + 1) : argv[++i];
       if (value === undefined) mistake ??= `${flag} needs a value: ${shown(option)}`;
+      // `-o ''` (an unset variable in a script) would mean the current directory to some commands.
+      else if (value === '') mistake ??= `${flag} needs a value, got an empty one: ${shown(option)}`;
       else given.push({ flag, option, value });
     }
   }

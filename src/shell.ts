@@ -63,7 +63,7 @@ export function configFiles(flags: RenderFlags, positional: readonly string[], i
 
 /** The file `-o` names, resolved; one that ends in a slash names a directory, which no output is. */
 export function outputFile(value: string, io: IO): { path: string; shown: string } {
-  if (value === '' || /[\\/]$/.test(value)) throw new UsageError(`-o takes a file name, got "${value}"; for a file in that directory write e.g. -o ${value}manifests.yaml`);
+  if (/[\\/]$/.test(value)) throw new UsageError(`-o takes a file name, got "${value}"; for a file in that directory write e.g. -o ${value}manifests.yaml`);
   return { path: resolve(io.cwd, value), shown: value };
 }
 

@@ -183,7 +183,7 @@ function inputWords(inputs: readonly string[]): string[] {
 
 function outName(flags: OutputFlags): string {
   const name = flags.outName === undefined ? DEFAULT_OUT_NAME : String(flags.outName);
-  if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name)) {
+  if (name === '.' || name === '..' || /[\\/]/.test(name)) {
     throw new UsageError(`--out-name takes a file name, written beside each kustz.yml; got "${name}"`);
   }
   return name;

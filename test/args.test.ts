@@ -46,10 +46,12 @@ test('values: next word or after =, short or long; options before or after the c
   }
 });
 
-test('a value may look like an option or be empty; "=" after the first stays in the value', () => {
+test('a value may look like an option; "=" after the first stays in the value; an empty one is a mistake', () => {
   assert.equal(run(['render', '--set', '-x=1']).flags, { set: '-x=1' });
   assert.equal(run(['render', '--set=a=b=c']).flags, { set: 'a=b=c' });
-  assert.equal(run(['render', '--output=']).flags, { output: '' });
+  // kustz kustomize -o '' wrote into the current directory, kustz plugin install --home= under it.
+  assert.is(usageError(['render', '--output=']), '--output needs a value, got an empty one: -o, --output <file>');
+  assert.is(usageError(['render', '-o', '']), '-o needs a value, got an empty one: -o, --output <file>');
 });
 
 test('a flag never takes the next word (cacjs/cac#169 made --check eat a file name)', () => {

@@ -25,7 +25,8 @@ const NODE_PORT_RANGE = [30000, 32767] as const;
 export function normalizeService(ctx: Context, cfg: KustzConfig): ServiceModel | undefined {
   const ports: ServicePortModel[] = [];
   const seen = new Map<string, number>();
-  const nodePorts = new Map<number, number>();
+  // By number and protocol: the API server allows 30053/TCP and 30053/UDP side by side (DNS).
+  const nodePorts = new Map<string, number>();
   (cfg.service.ports ?? []).forEach((raw, i) => {
     const path = ['service', 'ports', i];
     const spec = ctx.parsed(path, 'port.syntax', parsePort(String(raw)));
@@ -38,12 +39,12 @@ export function normalizeService(ctx: Context, cfg: KustzConfig): ServiceModel |
     }
     seen.set(key, i);
     if (spec.nodePort !== undefined) {
-      const other = nodePorts.get(spec.nodePort);
+      const other = nodePorts.get(`${spec.nodePort}/${spec.protocol}`);
       if (other !== undefined) {
-        ctx.error(path, 'port.duplicate-node-port', `nodePort ${spec.nodePort} is already used by service.ports[${other}]`);
+        ctx.error(path, 'port.duplicate-node-port', `nodePort ${spec.nodePort}/${spec.protocol} is already used by service.ports[${other}]`);
         return;
       }
-      nodePorts.set(spec.nodePort, i);
+      nodePorts.set(`${spec.nodePort}/${spec.protocol}`, i);
       if (spec.nodePort < NODE_PORT_RANGE[0] || spec.nodePort > NODE_PORT_RANGE[1]) {
         ctx.warn(path, 'port.node-port-range', `nodePort ${spec.nodePort} is outside the API server's default range ${NODE_PORT_RANGE.join('-')}`,
           'the API server rejects it unless its --service-node-port-range includes it');
