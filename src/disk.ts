@@ -151,6 +151,8 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
   };
 
   function readOne(path: string): ReadResult {
+    // "" resolves to the kustz.yml's own directory, and was reported as a directory.
+    if (path === '') return { ok: false, message: 'the path is empty', hint: "name a file, relative to the kustz.yml's directory" };
     let fd: number | undefined;
     try {
       const opened = openConfined(isAbsolute(path) ? path : resolve(baseDir, path), restrictor === 'rootonly' ? { realBase: realDirOf(baseDir), realDirOf } : undefined);

@@ -327,7 +327,11 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     out.path = path === '' ? '/' : path;
     out.pathType = prefix ? 'Prefix' : 'Exact';
   }
+  const given = new Set<string>();
   for (const [key, value] of queryParams(query ?? '')) {
+    // One backend and one certificate per rule: a second value once won without a word.
+    if (given.has(key) && (key === 'tls' || key === 'svc')) return fail(`"${key}" is given twice in ${JSON.stringify(text)}; a rule has one ${key === 'tls' ? 'TLS secret' : 'backend'}`);
+    given.add(key);
     if (key === 'tls') {
       const bad = dns1123Subdomain(value);
       if (bad) return fail(`tls secret name "${value}" ${bad}`);

@@ -208,6 +208,8 @@ rejected('parseIngressRule', parseIngressRule, [
   ['ftp://api.example.com/', /expected http\(s\):\/\/host/],
   ['http://API.example.com/', /host "API.example.com" must be a DNS-1123 subdomain/],
   ['http://api.example.com:8080/', /has no port/],
+  ['http://a.example.com/x?svc=foo:80&svc=bar:81', /"svc" is given twice in "http:\/\/a.example.com\/x\?svc=foo:80&svc=bar:81"; a rule has one backend/],
+  ['https://a.example.com/?tls=a&tls=b', /"tls" is given twice in .*; a rule has one TLS secret/],
   ['http://a.example.com/a*b', /"\*" may only end a path/],
   ['http://a.example.com//x', /must not contain "\/\/"/],
   ['http://a.example.com/x/..', /must not contain "\/.."/],

@@ -2,7 +2,7 @@ import { parseEnvFile } from '../envfile.js';
 import { decodeUtf8 } from '../files.js';
 import * as rules from '../k8s.js';
 import { expandCredential } from '../registry/credentials.js';
-import { checkDockerConfig, checkRegistryUsername, dockerConfigJson } from '../registry/docker-config.js';
+import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson } from '../registry/docker-config.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
@@ -224,14 +224,24 @@ function dockerRegistrySecrets(
   cfg: KustzConfig,
   claim: (kind: string, name: string, path: (string | number)[]) => boolean,
 ): GeneratedData[] {
-  const byName = new Map<string, { entries: Parameters<typeof dockerConfigJson>[0]; ok: boolean }>();
+  const byName = new Map<string, { entries: Parameters<typeof dockerConfigJson>[0]; ok: boolean; servers: Map<string, number> }>();
   (cfg.secrets?.dockerRegistry ?? []).forEach((entry, i) => {
     const path = ['secrets', 'dockerRegistry', i];
     let group = byName.get(entry.name);
     if (!group) {
-      group = { entries: [], ok: claim('Secret', entry.name, path) };
+      group = { entries: [], ok: claim('Secret', entry.name, path), servers: new Map() };
       byName.set(entry.name, group);
     }
+    // Entries of one name make one Secret, one login per registry: a second would replace the first.
+    const server = entry.server || DOCKER_HUB_SERVER;
+    const first = group.servers.get(server);
+    if (first !== undefined) {
+      ctx.error(entry.server === undefined ? path : [...path, 'server'], 'registry.duplicate-server', `the Secret "${entry.name}" already holds a login for ${server}, from secrets.dockerRegistry[${first}]`,
+        'keep one login per registry in a Secret, or give this entry another name');
+      group.ok = false;
+      return;
+    }
+    group.servers.set(server, i);
     const username = expandCredential(entry.username, ctx.env, 'username', true);
     const password = expandCredential(entry.password, ctx.env, 'password', false);
     for (const [field, result] of [['username', username], ['password', password]] as const) {
