@@ -67,8 +67,11 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   ];
   for (const [name] of resourceFiles) place.claim(name, 'a file kustz writes');
   place.claim(KUSTOMIZATION_FILE, 'a file kustz writes');
+  // Beside kustomization.yml, kustomize refuses to build ("Found multiple kustomization files").
+  for (const name of ['kustomization.yaml', 'Kustomization']) place.claim(name, 'a name kustomize keeps for its own file');
+  for (const o of generated) issues.push(...unwritableByKustomize(o));
 
-  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, place.source) }));
+  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, place.source, issues) }));
   for (const [name, bytes] of place.copies) files.set(name, bytes);
   for (const [name, text] of resourceFiles) files.set(name, text);
   const secretGenerator = entries.filter((e) => e.kind === 'Secret').map((e) => e.entry);
@@ -88,15 +91,42 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   return { files, issues };
 }
 
+/**
+ * DEL, the C1 controls, U+FFFE and U+FFFF in a ConfigMap value: kustomize's generator prints them
+ * raw, and its own YAML reader then fails ("control characters are not allowed"), or reads U+0085
+ * back as a space. A Secret's values are base64, which carries anything.
+ */
+const KUSTOMIZE_UNPRINTABLE = /[\x7f-\x9f\ufffe\uffff]/;
+
+function unwritableByKustomize(o: KubeObject): Issue[] {
+  if (o.kind !== 'ConfigMap') return [];
+  return Object.entries((o['data'] ?? {}) as Record<string, string>).flatMap(([key, value]) => {
+    const c = KUSTOMIZE_UNPRINTABLE.exec(value)?.[0];
+    if (c === undefined) return [];
+    const code = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return [issue('kustomize.value', `ConfigMap ${o.metadata.name}: the value of "${key}" holds ${code}, which kustomize's configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)`, {
+      hint: 'remove the character, or use kustz render for this service',
+    })];
+  });
+}
+
 /** A configMapGenerator / secretGenerator entry that makes `o` again from its sources. */
-function generatorEntry(o: KubeObject, g: GeneratedData, source: (path: string) => string): Record<string, unknown> {
+function generatorEntry(o: KubeObject, g: GeneratedData, source: (path: string) => string, issues: Issue[]): Record<string, unknown> {
+  // kustomize splits key=path at every "=" and refuses a path that holds one.
+  const fileSource = (path: string) => {
+    const named = source(path);
+    if (named.includes('=')) {
+      issues.push(issue('kustomize.path', `${o.kind} ${o.metadata.name}: kustomize cannot read the file "${named}": its files: entries refuse a path with "="`, { hint: 'rename the file or its directory without "="' }));
+    }
+    return named;
+  };
   const literals: string[] = [];
   const envs: string[] = [];
   const fileSources: string[] = [];
   for (const s of g.sources) {
     if (s.mode === 'literals') literals.push(...s.entries.map(([k, v]) => literal(k, v)));
     else if (s.mode === 'envs') envs.push(source(s.path));
-    else if (s.mode === 'files') fileSources.push(`${s.key}=${source(s.path)}`);
+    else if (s.mode === 'files') fileSources.push(`${s.key}=${fileSource(s.path)}`);
   }
   return {
     name: o.metadata.name,

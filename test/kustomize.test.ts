@@ -382,6 +382,20 @@ test('kustomization(): a copy may not land on a file kustz writes or on a source
   assert.match(out.issues[1]!.message, '"b.txt" in the output directory would be both the file "out/b.txt" kustz.yml names and a copy of "b.txt"');
 });
 
+test('kustomization(): what kubectl kustomize would refuse or change is an error, not a directory that fails to build', () => {
+  const source = 'name: app\nservice: {image: x}\nconfigmaps:\n  envs: [{name: a, files: [kustomization.yaml]}]\n  files: [{name: b, files: [k=conf=v1/app.conf]}]\n  literals: [{name: c, files: [v.yml]}]\n';
+  // DEL fails kustomize's own reader ("control characters are not allowed"); U+0085 comes back as a space.
+  const files = { 'kustomization.yaml': 'A=1\n', 'conf=v1/app.conf': 'x', 'v.yml': 'del: "a\\x7Fb"\nnel: "a\\Nb"\nok: "a\\u2603b"\n' };
+  const result = render({ source, file: 'kustz.yml', readFile: readFromMap(files) });
+  const out = kustomization({ result, hash: false, config: '../kustz.yml', output: 'out', readFile: readFromMap(files) });
+  assert.equal(out.issues.map((i) => i.message), [
+    'ConfigMap c: the value of "del" holds U+007F, which kustomize\'s configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)',
+    'ConfigMap c: the value of "nel" holds U+0085, which kustomize\'s configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)',
+    '"kustomization.yaml" in the output directory would be both a name kustomize keeps for its own file and a copy of "kustomization.yaml"',
+    'ConfigMap b: kustomize cannot read the file "conf=v1/app.conf": its files: entries refuse a path with "="',
+  ]);
+});
+
 /** A kustomization that lists the generator config `spec`, beside a copy of SERVICE. */
 function generatorProject(name: string, spec: string, function_?: string): string {
   return project(name, {
