@@ -7,6 +7,7 @@
 import type { Document, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { formatIssue, issue, type Issue } from './errors.js';
 import { generate } from './generator.js';
+import { configFromYamlNode, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import type { IO } from './shell.js';
 import type { KubeObject } from './types.js';
@@ -31,7 +32,7 @@ function fail(io: IO, i: Issue): number {
 }
 
 export function runFunction(text: string, io: IO): number {
-  const { isScalar, isSeq } = yamlLib();
+  const { isNode, isScalar, isSeq } = yamlLib();
   const doc = parseResourceList(text);
   if (!doc) {
     return fail(io, issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
@@ -42,11 +43,12 @@ export function runFunction(text: string, io: IO): number {
   if (items !== undefined && !isSeq(items) && !(isScalar(items) && items.value === null)) {
     return fail(io, issue('fn.input', 'the ResourceList\'s items must be a list', { hint: 'kustomize and kpt send items: [] when there are none' }));
   }
-  let functionConfig: unknown;
+  const node = doc.get('functionConfig', true);
+  let functionConfig: ParsedConfig | undefined;
   try {
-    functionConfig = doc.toJS({ maxAliasCount: 100 })?.functionConfig;
+    functionConfig = isNode(node) ? configFromYamlNode(doc, node, 'functionConfig') : undefined;
   } catch (e) {
-    return fail(io, issue('fn.input', `the ResourceList cannot be read: ${(e as Error).message}`));
+    return fail(io, issue('fn.input', `the functionConfig cannot be read: ${(e as Error).message}`));
   }
   const objects = generate(functionConfig, io);
   if (!objects) return 1;

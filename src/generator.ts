@@ -14,6 +14,7 @@ import { diskReader, realPathOutside } from './disk.js';
 import { closest, issue, KustzError, type Issue } from './errors.js';
 import { confinementProblem, isAbsolutePath } from './files.js';
 import { render } from './render.js';
+import { formatPath, type ParsedConfig, type Path } from './parse.js';
 import { CONFIG_NAMES, renderFile, report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 
@@ -22,47 +23,61 @@ interface KustzGenerator {
   name: string;
   hash: boolean;
   config?: string;
-  inline?: Record<string, unknown>;
+  /** The kustz.yml fields under spec, keys and scalars as written, positions in the config. */
+  inline?: ParsedConfig;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function readGeneratorConfig(value: unknown): KustzGenerator {
-  const at = (path: string, message: string, hint?: string): Issue =>
-    issue('generator.config', message, { file: 'generator config', path, ...(hint ? { hint } : {}) });
-  if (!isMap(value)) throw new KustzError([at('', 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec')]);
+function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
+  const value = parsed?.value ?? null;
+  const at = (path: Path, message: string, hint?: string): Issue =>
+    issue('generator.config', message, { ...(parsed ? parsed.locate(path) : { file: 'generator config' }), path: formatPath(path), ...(hint ? { hint } : {}) });
+  if (!isMap(value)) throw new KustzError([at([], 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec')]);
   const issues: Issue[] = [];
   const fields = ['apiVersion', 'kind', 'metadata', 'spec'];
   for (const key of Object.keys(value).filter((k) => !fields.includes(k))) {
     const near = closest(key, fields);
-    issues.push(at(key, `unknown key "${key}" in the generator config`, near ? `did you mean "${near}"?` : `the keys are ${fields.join(', ')}`));
+    issues.push(at([key], `unknown key "${key}" in the generator config`, near ? `did you mean "${near}"?` : `the keys are ${fields.join(', ')}`));
   }
-  if (value['apiVersion'] !== 'kustz/v1') issues.push(at('apiVersion', `apiVersion must be kustz/v1, got ${JSON.stringify(value['apiVersion'] ?? null)}`));
-  if (value['kind'] !== 'Kustz') issues.push(at('kind', `kind must be Kustz, got ${JSON.stringify(value['kind'] ?? null)}`));
+  if (value['apiVersion'] !== 'kustz/v1') issues.push(at(['apiVersion'], `apiVersion must be kustz/v1, got ${JSON.stringify(value['apiVersion'] ?? null)}`));
+  if (value['kind'] !== 'Kustz') issues.push(at(['kind'], `kind must be Kustz, got ${JSON.stringify(value['kind'] ?? null)}`));
   const metadata = value['metadata'];
   const name = isMap(metadata) ? metadata['name'] : undefined;
-  if (typeof name !== 'string' || name === '') issues.push(at('metadata.name', 'metadata.name is required'));
+  if (typeof name !== 'string' || name === '') {
+    issues.push(at(['metadata', 'name'], name === undefined || name === '' ? 'metadata.name is required' : `metadata.name must be a string, got ${JSON.stringify(name)}`));
+  }
   const spec = value['spec'];
   const example = 'spec: {config: kustz.yml}, or the kustz.yml fields under spec';
   if (!isMap(spec)) {
-    issues.push(at('spec', spec === undefined || spec === null ? 'spec is required' : `spec must be a map, got ${Array.isArray(spec) ? 'a list' : JSON.stringify(spec)}`, example));
+    issues.push(at(['spec'], spec === undefined || spec === null ? 'spec is required' : `spec must be a map, got ${Array.isArray(spec) ? 'a list' : JSON.stringify(spec)}`, example));
     throw new KustzError(issues);
   }
   const { config, hash, ...inline } = spec;
-  if (config !== undefined && typeof config !== 'string') issues.push(at('spec.config', 'spec.config must be the path of a kustz.yml'));
-  if (hash !== undefined && typeof hash !== 'boolean') issues.push(at('spec.hash', 'spec.hash must be true or false'));
+  if (config !== undefined && (typeof config !== 'string' || config === '')) issues.push(at(['spec', 'config'], 'spec.config must be the path of a kustz.yml', 'e.g. config: kustz.yml'));
+  if (hash !== undefined && typeof hash !== 'boolean') issues.push(at(['spec', 'hash'], 'spec.hash must be true or false'));
   const inlineKeys = Object.keys(inline);
   if (config !== undefined && inlineKeys.length) {
-    issues.push(at(`spec.${inlineKeys[0]}`, `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`));
+    const near = inlineKeys.length === 1 ? closest(inlineKeys[0]!, ['hash']) : undefined;
+    issues.push(at(['spec', inlineKeys[0]!], `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`, near ? `did you mean "${near}"?` : undefined));
   }
-  if (config === undefined && !inlineKeys.length) issues.push(at('spec', 'spec is empty', example));
+  if (config === undefined && !inlineKeys.length) issues.push(at(['spec'], 'spec is empty', example));
   if (issues.length) throw new KustzError(issues);
+  if (typeof config === 'string') return { name: name as string, hash: hash === true, config };
+  // name defaults to metadata.name, and is then found there.
+  const ownName = 'name' in inline;
+  const from = (path: Path): Path => (path[0] === 'name' && !ownName ? ['metadata', 'name'] : ['spec', ...path]);
   return {
     name: name as string,
     hash: hash === true,
-    ...(typeof config === 'string' ? { config } : { inline: { name, ...inline } }),
+    inline: {
+      file: parsed!.file,
+      value: { name, ...inline },
+      locate: (path, options) => parsed!.locate(from(path), options),
+      scalarText: (path) => parsed!.scalarText(from(path)),
+    },
   };
 }
 
@@ -83,18 +98,18 @@ function configOutside(config: string, kustomizationDir: string): string | undef
  * The objects a generator config stands for, rendered from io.cwd. Problems and warnings go to
  * stderr; undefined means it failed.
  */
-export function generate(value: unknown, io: IO): KubeObject[] | undefined {
+export function generate(parsed: ParsedConfig | undefined, io: IO): KubeObject[] | undefined {
   try {
-    const config = readGeneratorConfig(value);
+    const config = readGeneratorConfig(parsed);
     if (config.config !== undefined) {
       const outside = configOutside(config.config, io.cwd);
-      if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { file: 'generator config', path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
+      if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { ...parsed!.locate(['spec', 'config']), path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
       const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
       return report(rendered.issues, false, io) ? undefined : rendered.result!.objects;
     }
     const result = render({
-      value: config.inline,
-      file: `Kustz ${config.name}`,
+      config: config.inline!,
+      file: config.inline!.file,
       readFile: diskReader(io.cwd, 'rootonly'),
       env: io.env,
       ...(config.hash ? { hash: 'kustomize' as const } : {}),

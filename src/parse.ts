@@ -148,19 +148,12 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
   // to stderr, outside kustz's messages.
   // Keys are names, as written: `NULL: x` and `FALSE: y` name the env vars NULL and FALSE (yaml
   // would make them "" and "false"), `0x1F` stays 0x1F. So two keys are one when their text is.
-  const keyText = (key: unknown) => (isScalar(key) && typeof key.value !== 'string' && key.source !== undefined ? key.source : isScalar(key) ? key.value : key);
   const uniqueKeys = (a: unknown, b: unknown) => a === b || (isScalar(a) && isScalar(b) && keyText(a) === keyText(b));
   // resolveKnownTags off: !!binary, !!set, !!timestamp are tags like any other, errors, not
   // objects (and yaml's browser build, which the bundle carries, would decode !!binary otherwise
   // than its Node build does).
   const docs = parseAllDocuments(source, { lineCounter, uniqueKeys, prettyErrors: false, strict: true, logLevel: 'error', resolveKnownTags: false });
-  for (const doc of docs) {
-    visit(doc, {
-      Pair(_, pair) {
-        if (isScalar(pair.key)) pair.key.value = keyText(pair.key);
-      },
-    });
-  }
+  for (const doc of docs) keysAsWritten(doc);
   const lines = source.split('\n');
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -249,24 +242,41 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
         if (isCredentialPath(path)) delete where.frame;
         return where;
       },
-      scalarText(path) {
-        const node = resolvedNodeAt(doc, path);
-        if (!isScalar(node)) return undefined;
-        if (node.value === null) return '';
-        if (typeof node.value === 'string') return node.value;
-        return typeof node.source === 'string' ? node.source : String(node.value);
-      },
+      scalarText: (path) => textOf(resolvedNodeAt(doc, doc.contents, path)),
     },
   };
+}
+
+function keyText(key: unknown): unknown {
+  const { isScalar } = yamlLib();
+  return isScalar(key) && typeof key.value !== 'string' && key.source !== undefined ? key.source : isScalar(key) ? key.value : key;
+}
+
+function keysAsWritten(node: Node | Document): void {
+  const { isScalar, visit } = yamlLib();
+  visit(node, {
+    Pair(_, pair) {
+      if (isScalar(pair.key)) pair.key.value = keyText(pair.key);
+    },
+  });
+}
+
+/** A scalar node's text as written, for values that become strings; undefined for anything else. */
+function textOf(node: unknown): string | undefined {
+  const { isScalar } = yamlLib();
+  if (!isScalar(node)) return undefined;
+  if (node.value === null) return '';
+  if (typeof node.value === 'string') return node.value;
+  return typeof node.source === 'string' ? node.source : String(node.value);
 }
 
 /**
  * The node at `path`, following aliases on the way and at the end (doc.getIn stops at them), so
  * that `B: *a` has the text of the anchored `A: &a 1.10`, as its value does.
  */
-function resolvedNodeAt(doc: Document, path: Path): unknown {
+function resolvedNodeAt(doc: Document, root: unknown, path: Path): unknown {
   const { isAlias, isCollection } = yamlLib();
-  let node: unknown = doc.contents;
+  let node: unknown = root;
   for (const key of path) {
     if (isAlias(node)) node = node.resolve(doc);
     if (!isCollection(node)) return undefined;
@@ -275,19 +285,17 @@ function resolvedNodeAt(doc: Document, path: Path): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
-/** A document made from a plain value, for config that arrives without source text (--set, KRM). */
-export function configFromValue(value: unknown, file: string): ParsedConfig {
-  let doc: Document | undefined;
+/**
+ * A config that is one node of a larger YAML document (a KRM function's functionConfig, whose
+ * text is the ResourceList's): keys and scalars as written, as in a kustz.yml; positions only as
+ * `file`, since lines of stdin would point nowhere the user can look. Throws as toJS does (aliases).
+ */
+export function configFromYamlNode(doc: Document, node: Node, file: string): ParsedConfig {
+  keysAsWritten(node);
   return {
     file,
-    value,
+    value: node.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }),
     locate: () => ({ file }),
-    scalarText(path) {
-      const { Document, isScalar } = yamlLib();
-      doc ??= new Document(value);
-      const node = doc.getIn(path, true);
-      if (!isScalar(node)) return undefined;
-      return node.value === null ? '' : String(node.value);
-    },
+    scalarText: (path) => textOf(resolvedNodeAt(doc, node, path)),
   };
 }

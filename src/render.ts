@@ -11,16 +11,16 @@ import { normalizeData } from './normalize/data.js';
 import { normalizeIngress, normalizeService } from './normalize/network.js';
 import { normalizePod } from './normalize/workload.js';
 import { applyOverrides, type Override } from './overrides.js';
-import { configFromValue, parseConfig, type ParsedConfig } from './parse.js';
+import { parseConfig, type ParsedConfig } from './parse.js';
 import { lintPullSecrets } from './registry/keyring.js';
 import { sha256Hex } from './sha256.js';
 import type { GeneratedData, KubeObject, KustzConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
 export interface RenderInput {
-  /** kustz.yml text; or `value` for a config that arrives already parsed (a KRM functionConfig). */
+  /** kustz.yml text; or `config`, one that arrives already parsed (a generator config's inline spec). */
   source?: string;
-  value?: unknown;
+  config?: ParsedConfig;
   /** The name kustz.yml is shown under in messages; files it names resolve from its directory. */
   file: string;
   readFile: ReadFile;
@@ -60,7 +60,7 @@ export function render(input: RenderInput): RenderResult {
     if (!result.config) throw new KustzError(result.issues);
     parsed = result.config;
   } else {
-    parsed = configFromValue(input.value, input.file);
+    parsed = input.config!;
   }
   parsed = applyOverrides(parsed, input.overrides ?? []);
 

@@ -456,7 +456,8 @@ test('legacy exec plugin: errors go to stderr, nothing to stdout, non-zero exit'
   const r = kustz([join(dir, 'generator.yml')], { cwd: dir, env: { ...ENV, KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
   assert.is(r.status, 1);
   assert.is(r.stdout, '');
-  assert.match(r.stderr, 'kustz: generator config: spec.hash must be true or false');
+  // At its line in the generator config, which the legacy plugin reads from disk.
+  assert.match(r.stderr, `kustz: ${join(dir, 'generator.yml')}:7:9: spec.hash must be true or false (at spec.hash)\n  |   hash: yes-please\n`);
   // The config file is YAML read as a kustz.yml is: an error at its line, with a hint, and the same tags.
   const config = join(dir, 'generator.yml');
   writeFileSync(config, 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {service: {image: nginx, replicas: [1,}}\n');
@@ -597,6 +598,19 @@ test('KRM protocol: kustz with no arguments and kustz fn; YAML and JSON; input i
   assert.equal(list.items.map((o) => `${o.kind}/${o.metadata.name}`), ['ConfigMap/keep', 'Deployment/web']);
 });
 
+test('an inline spec keeps keys and scalars as written, as a kustz.yml does: KRM function and legacy plugin', () => {
+  const fields = 'service: {image: nginx, envs: {pairs: {VERSION: 1.10, OCT: 010, BIG: 12345678901234567890, NULL: x, ON: on}}}';
+  const dir = project('inline-text', { 'kustz.yml': `name: web\n${fields}\n`, 'generator.yml': `apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {${fields}}\n` });
+  const expected = rendered([], { cwd: dir });
+  // Before, VERSION was "1.1", OCT "10", BIG "12345678901234567000" and NULL an empty name.
+  const fn = kustz(['fn'], { cwd: dir, input: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: kustz/v1\n  kind: Kustz\n  metadata: {name: web}\n  spec: {${fields}}\n` });
+  assert.is(fn.status, 0, fn.stderr);
+  assert.equal((parse(fn.stdout)[0] as unknown as { items: KubeObject[] }).items, expected);
+  const plugin = kustz([join(dir, 'generator.yml')], { cwd: dir, env: { KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+  assert.is(plugin.status, 0, plugin.stderr);
+  assert.equal(parse(plugin.stdout), expected);
+});
+
 test('KRM protocol errors: stderr only, non-zero; no arguments and no ResourceList prints the help', () => {
   const bad = kustz([], { input: RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize') });
   assert.is(bad.status, 1);
@@ -607,9 +621,12 @@ test('KRM protocol errors: stderr only, non-zero; no arguments and no ResourceLi
   assert.match(misspelt.stderr, 'unknown key "specs" in the generator config (at specs)\n  hint: did you mean "spec"?');
   // A functionConfig or spec of the wrong kind is named as such, not taken apart as an object.
   for (const [config, message] of [
-    ['3', 'generator config: expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec\n'],
-    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: []}', 'generator config: spec must be a map, got a list (at spec)\n'],
-    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: web}', 'generator config: spec must be a map, got "web" (at spec)\n'],
+    ['3', 'functionConfig: expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: []}', 'functionConfig: spec must be a map, got a list (at spec)\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: web}', 'functionConfig: spec must be a map, got "web" (at spec)\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: 5}, spec: {config: kustz.yml}}', 'functionConfig: metadata.name must be a string, got 5 (at metadata.name)\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: {config: ""}}', 'functionConfig: spec.config must be the path of a kustz.yml (at spec.config)\n'],
+    ['{apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: {config: kustz.yml, hsah: true}}', 'functionConfig: spec holds either config or the kustz.yml fields, not both (found hsah beside config) (at spec.hsah)\n'],
   ]) {
     const r = kustz(['fn'], { input: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: ${config}\n` });
     assert.is(r.status, 1, config);

@@ -126,7 +126,7 @@ test("a kustomize generator config names a file in the kustomization's directory
   ]) {
     const r = run(config);
     failsCleanly(r, config);
-    assert.match(r.stderr, `kustz: generator config: spec.config: ${JSON.stringify(config)} ${message}`);
+    assert.match(r.stderr, `kustz: ${join(root, 'overlay/gen.yaml')}:4:16: spec.config: ${JSON.stringify(config)} ${message}`);
     assert.not.ok(r.stderr.includes(OUTSIDE_SECRET), `${config}: the file is not read or quoted`);
   }
 });
