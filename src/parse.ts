@@ -168,11 +168,29 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
   // yaml reports an unclosed bracket once per bracket, all at one place in the same words: a
   // line of `[[[` would bury the one problem under thousands of copies of it.
   const reported = new Set<string>();
+  // A ${VAR} reference unquoted in a flow collection: its "{" opens a map there, and yaml reports
+  // each token after it. One message, at the reference, says what to write.
+  const references = new Set<number>();
   for (const doc of docs) {
     for (const e of [...doc.errors, ...doc.warnings]) {
+      const { line } = lineCounter.linePos(e.pos[0]);
+      if (references.has(line)) continue;
+      const reference = source[e.pos[0] - 1] === '$' && source[e.pos[0]] === '{' ? /^\$\{[^}\s]*\}/.exec(source.slice(e.pos[0] - 1))?.[0] : undefined;
+      if (reference !== undefined) {
+        references.add(line);
+        issues.push(issue('yaml.unquoted-reference', `${reference} inside [...] or {...} must be quoted: YAML reads its "{" as the start of a map`, { ...at(e.pos[0] - 1), hint: `write it as "${reference}"` }));
+        continue;
+      }
       const report = `${e.code} ${e.pos[0]} ${e.message}`;
       if (reported.has(report)) continue;
       reported.add(report);
+      // yaml finds a quote unclosed where the text ends, lines below it: shown where it opens.
+      const quote = e.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(e.message)?.[1] : undefined;
+      const opened = quote === undefined ? -1 : openingQuote(source, quote, e.pos[0]);
+      if (opened >= 0) {
+        issues.push(issue('yaml.missing-char', `this ${quote === '"' ? 'double' : 'single'} quote is never closed`, { ...at(opened), hint: 'close the quote where the value ends' }));
+        continue;
+      }
       // BAD_INDENT also stands for a flow collection that never closes; its message says which.
       const hint = UNCLOSED_FLOW.test(e.message) ? UNCLOSED_FLOW_HINT : YAML_HINTS[e.code];
       issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, e.message.split('\n')[0]!, { ...at(e.pos[0]), ...(hint ? { hint } : {}) }));
@@ -245,6 +263,13 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
       scalarText: (path) => textOf(resolvedNodeAt(doc, doc.contents, path)),
     },
   };
+}
+
+/** Where the quote that runs on to `end` opens: the last `quote` before it that is no escape (`\"`, `''`). */
+function openingQuote(source: string, quote: string, end: number): number {
+  let at = source.lastIndexOf(quote, end - 1);
+  while (at > 0 && source[at - 1] === (quote === '"' ? '\\' : "'")) at = source.lastIndexOf(quote, at - (quote === '"' ? 1 : 2));
+  return at;
 }
 
 function keyText(key: unknown): unknown {
