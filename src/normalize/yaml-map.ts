@@ -1,3 +1,4 @@
+import type { Issue } from '../errors.js';
 import { decodeUtf8 } from '../files.js';
 import type { Context } from './context.js';
 
@@ -8,6 +9,15 @@ export interface KeyRule {
   what: string;
   /** What is wrong with `key` (the rule it breaks), if anything. */
   check(key: string): string | undefined;
+}
+
+/** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
+function asDataFile(i: Issue): Issue {
+  if (i.code === 'yaml.empty') return { ...i, hint: 'write one `NAME: value` per line, or leave the file out' };
+  if (i.code === 'yaml.multiple-documents') {
+    return { ...i, message: 'the file must hold one YAML document, a map of NAME: value', hint: 'remove the "---" lines, or split the file and name each part' };
+  }
+  return i;
 }
 
 /**
@@ -30,7 +40,7 @@ export function readYamlMap(ctx: Context, path: (string | number)[], file: strin
   };
   const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
   if (!config) {
-    ctx.issues.push(...issues.map(shownLine));
+    ctx.issues.push(...issues.map((i) => shownLine(asDataFile(i))));
     return [];
   }
   const at = (p: (string | number)[], options?: { key: boolean }) => shownLine(config.locate(p, options));
