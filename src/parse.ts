@@ -85,7 +85,9 @@ export function formatPath(path: Path): string {
  * YAML text -> ParsedConfig, or the list of problems. Exactly one document is allowed, keys
  * must be unique, and an empty file is an error rather than an empty service.
  */
-export function parseConfig(source: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+export function parseConfig(text: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+  // A byte order mark is no column: without it, positions on line 1 are the ones an editor shows.
+  const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const root = readYaml(source);
   // A document that is only `null` or `~` is an empty file to parseWithYaml.
   return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file);
