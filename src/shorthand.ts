@@ -31,6 +31,14 @@ const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
  */
 export function parsePort(text: string): Parsed<PortSpec> {
   const bad = (why: string) => fail<PortSpec>(`${why}: expected ${PORT_FORM}, got ${JSON.stringify(text)}`);
+  // Docker Compose writes the protocol last ("8080:80/udp"); "udp:80" misses the "//".
+  const suffixed = /^(!?)([0-9:]+)\/([A-Za-z]+)$/.exec(text);
+  const prefixed = /^([A-Za-z]+):(!?)([0-9:]+)$/.exec(text);
+  const misplaced = suffixed ? [suffixed[3]!, suffixed[1]!, suffixed[2]!] : prefixed ? [prefixed[1]!, prefixed[2]!, prefixed[3]!] : undefined;
+  if (misplaced) {
+    const [proto, b, numbers] = misplaced;
+    return fail(`the protocol is written as a URL scheme: expected ${PORT_FORM}, got ${JSON.stringify(text)}`, `write "${proto!.toLowerCase()}://${b}${numbers}"`);
+  }
   const m = /^(?:([A-Za-z]+):\/\/)?(!)?([^!]*)$/.exec(text);
   if (!m) return bad('bad port');
   const [, proto, bang, rest] = m;
@@ -159,7 +167,8 @@ const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:p
  * port is a number 1-65535 or a named container port.
  */
 export function parseProbeAction(text: string): Parsed<ProbeAction> {
-  const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/:]*)(?::([^/]*))?(\/.*)?$/.exec(text);
+  // A host may be an IPv6 address in brackets (http://[::1]:8080/); a query may follow the port.
+  const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?[]*)(?::([^/?]*))?([/?].*)?$/.exec(text);
   const scheme = url?.[1]!.toLowerCase();
   if (!url || !['http', 'https', 'tcp', 'grpc'].includes(scheme!)) {
     if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
@@ -170,7 +179,9 @@ export function parseProbeAction(text: string): Parsed<ProbeAction> {
     if (words.value.length === 0) return fail(`empty probe command: expected ${PROBE_FORM}`);
     return ok({ kind: 'exec', command: words.value });
   }
-  const [, , host, portText, path] = url;
+  const [, , bracketed, portText, pathOrQuery] = url;
+  const host = bracketed!.startsWith('[') ? bracketed!.slice(1, -1) : bracketed;
+  const path = pathOrQuery?.startsWith('?') ? `/${pathOrQuery}` : pathOrQuery;
   let port: number | string | undefined;
   if (portText !== undefined) {
     const p = parsePortRef(portText);

@@ -80,6 +80,18 @@ accepted('parsePort', parsePort, [
   ['!8080', { protocol: 'TCP', exposeOnNode: true, port: 8080, targetPort: 8080 }],
 ]);
 
+test('parsePort: a protocol written as Docker Compose writes it gets the form to write', () => {
+  for (const [input, hint] of [
+    ['8080:80/tcp', 'write "tcp://8080:80"'],
+    ['80/UDP', 'write "udp://80"'],
+    ['!30053:53/udp', 'write "udp://!30053:53"'],
+    ['udp:80', 'write "udp://80"'],
+  ]) {
+    const r = parsePort(input!);
+    assert.equal(r.ok ? undefined : [r.message, r.hint], [`the protocol is written as a URL scheme: expected [tcp|udp|sctp://][!][nodePort:]port[:targetPort], got ${JSON.stringify(input)}`, hint], input);
+  }
+});
+
 rejected('parsePort', parsePort, [
   ['8o', /"8o" is not a number: expected \[tcp\|udp\|sctp:\/\/\]\[!\]\[nodePort:\]port\[:targetPort\], got "8o"/],
   ['0', /out of range 1-65535/],
@@ -160,6 +172,8 @@ accepted('parseProbeAction', parseProbeAction, [
   ['http://:8080/healthy', { kind: 'httpGet', scheme: 'HTTP', port: 8080, path: '/healthy' }],
   ['https://:8443/ready', { kind: 'httpGet', scheme: 'HTTPS', port: 8443, path: '/ready' }],
   ['HTTPS://example.com/x?y=1', { kind: 'httpGet', scheme: 'HTTPS', host: 'example.com', port: 443, path: '/x?y=1' }],
+  ['http://[::1]:8080/healthz', { kind: 'httpGet', scheme: 'HTTP', host: '::1', port: 8080, path: '/healthz' }],
+  ['http://:8080?ready=1', { kind: 'httpGet', scheme: 'HTTP', port: 8080, path: '/?ready=1' }],
   ['http://localhost', { kind: 'httpGet', scheme: 'HTTP', host: 'localhost', port: 80, path: '/' }],
   ['http://:http/healthz', { kind: 'httpGet', scheme: 'HTTP', port: 'http', path: '/healthz' }],
   ['tcp://0.0.0.0:8080', { kind: 'tcpSocket', host: '0.0.0.0', port: 8080 }],
