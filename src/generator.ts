@@ -11,11 +11,11 @@
  */
 import { basename } from 'node:path';
 import { diskReader, realPathOutside } from './disk.js';
-import { closest, issue, KustzError, type Issue } from './errors.js';
+import { closest, hasErrors, issue, KustzError, type Issue } from './errors.js';
 import { confinementProblem, isAbsolutePath } from './files.js';
 import { render } from './render.js';
 import { formatPath, type ParsedConfig, type Path } from './parse.js';
-import { CONFIG_NAMES, renderFile, report, type IO } from './shell.js';
+import { CONFIG_NAMES, renderFile, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 
 /** The generator config, checked. */
@@ -95,17 +95,17 @@ function configOutside(config: string, kustomizationDir: string): string | undef
 }
 
 /**
- * The objects a generator config stands for, rendered from io.cwd. Problems and warnings go to
- * stderr; undefined means it failed.
+ * The objects a generator config stands for, rendered from io.cwd, with the problems and
+ * warnings met; no objects means it failed. The caller reports the issues, each protocol its way.
  */
-export function generate(parsed: ParsedConfig | undefined, io: IO): KubeObject[] | undefined {
+export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: KubeObject[]; issues: Issue[] } {
   try {
     const config = readGeneratorConfig(parsed);
     if (config.config !== undefined) {
       const outside = configOutside(config.config, io.cwd);
       if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { ...parsed!.locate(['spec', 'config']), path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
       const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
-      return report(rendered.issues, false, io) ? undefined : rendered.result!.objects;
+      return hasErrors(rendered.issues) ? { issues: rendered.issues } : { objects: rendered.result!.objects, issues: rendered.issues };
     }
     const result = render({
       config: config.inline!,
@@ -114,11 +114,9 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): KubeObject[]
       env: io.env,
       ...(config.hash ? { hash: 'kustomize' as const } : {}),
     });
-    report(result.warnings, false, io);
-    return result.objects;
+    return { objects: result.objects, issues: result.warnings };
   } catch (e) {
     if (!(e instanceof KustzError)) throw e;
-    report(e.issues, false, io);
-    return undefined;
+    return { issues: e.issues };
   }
 }

@@ -53,7 +53,8 @@ function runExecPlugin(configFile: string, io: IO): number {
   // generator's to report (it expects a map), not a kustz.yml to start.
   const { config, issues } = parseConfig(source, configFile);
   if (report(issues.filter((i) => i.code !== 'yaml.empty'), false, io)) return 1;
-  const objects = generate(config, io);
+  const { objects, issues: found } = generate(config, io);
+  report(found, false, io);
   if (!objects) return 1;
   io.stdout(serialize(objects));
   return 0;

@@ -535,6 +535,21 @@ test('KRM function through kpt fn eval --exec: generated objects written beside 
   }
 });
 
+test('KRM function through kpt: warnings and errors are results kpt lists under the function, with field and position', () => {
+  if (!KPT) return;
+  const dir = project('kpt-results', { 'pkg/a.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', 'fn.yml': 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {config: kustz.yml}\n' });
+  const run = (config: string) => {
+    writeFileSync(join(dir, 'kustz.yml'), config);
+    return spawnSync('kpt', ['fn', 'eval', 'pkg', '--exec', BIN, '--fn-config', 'fn.yml'], { cwd: dir, encoding: 'utf8' });
+  };
+  const warned = run('name: web\nservice:\n  image: nginx\n  resources: {memory: 0}\n');
+  assert.is(warned.status, 0, warned.stderr);
+  assert.match(warned.stderr, "Results:\n    [warning] service.resources.memory: kustz.yml:4:23: a memory limit of 0 sets no limit at all");
+  const failed = run('name: web\nservice:\n  image: nginx\n  replicas: two\n');
+  assert.is.not(failed.status, 0);
+  assert.match(failed.stderr, 'Results:\n    [error] service.replicas: kustz.yml:4:13: service.replicas must be an integer, got "two"');
+});
+
 test('examples/kustomize-plugin: legacy/ builds under kubectl; exec/ is skipped silently there, and runs as a function', () => {
   const example = join(ROOT, 'examples/kustomize-plugin');
   const service = rendered(['--hash', '-c', 'service/kustz.yml'], { cwd: example });
@@ -611,11 +626,13 @@ test('an inline spec keeps keys and scalars as written, as a kustz.yml does: KRM
   assert.equal(parse(plugin.stdout), expected);
 });
 
-test('KRM protocol errors: stderr only, non-zero; no arguments and no ResourceList prints the help', () => {
-  const bad = kustz([], { input: RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize') });
+test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
+  const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
+  const bad = kustz([], { input });
   assert.is(bad.status, 1);
-  assert.is(bad.stdout, '');
   assert.match(bad.stderr, 'kind must be Kustz, got "Kustomize"');
+  // The list as it came, with results that kpt shows under the function.
+  assert.is(bad.stdout, `${input}results:\n- message: kind must be Kustz, got "Kustomize"\n  severity: error\n  field:\n    path: kind\n`);
   const misspelt = kustz(['fn'], { input: RESOURCE_LIST.replace('  spec: {service', '  specs: {service') });
   assert.is(misspelt.status, 1);
   assert.match(misspelt.stderr, 'unknown key "specs" in the generator config (at specs)\n  hint: did you mean "spec"?');
