@@ -93,6 +93,9 @@ function scalarWithYaml(raw: string, origin: string): { value: unknown; text: st
   // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
   const doc = parseDocument(raw, { logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
   const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  const core = tag && /tag:yaml\.org,2002:(int|float|bool|null)\b/.exec(tag.message);
+  // !!int is a tag --set takes; what follows it is what is wrong.
+  if (core) throw new UsageError(`${origin}: "${raw.replace(/^!!\w+\s*/, '')}" is not a valid !!${core[1]}; fix the value, or drop the tag`);
   if (tag) throw new UsageError(`${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
   if (doc.errors.length) return { value: raw, text: raw };
   const node = doc.contents;

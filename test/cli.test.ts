@@ -275,11 +275,17 @@ test('.inf and .nan (no JSON numbers) are kept as written where text is taken, a
 
 test('--set values take tags as a kustz.yml does: core tags apply, others are errors, and text stays as written', () => {
   const dir = project({ 'kustz.yml': BASE });
-  for (const value of ['!!binary aGk=', '!!float staging', '!foo x']) {
+  for (const value of ['!!binary aGk=', '!foo x']) {
     const r = kustz(['render', '--set', `service.envs.pairs.D=${value}`], { cwd: dir });
     assert.is(r.status, 2, value);
     assert.match(r.stderr, new RegExp(`^kustz: --set service.envs.pairs.D=${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: Unresolved tag: \\S+; remove the !tag: --set takes plain values\n`), value);
     assert.not.match(r.stderr, /\bat \S+:\d+|line 1, column/, value);
+  }
+  // A core tag is one --set takes: the value after it is what is wrong.
+  for (const [value, tag] of [['!!float staging', 'float'], ['!!int abc', 'int']]) {
+    const r = kustz(['render', '--set', `service.replicas=${value}`], { cwd: dir });
+    assert.is(r.status, 2, value);
+    assert.is(r.stderr, `kustz: --set service.replicas=${value}: "${value!.split(' ')[1]}" is not a valid !!${tag}; fix the value, or drop the tag\n`);
   }
   const r = kustz(['render', '--set', 'service.envs.pairs.A=!!int 7', '--set', 'service.envs.pairs.B=!!str 3', '--set', 'service.envs.pairs.C=1.10 # a comment'], { cwd: dir });
   assert.is(r.status, 0, r.stderr);
