@@ -54,6 +54,10 @@ function setPath(root: object, o: Override): void {
     }
     if (i === path.length - 1) return defineOwn(node, key, o.value);
     let next = Object.hasOwn(node, key) ? node[key] : undefined;
+    if (next !== undefined && next !== null && typeof next !== 'object' && typeof path[i + 1] === 'number') {
+      // A list made over a scalar of the file has no items: "has 0 items" would hide the scalar.
+      throw new KustzError([issue('override.index', `${formatPath(path.slice(0, i + 1))} is ${JSON.stringify(next)}, not a list`, { file: o.origin, hint: `set ${formatPath(path.slice(0, i + 1))} itself` })]);
+    }
     if (next === null || typeof next !== 'object') defineOwn(node, key, (next = typeof path[i + 1] === 'number' ? [] : {}));
     node = next as Record<string | number, unknown>;
   }

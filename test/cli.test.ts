@@ -217,6 +217,7 @@ test('--set: any key is a key (__proto__, constructor), what it makes is located
     ['constructor.prototype.polluted=1', 'unknown key "constructor" in the top level'],
     ['extra.deep.key=1', 'unknown key "extra" in the top level'],
     ['service.ports[2]=443', 'service.ports has 1 item; an index past 1 would leave a gap'],
+    ['service.ports[0][1]=1', 'service.ports[0] is "80:8080", not a list'],
   ]) {
     const r = kustz(['render', '--set', flag], { cwd: dir });
     assert.is(r.status, 1, `${flag}: ${r.stderr}`);
