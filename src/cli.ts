@@ -28,7 +28,7 @@ function renderCommand(files: string[], flags: OutputFlags, io: IO): number {
     const rendered = renderFile(file, flags, io, 'suffix', filesRead);
     issues.push(...rendered.issues);
     if (rendered.result) {
-      issues.push(...names.add(file, rendered.result.objects));
+      issues.push(...names.add(file, rendered.result));
       texts.push(serialize(rendered.result.objects));
     }
   }
@@ -52,7 +52,7 @@ function validateCommand(files: string[], flags: RenderFlags, io: IO): number {
   const names = new ObjectRegistry();
   const issues = configFiles(flags, files, io).flatMap((f) => {
     const rendered = renderFile(f, flags, io);
-    return [...rendered.issues, ...(rendered.result ? names.add(f, rendered.result.objects) : [])];
+    return [...rendered.issues, ...(rendered.result ? names.add(f, rendered.result) : [])];
   });
   if (report(issues, flags.strict, io)) return 1;
   io.stdout('ok\n');

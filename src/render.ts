@@ -45,6 +45,8 @@ export interface RenderResult {
   /** The ConfigMaps and Secrets with their sources, for the kustomize writer. */
   generated: GeneratedData[];
   config: KustzConfig;
+  /** Where a field of the kustz.yml stands, for problems found after the render (a name two files share). */
+  locate: ParsedConfig['locate'];
 }
 
 export const CONFIG_HASH_ANNOTATION = 'kustz.io/config-hash';
@@ -113,7 +115,7 @@ export function render(input: RenderInput): RenderResult {
     }),
   );
   if (ingress) objects.push(buildIngress(id, ingress));
-  return { objects: input.hash === 'suffix' ? appendHashSuffixes(objects) : objects, warnings: ctx.issues, generated, config: cfg };
+  return { objects: input.hash === 'suffix' ? appendHashSuffixes(objects) : objects, warnings: ctx.issues, generated, config: cfg, locate: parsed.locate };
 }
 
 function identity(ctx: Context, cfg: KustzConfig): Identity {
