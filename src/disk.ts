@@ -221,6 +221,7 @@ export function describeError(e: unknown): string {
   if (code === 'ENOSPC') return 'no space left on the device';
   if (code === 'ENOTDIR') return 'a part of the path is a file, not a directory';
   if (code === 'ENAMETOOLONG') return 'the name is too long';
+  if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test((e as Error).message)) return 'the path holds a NUL character, which no file name can';
   if (code === 'EFBIG') return 'the file would be larger than this process may write (ulimit -f)';
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'ENXIO') return 'nothing reads from it (a FIFO without a reader, or no such device)';

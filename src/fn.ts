@@ -34,11 +34,7 @@ function fail(io: IO, i: Issue): number {
 export function runFunction(text: string, io: IO): number {
   const { isNode, isScalar, isSeq } = yamlLib();
   const doc = parseResourceList(text);
-  if (!doc) {
-    return fail(io, issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
-      hint: 'kustz fn is run by kustomize or kpt; to render a kustz.yml, run kustz render',
-    }));
-  }
+  if (!doc) return fail(io, notAResourceList(text));
   for (const key of ['items', 'results']) {
     const list = doc.get(key, true) as Node | undefined;
     if (list !== undefined && !isSeq(list) && !(isScalar(list) && list.value === null)) {
@@ -59,6 +55,19 @@ export function runFunction(text: string, io: IO): number {
   const edits = [...(objects ? objectEdits(text, doc, objects) : []), ...appendEdits(text, doc, 'results', issues.map(result))];
   io.stdout(applyEdits(text, edits));
   return objects ? 0 : 1;
+}
+
+/** Why stdin is no ResourceList: where its YAML breaks, or what it lacks. */
+function notAResourceList(text: string): Issue {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lineCounter = new LineCounter();
+  const error = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'error', prettyErrors: false }).errors[0];
+  if (error) {
+    return issue('fn.input', `stdin is not valid YAML: ${error.message.split('\n')[0]}`, { file: 'stdin', ...lineCounter.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
+  }
+  return issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
+    hint: 'kustz fn is run by kustomize or kpt; to render a kustz.yml, run kustz render',
+  });
 }
 
 /** An issue as a KRM result (config.kubernetes.io/v1 ResourceList results). */

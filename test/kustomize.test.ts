@@ -649,6 +649,13 @@ test('KRM protocol errors: on stderr and as results, non-zero; no arguments and 
     assert.is(r.status, 1, config);
     assert.is(r.stderr.split('\n')[0] + '\n', `kustz: ${message}`, config);
   }
+  // Broken YAML is shown where it breaks; a NUL in spec.config is named, not Node's argument check.
+  const broken = kustz(['fn'], { input: 'kind: ResourceList\nitems: [\nfunctionConfig: {}\n' });
+  assert.is(broken.status, 1);
+  assert.match(broken.stderr, /^kustz: stdin:3:1: stdin is not valid YAML: /);
+  const nul = kustz(['fn'], { input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: a}, spec: {config: "a\\0b"}}\n' });
+  assert.is(nul.status, 1);
+  assert.is(nul.stderr, 'kustz: a\\u0000b: cannot read the file: the path holds a NUL character, which no file name can\n');
   const notAList = kustz(['fn'], { input: 'name: x\n' });
   assert.is(notAList.status, 1);
   assert.is(notAList.stdout, '');
