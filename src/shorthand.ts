@@ -367,15 +367,18 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
 
 const ENV_FROM_FORM = 'name[:true|false]';
 
-/** ref = name [":" ("true" | "false")]      true marks the source optional */
+/** What tangx/kustz took for the flag: the words of Go's strconv.ParseBool. */
+const FLAG_WORDS: Record<string, boolean> = { true: true, True: true, TRUE: true, t: true, T: true, 1: true, false: false, False: false, FALSE: false, f: false, F: false, 0: false };
+
+/** ref = name [":" flag]      a true flag (true, 1, t, ...) marks the source optional */
 export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?: boolean }> {
   const [name, flag, ...extra] = text.split(':');
-  if (extra.length || (flag !== undefined && flag !== 'true' && flag !== 'false')) {
+  if (extra.length || (flag !== undefined && !Object.hasOwn(FLAG_WORDS, flag))) {
     return fail(`expected ${ENV_FROM_FORM}, got ${JSON.stringify(text)}`);
   }
   const bad = dns1123Subdomain(name!);
   if (bad) return fail(`name "${name}" ${bad}`);
-  return ok(flag === undefined ? { name: name! } : { name: name!, optional: flag === 'true' });
+  return ok(flag === undefined ? { name: name! } : { name: name!, optional: FLAG_WORDS[flag]! });
 }
 
 const FILE_SOURCE_FORM = 'key=path or path';

@@ -9,14 +9,41 @@ import { defineOwn, formatPath, isCredentialPath, valueAt, type ParsedConfig, ty
  */
 export function validateConfig(config: ParsedConfig): { config: ParsedConfig; issues: Issue[] } {
   if (validateSchema(config.value)) return { config, issues: [] };
+  let judged = config;
+  const failedAt = () => (validateSchema.errors ?? []).map((e) => pointerToPath(e.instancePath));
   // JSON has no Infinity or NaN, and ajv's numbers are finite: `.inf` and `.nan` are judged, and
   // then rendered, as the text they were written as (an env value keeps that text; a count is
   // then no integer, and a file name a name).
-  if (validateSchema.errors?.some((e) => isNonFinite(valueAt(config.value, pointerToPath(e.instancePath))))) {
-    const judged = { ...config, value: nonFiniteAsWritten(config.value, [], config) };
-    return { config: judged, issues: validateSchema(judged.value) ? [] : schemaIssues(judged) };
+  if (failedAt().some((path) => isNonFinite(valueAt(judged.value, path)))) {
+    judged = { ...judged, value: nonFiniteAsWritten(judged.value, [], judged) };
+    if (validateSchema(judged.value)) return { config: judged, issues: [] };
   }
-  return { config, issues: schemaIssues(config) };
+  // A key with no value where the schema wants one (`resources:` over lines commented out, as in
+  // the upstream example) is not set, as tangx/kustz and the API server read it. Where null is a
+  // value (an env var's), the schema takes it and nothing is left out. A required key stays, and
+  // is reported as empty rather than missing.
+  const nulls = failedAt().filter((path) => path.length && valueAt(judged.value, path) === null && !Array.isArray(valueAt(judged.value, path.slice(0, -1))));
+  if (nulls.length) {
+    validateSchema(nulls.reduce(without, judged.value));
+    const required = new Set(
+      (validateSchema.errors ?? []).filter((e) => e.keyword === 'required').map((e) => formatPath([...pointerToPath(e.instancePath), (e.params as { missingProperty: string }).missingProperty])),
+    );
+    judged = { ...judged, value: nulls.filter((path) => !required.has(formatPath(path))).reduce(without, judged.value) };
+    if (validateSchema(judged.value)) return { config: judged, issues: [] };
+  }
+  return { config: judged, issues: schemaIssues(judged) };
+}
+
+/** `value` without the map key at `path`: the maps along the path copied, all else shared. */
+function without(value: unknown, path: Path): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const [key, ...rest] = path;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k !== String(key)) defineOwn(out, k, v);
+    else if (rest.length) defineOwn(out, k, without(v, rest));
+  }
+  return out;
 }
 
 const isNonFinite = (v: unknown) => typeof v === 'number' && !Number.isFinite(v);

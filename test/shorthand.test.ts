@@ -262,11 +262,16 @@ accepted('parseEnvFromRef', parseEnvFromRef, [
   ['srv-webapp-demo-envs:false', { name: 'srv-webapp-demo-envs', optional: false }],
   ['plain', { name: 'plain' }],
   ['dotted.name', { name: 'dotted.name' }],
+  // Go's strconv.ParseBool, which tangx/kustz used.
+  ...['1', 't', 'T', 'TRUE', 'True'].map((f): [string, { name: string; optional: boolean }] => [`a:${f}`, { name: 'a', optional: true }]),
+  ...['0', 'f', 'F', 'FALSE', 'False'].map((f): [string, { name: string; optional: boolean }] => [`a:${f}`, { name: 'a', optional: false }]),
 ]);
 
 rejected('parseEnvFromRef', parseEnvFromRef, [
   ['name:yes', /expected name\[:true\|false\]/],
   ['a:true:false', /expected name\[:true\|false\]/],
+  ['a:tRUE', /expected name\[:true\|false\]/],
+  ['a:toString', /expected name\[:true\|false\]/],
   ['Upper:true', /must be a DNS-1123 subdomain/],
   [':true', /must be a DNS-1123 subdomain/],
 ]);

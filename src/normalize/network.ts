@@ -82,7 +82,8 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   const byHost = new Map<string, IngressModel['rules'][number]>();
   const tlsBySecret = new Map<string, Set<string>>();
   const seenPaths = new Map<string, number>();
-  const ownPort = service?.ports[0]?.port ?? 80;
+  // HTTP goes over TCP: a UDP port listed first (DNS beside a web port) is no backend.
+  const ownPort = (service?.ports.find((p) => p.protocol === 'TCP') ?? service?.ports[0])?.port ?? 80;
   const exposed = new Set(service?.ports.map((p) => p.port));
   ruleTexts.forEach((text, i) => {
     const path = ['ingress', 'rules', i];

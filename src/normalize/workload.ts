@@ -219,6 +219,7 @@ function unlikelyAmount(name: string, request: Quantity | undefined, limit: Quan
   return undefined;
 }
 
+const DEFAULTED_TIMINGS: readonly string[] = ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
 const TIMINGS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds'] as const;
 /** The API server's IsHTTPHeaderName: stricter than RFC 7230 (no '_' or '.'). */
 const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
@@ -257,13 +258,14 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
           'write the value on one line (a YAML block such as | or > adds line breaks)');
       } else headers.push([name, value]);
     }
-    if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
+    if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 0 && probe.successThreshold !== 1) {
       ctx.error([...path, 'successThreshold'], 'probe.success-threshold', `successThreshold of a ${kind} probe must be 1`);
     }
     if (kind === 'readiness' && probe.terminationGracePeriodSeconds !== undefined) {
       ctx.error([...path, 'terminationGracePeriodSeconds'], 'probe.grace-period', 'a readiness probe has no terminationGracePeriodSeconds');
     }
-    const timings = TIMINGS.flatMap((t) => (probe[t] === undefined ? [] : [[t, probe[t]] as [string, number]]));
+    // 0 is the API server's "unset" for these (it defaults them), as it was to tangx/kustz.
+    const timings = TIMINGS.flatMap((t) => (probe[t] === undefined || (probe[t] === 0 && DEFAULTED_TIMINGS.includes(t)) ? [] : [[t, probe[t]] as [string, number]]));
     if (action) out.push([field, { action, headers, timings }]);
   }
   return out;
