@@ -57,7 +57,7 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
   const words: string[] = [];
   const given: Array<{ flag: string; option: OptionSpec; value: string | true }> = [];
   // The first mistake is reported once it is clear that no --help or --version is asked for.
-  let mistake: string | undefined;
+  let mistake: string | { flag: string; empty: boolean } | undefined;
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') {
@@ -79,9 +79,9 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
       else given.push({ flag, option, value: true });
     } else {
       const value = eq >= 0 ? word.slice(eq + 1) : argv[++i];
-      if (value === undefined) mistake ??= `${flag} needs a value: ${shown(option)}`;
       // `-o ''` (an unset variable in a script) would mean the current directory to some commands.
-      else if (value === '') mistake ??= `${flag} needs a value, got an empty one: ${shown(option)}`;
+      // The message shows the option as the command has it (-o <file> or -o <dir>), known below.
+      if (value === undefined || value === '') mistake ??= { flag, empty: value === '' };
       else given.push({ flag, option, value });
     }
   }
@@ -90,6 +90,10 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
   const command = commands.find((c) => c.name === name);
   if (given.some((g) => g.option === VERSION)) return { kind: 'version' };
   if (given.some((g) => g.option === HELP)) return command ? { kind: 'help', command } : { kind: 'help' };
+  if (typeof mistake === 'object') {
+    const option = command?.options.find((o) => known.get(mistake.flag)?.name === o.name) ?? known.get(mistake.flag)!;
+    throw new UsageError(`${mistake.flag} needs a value${mistake.empty ? ', got an empty one' : ''}: ${shown(option)}`);
+  }
   if (mistake) throw new UsageError(mistake);
   if (name === undefined) return { kind: 'none' };
   if (!command) {
@@ -98,8 +102,9 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
   }
 
   const flags: Flags = {};
-  for (const { flag, option, value } of given) {
-    if (!command.options.some((o) => o.name === option.name)) throw new UsageError(`kustz ${command.name} has no option ${flag}; run kustz ${command.name} --help`);
+  for (const { flag, option: anyCommands, value } of given) {
+    const option = command.options.find((o) => o.name === anyCommands.name);
+    if (!option) throw new UsageError(`kustz ${command.name} has no option ${flag}; run kustz ${command.name} --help`);
     const key = camelCase(option.name);
     const before = flags[key];
     if (before !== undefined && typeof value === 'string' && !option.repeatable) {

@@ -59,9 +59,10 @@ function validateCommand(files: string[], flags: RenderFlags, io: IO): number {
   return 0;
 }
 
-/** The options of every command that renders, after its own. */
-const RENDER_OPTIONS: OptionSpec[] = [
-  { name: 'config', short: 'c', value: 'file', repeatable: true, description: 'kustz.yml to render (repeatable; default kustz.yml, then kustz.yaml)' },
+const CONFIG_OPTION: OptionSpec = { name: 'config', short: 'c', value: 'file', repeatable: true, description: 'kustz.yml to render (repeatable; default kustz.yml, then kustz.yaml)' };
+
+/** The overrides and checks of every command that renders, after its own options. */
+const OVERRIDE_OPTIONS: OptionSpec[] = [
   { name: 'image', value: 'image', description: 'override service.image' },
   { name: 'replicas', value: 'n', description: 'override service.replicas' },
   { name: 'set', value: 'path=value', repeatable: true, description: 'override any field, e.g. --set service.envs.pairs.LOG_LEVEL=debug (repeatable)' },
@@ -84,7 +85,8 @@ const COMMANDS: Command[] = [
       { name: 'out-name', value: 'name', description: 'file name --write and check use beside each kustz.yml (default: manifests.yaml)' },
       { name: 'check', description: 'with --write: exit 1 when an output had to be written, as kustz check would (pre-commit misses new files)' },
       { name: 'hash', description: 'append a content hash to generated ConfigMap and Secret names (kustomize style) instead of the kustz.io/config-hash annotation' },
-      ...RENDER_OPTIONS,
+      CONFIG_OPTION,
+      ...OVERRIDE_OPTIONS,
     ],
     examples: [
       'kustz render > manifests.yaml',
@@ -103,7 +105,8 @@ const COMMANDS: Command[] = [
       { name: 'output', short: 'o', value: 'file', description: 'compare this file with the output of all inputs (as render -o writes it)' },
       { name: 'out-name', value: 'name', description: 'file name beside each kustz.yml (default: manifests.yaml)' },
       { name: 'hash', description: 'the outputs were rendered with render --hash' },
-      ...RENDER_OPTIONS,
+      CONFIG_OPTION,
+      ...OVERRIDE_OPTIONS,
     ],
     examples: ['kustz check services/*/kustz.yml', 'kustz check -c kustz.yml -o deploy/manifests.yaml'],
     run: (files, flags: OutputFlags, io) => checkOutputs(files, flags, io),
@@ -112,7 +115,7 @@ const COMMANDS: Command[] = [
     name: 'validate',
     args: '[...files]',
     description: 'Check kustz.yml files (schema, API-server rules, lints); prints "ok"',
-    options: RENDER_OPTIONS,
+    options: [CONFIG_OPTION, ...OVERRIDE_OPTIONS],
     examples: ['kustz validate', 'kustz validate --strict services/*/kustz.yml'],
     run: (files, flags: RenderFlags, io) => validateCommand(files, flags, io),
   },
@@ -123,7 +126,8 @@ const COMMANDS: Command[] = [
     options: [
       { name: 'output', short: 'o', value: 'dir', description: 'the directory to write; files whose content is unchanged are left untouched' },
       { name: 'hash', description: 'let kustomize append content hashes to generated ConfigMap and Secret names' },
-      ...RENDER_OPTIONS,
+      { ...CONFIG_OPTION, repeatable: false, description: 'the kustz.yml (default kustz.yml, then kustz.yaml)' },
+      ...OVERRIDE_OPTIONS,
     ],
     examples: ['kustz kustomize -o deploy/ && kubectl kustomize deploy/', 'kustz kustomize -c services/api/kustz.yml --image registry.example.com/api:1.2.3 --hash -o overlays/api/base'],
     run: (files, flags: KustomizeFlags, io) => kustomizeCommand(files, flags, io),

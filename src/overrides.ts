@@ -84,6 +84,12 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const raw = text.slice(eq + 1);
   const read = readYaml(raw);
   const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin);
+  // A list or map would replace the whole one in the file, which no one reading `--set a={b: c}`
+  // expects: one value per flag, as the README says.
+  if (scalar.value !== null && typeof scalar.value === 'object' && !ArrayBuffer.isView(scalar.value)) {
+    const list = Array.isArray(scalar.value);
+    throw new UsageError(`${origin}: --set takes one value, not a ${list ? 'list' : 'map'}; set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`);
+  }
   return { path, ...scalar, origin };
 }
 

@@ -13,6 +13,16 @@ const COMMANDS: CommandSpec[] = [
     options: [OUTPUT, { name: 'check', description: 'a flag' }, { name: 'load-restrictor', value: 'mode', description: 'mode' }, { name: 'set', value: 'path=value', repeatable: true, description: 'set' }],
     examples: ['kustz render'],
   },
+  {
+    name: 'kustomize',
+    args: '[...files]',
+    description: 'kustomize',
+    options: [
+      { name: 'output', short: 'o', value: 'dir', description: 'output' },
+      { name: 'set', value: 'path=value', description: 'set' },
+    ],
+    examples: [],
+  },
   { name: 'plugin', args: '<action>', description: 'plugin', options: [], examples: [] },
   { name: 'fn', args: '', description: 'fn', options: [], examples: [] },
 ];
@@ -70,6 +80,13 @@ test('an option that is not repeatable, given twice, is a mistake (its values we
   assert.equal(run(['render', '--check', '--check']).flags, { check: true });
 });
 
+test("an option is the command's own: its value's name in messages, and whether it repeats", () => {
+  assert.is(usageError(['render', '-o']), '-o needs a value: -o, --output <file>');
+  assert.is(usageError(['kustomize', '-o']), '-o needs a value: -o, --output <dir>');
+  assert.equal(run(['render', '--set', 'a=1', '--set', 'b=2']).flags, { set: ['a=1', 'b=2'] });
+  assert.is(usageError(['kustomize', '--set', 'a=1', '--set', 'b=2']), '--set takes one value, got "a=1" and "b=2"; give it once');
+});
+
 test('-- ends the options; a lone - is an argument', () => {
   assert.equal(run(['render', '--', '-o', '--check']), { command: 'render', args: ['-o', '--check'], flags: {} });
   assert.equal(run(['render', '-']).args, ['-']);
@@ -97,7 +114,7 @@ test('mistakes are usage errors that say what to do', () => {
 
 test('help lists commands, or one command with its options and examples', () => {
   const all = helpText('kustz/1.0.0', COMMANDS);
-  assert.match(all, /^kustz\/1\.0\.0\n\nUsage:\n {2}\$ kustz <command> \[options\]\n\nCommands:\n {2}render \[\.\.\.files\] {2}render\n/);
+  assert.match(all, /^kustz\/1\.0\.0\n\nUsage:\n {2}\$ kustz <command> \[options\]\n\nCommands:\n {2}render \[\.\.\.files\] {5}render\n {2}kustomize \[\.\.\.files\] {2}kustomize\n/);
   assert.match(all, /\n {2}-v, --version {2}Display version number\n$/);
   const one = helpText('kustz/1.0.0', COMMANDS, COMMANDS[0]);
   // Descriptions line up after the widest option, --load-restrictor <mode>.

@@ -242,6 +242,12 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
     assert.is(r.status, 2, r.stderr);
     assert.is(r.stderr, message);
   }
+  // One value per flag: a list or map would replace the file's whole one.
+  for (const [flag, what, example] of [['service.ports=[81]', 'list', 'service.ports[0]'], ['service.envs.pairs=!!map {B: c}', 'map', 'service.envs.pairs.KEY']] as const) {
+    const r = kustz(['render', '--set', flag], { cwd: dir });
+    assert.is(r.status, 2, flag);
+    assert.is(r.stderr, `kustz: --set ${flag}: --set takes one value, not a ${what}; set each ${what === 'list' ? 'item' : 'key'} with a --set of its own, e.g. --set ${example}=VALUE, or quote the value to keep it as text\n`);
+  }
   const length = kustz(['render', '--set', 'service.ports.length=0'], { cwd: dir });
   assert.is(length.status, 1);
   assert.is(length.stderr, 'kustz: --set service.ports.length=0: service.ports is a list; "length" is no item of it\n  hint: pick an item by its index: service.ports[0]\n');

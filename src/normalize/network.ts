@@ -138,8 +138,7 @@ function backendOf(
     const hint = tcp ? `use one of the Service's TCP ports, e.g. svc=${name}:${tcp.port}` : 'add a TCP port to service.ports';
     const matches = service.ports.filter((p) => (typeof port === 'number' ? p.port === port : p.name === port));
     if (typeof port === 'number' && !exposed.has(port)) {
-      ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`,
-        `use one of the Service's ports, e.g. svc=${name}:${service.ports[0]!.port}`);
+      ctx.warn(path, 'ingress.unknown-port', `this rule routes to port ${port} of Service "${name}", which only exposes ${service.ports.map((p) => p.port).join(', ')}`, hint);
     } else if (matches.length === 0) {
       // kustz names the Service's ports 80-8080 and udp-53-5353: no name an Ingress may use is a TCP port's.
       ctx.warn(path, 'ingress.unknown-port', `this rule routes to port "${port}" of Service "${name}", which has no port of that name (its ports: ${service.ports.map((p) => p.name).join(', ')})`, hint);
