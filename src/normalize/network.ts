@@ -18,6 +18,9 @@ export interface IngressModel {
   tls: Array<{ hosts: string[]; secretName: string }>;
 }
 
+/** YAML 1.1's booleans that Go's strconv.ParseBool does not take, and what to write instead. */
+const YAML11_FLAGS = new Map([['yes', '"true"'], ['on', '"true"'], ['no', '"false"'], ['off', '"false"']]);
+
 /** The API server's default --service-node-port-range. */
 const NODE_PORT_RANGE = [30000, 32767] as const;
 
@@ -67,7 +70,14 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   for (const key of Object.keys(ingress.annotations ?? {})) {
     const path = ['ingress', 'annotations', key];
     if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key), undefined, true)) {
-      annotations.push([key, ctx.config.scalarText(path) ?? '']);
+      const value = ctx.config.scalarText(path) ?? '';
+      // kustz keeps `yes` as written (tangx/kustz made it "true"); controllers read flags with Go's
+      // strconv.ParseBool, which takes true/false/1/0 but not YAML 1.1's yes/no/on/off.
+      const flag = YAML11_FLAGS.get(value.toLowerCase());
+      if (flag !== undefined) {
+        ctx.warn(path, 'annotation.yaml11-bool', `annotation "${key}" is "${value}", which Ingress controllers reading a flag (strconv.ParseBool) refuse`, `write ${flag}`);
+      }
+      annotations.push([key, value]);
     }
   }
   // The API server's limit on all annotations of an object, keys and values, in bytes.
