@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, existsSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError } from './errors.js';
 import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
@@ -224,6 +224,7 @@ export function describeError(e: unknown): string {
   if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test((e as Error).message)) return 'the path holds a NUL character, which no file name can';
   if (code === 'EFBIG') return 'the file would be larger than this process may write (ulimit -f)';
   if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EPERM') return 'operation not permitted (an immutable or append-only file?)';
   if (code === 'ENXIO') return 'nothing reads from it (a FIFO without a reader, or no such device)';
   // Node's own message ends with the call and the path it was given (a temporary file's, at times).
   return ((e as Error)?.message ?? String(e)).replace(/, \w+ '.*'$/s, '');
@@ -290,38 +291,84 @@ export class WriteError extends Error {
 
 /**
  * Writes the files all or none, each through a temporary file and a rename, so that a reader
- * never sees half a file and a failure (a full disk, a directory where a file goes) leaves what
- * was on disk as it was: no file replaced, no temporary file, no directory made. A symlink at a
- * path is replaced, never followed; a FIFO or a device there is refused, as no file of kustz can
- * stand in its place. Identical content is left alone (mtime kept) so make and pre-commit see no
- * change. Returns the files that changed.
+ * never sees half a file and a failure (a full disk, a directory where a file goes, a rename the
+ * file system refuses) leaves what was on disk as it was: the files renamed so far are put back
+ * from links kept to them, and no temporary file or directory made is left. A file replaced keeps
+ * its mode (a manifest with Secrets at 0600 stays 0600) and, where allowed, its owner. A symlink
+ * at a path is replaced, never followed; a FIFO or a device there is refused, as no file of kustz
+ * can stand in its place. Identical content is left alone (mtime kept) so make and pre-commit see
+ * no change. Returns the files that changed.
  */
 export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
   const changed = files.filter((f) => differs(f));
   const made: string[] = [];
-  const staged: string[] = [];
+  // Per file: the temporary file with the new content, the way back to the old one, and whether
+  // the new one is in place yet.
+  const steps = changed.map(() => ({ tmp: '', backup: '', renamed: false }));
   let at: PlannedWrite | undefined;
   try {
-    for (const f of changed) {
+    changed.forEach((f, i) => {
       at = f;
       // `-o deploy/manifests.yaml` in a fresh checkout: make the directory.
       made.push(...makeDirectory(dirname(f.path)));
-      staged.push(writeTemporary(dirname(f.path), f.content));
-    }
+      const old = entryAt(f.path);
+      steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined);
+      if (old) steps[i]!.backup = keepBackup(f.path);
+    });
     changed.forEach((f, i) => {
       at = f;
-      renameSync(staged[i]!, f.path);
-      staged[i] = '';
+      renameSync(steps[i]!.tmp, f.path);
+      steps[i]!.renamed = true;
     });
   } catch (e) {
-    for (const tmp of staged) if (tmp) unlinkSync(tmp);
-    for (const dir of made.reverse()) rmdirSync(dir);
+    // Best effort, in reverse: the error to report is the one that stopped the write.
+    changed.forEach((f, i) => {
+      const { tmp, backup, renamed } = steps[i]!;
+      if (renamed) quietly(() => (backup ? renameSync(backup, f.path) : unlinkSync(f.path)));
+      else {
+        if (tmp) quietly(() => unlinkSync(tmp));
+        if (backup) quietly(() => unlinkSync(backup));
+      }
+    });
+    for (const dir of made.reverse()) quietly(() => rmdirSync(dir));
     throw new WriteError(at!.shown, describeError(e));
   }
+  for (const { backup } of steps) if (backup) quietly(() => unlinkSync(backup));
   return changed;
 }
 
-/** Whether `f.path` holds other bytes than `f.content`; throws for what no file may replace. */
+function quietly(undo: () => void): void {
+  try {
+    undo();
+  } catch {
+    // Undoing is best effort; what failed first is reported.
+  }
+}
+
+/** What stands at `path`, not followed; undefined for nothing. */
+function entryAt(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function temporaryName(dir: string): string {
+  return join(dir, `.kustz-tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+}
+
+/** A second name for what stands at `path` (a hard link; a copy where the file system has none). */
+function keepBackup(path: string): string {
+  const backup = temporaryName(dirname(path));
+  try {
+    linkSync(path, backup);
+  } catch {
+    copyFileSync(path, backup);
+  }
+  return backup;
+}
+
 function differs(f: PlannedWrite): boolean {
   let current: OutputFile;
   try {
@@ -334,11 +381,18 @@ function differs(f: PlannedWrite): boolean {
   return current.kind !== 'file' || !current.bytes.equals(typeof f.content === 'string' ? Buffer.from(f.content) : f.content);
 }
 
-/** A new file in `dir` holding `content`, written to the disk; nothing is left where it fails. */
-function writeTemporary(dir: string, content: string | Uint8Array): string {
-  const tmp = join(dir, `.kustz-tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+/**
+ * A new file in `dir` holding `content`, written to the disk, with the mode and owner of `like`
+ * (the file it will replace); nothing is left where it fails.
+ */
+function writeTemporary(dir: string, content: string | Uint8Array, like?: Stats): string {
+  const tmp = temporaryName(dir);
   const fd = openSync(tmp, 'wx', 0o644);
   try {
+    if (like) {
+      fchmodSync(fd, like.mode & 0o7777);
+      if (like.uid !== process.getuid?.() || like.gid !== process.getgid?.()) quietly(() => fchownSync(fd, like.uid, like.gid));
+    }
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;
     // A write may take part of the bytes (a file size limit); the next one then says why.
     for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
@@ -371,15 +425,15 @@ export function writeInto(path: string, shown: string, content: string): void {
   }
 }
 
-/** Whether `-o path` names a stream rather than a file: a FIFO, socket or device, or anything under /dev or /proc. */
+/**
+ * Whether `-o path` names a stream rather than a file: a FIFO, socket or device, or a link under
+ * /dev or /proc (/dev/stdout, /dev/fd/63, /proc/self/fd/1), which stands for an open descriptor.
+ * A file under /dev/shm is a file.
+ */
 export function namesStream(path: string): boolean {
-  if (/^\/(dev|proc)\//.test(path)) return true;
-  try {
-    const st = lstatSync(path);
-    return st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice();
-  } catch {
-    return false;
-  }
+  const st = entryAt(path);
+  if (!st) return false;
+  return st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice() || (st.isSymbolicLink() && /^\/(dev|proc)\//.test(path));
 }
 
 /**
