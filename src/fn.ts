@@ -110,14 +110,22 @@ function objectEdits(text: string, doc: Document, objects: readonly KubeObject[]
   const edits: Edit[] = [];
   const appended: KubeObject[] = [];
   const replaced = new Set<Node>();
+  // An item yaml cannot expand (an alias without its anchor, too many aliases) is nobody's old object.
+  const readable = (n: Node): unknown => {
+    try {
+      return n.toJS(doc, { maxAliasCount: 100 });
+    } catch {
+      return undefined;
+    }
+  };
   for (const object of objects) {
-    const old = items?.items.find((n): n is YAMLMap => isMap(n) && !replaced.has(n) && sameObject(n.toJS(doc), object));
+    const old = items?.items.find((n): n is YAMLMap => isMap(n) && !replaced.has(n) && sameObject(readable(n), object));
     if (!old?.range) {
       appended.push(object);
       continue;
     }
     replaced.add(old);
-    const kept = keptAnnotations(old.toJS(doc));
+    const kept = keptAnnotations(readable(old));
     const o = kept ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...kept } } } : object;
     const [from, to] = old.range;
     const newline = text[to - 1] === '\n' ? '\n' : '';
@@ -139,18 +147,23 @@ function appendEdits(text: string, doc: Document, key: string, values: readonly 
     const at = list.range[1];
     return [{ from: at, to: at, text: (text[at - 1] === '\n' ? '' : '\n') + block(columnOf(text, list.range[0])) }];
   }
-  if (list?.range && list.flow && (list.items.length || top.flow)) {
-    // Before the closing bracket of [ ... ]; JSON in, JSON out.
+  const last = list?.items.at(-1) as Node | undefined;
+  if (last?.range && list!.flow) {
+    // Right after the last item, on its line (a "]" may stand at column 0, a trailing "," may follow).
+    return [{ from: last.range[1], to: last.range[1], text: `, ${json}` }];
+  }
+  if (list?.range && list.flow && top.flow) {
+    // JSON in, JSON out: into the empty [ ].
     const close = text.lastIndexOf(']', list.range[1] - 1);
-    return [{ from: close, to: close, text: list.items.length ? `, ${json}` : json }];
+    return [{ from: close, to: close, text: json }];
   }
   // No list, a null, or kustomize's `items: []`: a block list (a JSON list in a JSON input).
   return [topLevelList(text, top, key, top.flow ? `[${json}]` : `\n${block(0).replace(/\n$/, '')}`)];
 }
 
 function sameObject(item: unknown, o: KubeObject): boolean {
-  const m = (item as Partial<KubeObject> | null)?.metadata;
-  return (item as KubeObject).kind === o.kind && m?.name === o.metadata.name && (m?.namespace ?? '') === (o.metadata.namespace ?? '');
+  const m = (item as Partial<KubeObject> | undefined)?.metadata;
+  return (item as Partial<KubeObject> | undefined)?.kind === o.kind && m?.name === o.metadata.name && (m?.namespace ?? '') === (o.metadata.namespace ?? '');
 }
 
 function keptAnnotations(item: unknown): Record<string, string> | undefined {
@@ -174,17 +187,24 @@ function topLevelList(text: string, top: YAMLMap, key: string, value: string): E
   const pair = top.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
   const range = (pair?.value as Node | undefined)?.range;
   if (range) {
-    // Replaced to the end of its line (a comment after `items: []` would end up in the list).
-    const end = top.flow ? range[1] : text.indexOf('\n', range[0]);
+    // Replaced to the end of the line it ends on (a comment after `items: []` would end up in the
+    // list; `items: [` may close on the next line).
+    const end = top.flow ? range[1] : text.indexOf('\n', Math.max(range[0], range[1] - 1));
     // A block list starts on the next line, so the space after `items:` goes too.
     const from = top.flow ? range[0] : text.slice(0, range[0]).trimEnd().length;
     return { from, to: end < 0 ? text.length : end, text: value };
   }
   if (top.flow) {
+    // After the last pair, which a trailing "," may follow.
+    const lastPair = top.items.at(-1);
+    const after = ((lastPair?.value ?? lastPair?.key) as Node | undefined)?.range?.[1];
+    if (after !== undefined) return { from: after, to: after, text: `, "${key}": ${value}` };
     const close = text.lastIndexOf('}', top.range![1] - 1);
-    return { from: close, to: close, text: `${top.items.length ? ', ' : ''}"${key}": ${value}` };
+    return { from: close, to: close, text: `"${key}": ${value}` };
   }
-  return { from: text.length, to: text.length, text: `${text.endsWith('\n') ? '' : '\n'}${key}:${value}\n` };
+  // At the end of the map, before a "..." that may end the document.
+  const at = top.range![1];
+  return { from: at, to: at, text: `${text[at - 1] === '\n' || at === 0 ? '' : '\n'}${key}:${value}\n` };
 }
 
 function columnOf(text: string, offset: number): number {

@@ -55,7 +55,8 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
     issues.push(at(['spec'], spec === undefined || spec === null ? 'spec is required' : `spec must be a map, got ${Array.isArray(spec) ? 'a list' : JSON.stringify(spec)}`, example));
     throw new KustzError(issues);
   }
-  const { config, hash, ...inline } = spec;
+  // A key with no value is not set, as in a kustz.yml (name then defaults to metadata.name).
+  const { config, hash, ...inline } = Object.fromEntries(Object.entries(spec).filter(([k, v]) => v !== null || !['config', 'hash', 'name'].includes(k)));
   if (config !== undefined && (typeof config !== 'string' || config === '')) issues.push(at(['spec', 'config'], 'spec.config must be the path of a kustz.yml', 'e.g. config: kustz.yml'));
   if (hash !== undefined && typeof hash !== 'boolean') issues.push(at(['spec', 'hash'], 'spec.hash must be true or false'));
   const inlineKeys = Object.keys(inline);

@@ -34,10 +34,11 @@ export function validateConfig(config: ParsedConfig): { config: ParsedConfig; is
   return { config: judged, issues: schemaIssues(judged) };
 }
 
-/** `value` without the map key at `path`: the maps along the path copied, all else shared. */
+/** `value` without the map key at `path`: the maps and lists along the path copied, all else shared. */
 function without(value: unknown, path: Path): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const [key, ...rest] = path;
+  if (Array.isArray(value)) return value.map((v, i) => (i === key ? without(v, rest) : v));
+  if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (k !== String(key)) defineOwn(out, k, v);

@@ -658,6 +658,41 @@ test('an inline spec keeps keys and scalars as written, as a kustz.yml does: KRM
   assert.equal(parse(plugin.stdout), expected);
 });
 
+test('KRM function: odd but valid ResourceLists come back valid, with the objects once, run after run', () => {
+  const fc = 'functionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {service: {image: nginx}}}';
+  const fcJson = '"functionConfig": {"apiVersion": "kustz/v1", "kind": "Kustz", "metadata": {"name": "web"}, "spec": {"service": {"image": "nginx"}}}';
+  const cm = '{apiVersion: v1, kind: ConfigMap, metadata: {name: a}}';
+  // Each once gave invalid YAML, a second document, or an internal error (found by a helper).
+  for (const [input, kinds] of [
+    [`kind: ResourceList\nitems: [${cm},]\n${fc}\n`, ['ConfigMap/a', 'Deployment/web']],
+    [`{apiVersion: config.kubernetes.io/v1, kind: ResourceList, ${fc}, }\n`, ['Deployment/web']],
+    [`kind: ResourceList\nitems: [\n]\n${fc}\n`, ['Deployment/web']],
+    [`kind: ResourceList\nitems: [\n  ${cm}\n]\n${fc}\n`, ['ConfigMap/a', 'Deployment/web']],
+    [`kind: ResourceList\n${fc}\n...\n`, ['Deployment/web']],
+    [`{"kind": "ResourceList", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},], ${fcJson}}`, ['ConfigMap/a', 'Deployment/web']],
+    [`{"kind": "ResourceList", "items": [\n], ${fcJson}}`, ['Deployment/web']],
+    [`kind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: &v {a: b}${Array.from({ length: 150 }, (_, i) => `, k${i}: *v`).join('')}}\n${fc}\n`, ['ConfigMap/a', 'Deployment/web']],
+  ] as const) {
+    const once = kustz(['fn'], { input });
+    assert.is(once.status, 0, `${input}: ${once.stderr}`);
+    const docs = parseAllDocuments(once.stdout, { maxAliasCount: -1 } as object);
+    assert.equal(docs.flatMap((d) => d.errors.map((e) => e.message)), [], once.stdout);
+    assert.is(docs.length, 1, once.stdout);
+    const items = (docs[0]!.toJS({ maxAliasCount: -1 }) as { items: KubeObject[] }).items;
+    assert.equal(items.map((o) => `${o.kind}/${o.metadata.name}`), [...kinds], input);
+    const twice = kustz(['fn'], { input: once.stdout });
+    assert.is(twice.stdout, once.stdout, `not idempotent: ${input}`);
+  }
+});
+
+test('KRM function: a key of spec with no value is not set (name then comes from metadata.name)', () => {
+  for (const spec of ['{name: null, service: {image: nginx}}', '{config: null, service: {image: nginx}}', '{service: {image: nginx}, hash: null}']) {
+    const r = kustz(['fn'], { input: `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: ${spec}}\n` });
+    assert.is(r.status, 0, `${spec}: ${r.stderr}`);
+    assert.equal((parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web'], spec);
+  }
+});
+
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
   const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
   const bad = kustz([], { input });
