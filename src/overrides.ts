@@ -88,7 +88,9 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   // expects: one value per flag, as the README says.
   if (scalar.value !== null && typeof scalar.value === 'object' && !ArrayBuffer.isView(scalar.value)) {
     const list = Array.isArray(scalar.value);
-    throw new UsageError(`${origin}: --set takes one value, not a ${list ? 'list' : 'map'}; set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`);
+    const each = `set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`;
+    // --replicas [3] comes here too, where only the number is meant.
+    throw new UsageError(`${origin}: ${origin.startsWith('--set') ? '--set takes' : 'expected'} one value, not a ${list ? 'list' : 'map'}${origin.startsWith('--set') ? `; ${each}` : ''}`);
   }
   return { path, ...scalar, origin };
 }

@@ -248,6 +248,8 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
     assert.is(r.status, 2, flag);
     assert.is(r.stderr, `kustz: --set ${flag}: --set takes one value, not a ${what}; set each ${what === 'list' ? 'item' : 'key'} with a --set of its own, e.g. --set ${example}=VALUE, or quote the value to keep it as text\n`);
   }
+  const replicas = kustz(['render', '--replicas', '[3]'], { cwd: dir });
+  assert.is(replicas.stderr, 'kustz: --replicas [3]: expected one value, not a list\n');
   const length = kustz(['render', '--set', 'service.ports.length=0'], { cwd: dir });
   assert.is(length.status, 1);
   assert.is(length.stderr, 'kustz: --set service.ports.length=0: service.ports is a list; "length" is no item of it\n  hint: pick an item by its index: service.ports[0]\n');
