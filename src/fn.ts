@@ -190,8 +190,8 @@ function topLevelList(text: string, top: YAMLMap, key: string, value: string): E
     // Replaced to the end of the line it ends on (a comment after `items: []` would end up in the
     // list; `items: [` may close on the next line).
     const end = top.flow ? range[1] : text.indexOf('\n', Math.max(range[0], range[1] - 1));
-    // A block list starts on the next line, so the space after `items:` goes too.
-    const from = top.flow ? range[0] : text.slice(0, range[0]).trimEnd().length;
+    // A block list starts on the next line, so all after `items:` goes, a tag (`!!null`) too.
+    const from = top.flow ? range[0] : text.indexOf(':', (pair!.key as Node).range![1]) + 1;
     return { from, to: end < 0 ? text.length : end, text: value };
   }
   if (top.flow) {
