@@ -131,7 +131,26 @@ function objectEdits(text: string, doc: Document, objects: readonly KubeObject[]
     const newline = text[to - 1] === '\n' ? '\n' : '';
     edits.push({ from, to, text: items!.flow ? JSON.stringify(withKeyOrder(o)) : indented(o, columnOf(text, from)) + newline });
   }
-  return [...edits, ...appendEdits(text, doc, 'items', appended)];
+  return [...edits, ...aliasEdits(text, doc, replaced), ...appendEdits(text, doc, 'items', appended)];
+}
+
+/**
+ * An alias elsewhere to an anchor inside a replaced item would be left without its anchor: it
+ * is written out as the value it stood for (JSON, which YAML reads in any context).
+ */
+function aliasEdits(text: string, doc: Document, replaced: ReadonlySet<Node>): Edit[] {
+  const { visit } = yamlLib();
+  if (!replaced.size) return [];
+  const inside = (n: Node | undefined) => [...replaced].some((r) => r.range && n?.range && n.range[0] >= r.range[0] && n.range[1] <= r.range[1]);
+  const edits: Edit[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc);
+      if (!alias.range || inside(alias) || !inside(target) || text[alias.range[0]] !== '*') return;
+      edits.push({ from: alias.range[0], to: alias.range[1], text: JSON.stringify(target!.toJS(doc)) });
+    },
+  });
+  return edits;
 }
 
 /** `values` appended to the top-level list `key` (items, results), made where there is none. */

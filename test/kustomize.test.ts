@@ -670,6 +670,8 @@ test('KRM function: odd but valid ResourceLists come back valid, with the object
     [`kind: ResourceList\nitems: [\n  ${cm}\n]\n${fc}\n`, ['ConfigMap/a', 'Deployment/web']],
     [`kind: ResourceList\n${fc}\n...\n`, ['Deployment/web']],
     [`kind: ResourceList\nitems: !!null\n${fc}\n`, ['Deployment/web']],
+    // The Deployment an earlier run made is replaced; the alias to its anchor keeps its value.
+    [`kind: ResourceList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: &m {name: web}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: *m\n${fc}\n`, ['Deployment/web', 'ConfigMap/web']],
     [`{"kind": "ResourceList", "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}},], ${fcJson}}`, ['ConfigMap/a', 'Deployment/web']],
     [`{"kind": "ResourceList", "items": [\n], ${fcJson}}`, ['Deployment/web']],
     [`kind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data: {k: &v {a: b}${Array.from({ length: 150 }, (_, i) => `, k${i}: *v`).join('')}}\n${fc}\n`, ['ConfigMap/a', 'Deployment/web']],
