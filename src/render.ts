@@ -84,7 +84,7 @@ export function render(input: RenderInput): RenderResult {
   for (const w of lintPullSecrets({
     image: cfg.service.image,
     imagePullSecrets: pod.imagePullSecrets,
-    generated: generated.flatMap((g) => (g.registries ? [{ name: g.name, registries: g.registries }] : [])),
+    generated: generated.flatMap((g) => (g.kind === 'Secret' ? [{ name: g.name, type: g.type ?? 'Opaque', ...(g.registries ? { registries: g.registries } : {}) }] : [])),
   })) {
     ctx.warn(['service', 'imagePullSecrets'], w.code, w.message, w.hint);
   }

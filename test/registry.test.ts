@@ -165,6 +165,11 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
     ['warning:registry.auth-mismatch@1:32'], ['ghcr.io']],
   ['identity token only: the kubelet drops it', fixture('identitytoken.json'), JSON_TYPE, ['error:registry.token-ignored@3:3'], ['myregistry.azurecr.io', 'ghcr.io']],
   ['identity token next to auth', utf8('{"auths": {"ghcr.io": {"auth": "dTpw", "identitytoken": "t"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  // docker login against a registry that hands out a token (ACR) writes "user:" as auth; the kubelet sends an empty password.
+  ['auth with an empty password beside an identity token', utf8('{"auths": {"myreg.azurecr.io": {"auth": "MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==", "identitytoken": "eyJ"}}}'), JSON_TYPE,
+    ['error:registry.auth-empty-password@1:41'], ['myreg.azurecr.io']],
+  ['HttpHeaders that is no map of strings fails the whole Secret', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}}, "HttpHeaders": {"X-Meta": 1}}'), JSON_TYPE, ['error:registry.http-headers@1:68'], ['ghcr.io']],
+  ['a user before the host is none of the key (Go puts it in URL.User)', utf8('{"auths": {"https://robot@harbor.example.com": {"auth": "dTpw"}}}'), JSON_TYPE, [], ['https://robot@harbor.example.com']],
   ['registry listed twice', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}, "ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE,
     ['warning:registry.duplicate-key@1:41'], ['ghcr.io']],
   ['upper-case registry key', utf8('{"auths": {"GHCR.io": {"auth": "dTpw"}}}'), JSON_TYPE, ['warning:registry.key-case@1:12'], ['GHCR.io']],
@@ -210,6 +215,8 @@ test('checkDockerConfig: no message or hint holds a fixture secret', () => {
   issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"auth": "Fx-pw-7Qz!r9"}}}'), JSON_TYPE).issues);
   issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"password": Fx-pw-7Qz!r9}}}'), JSON_TYPE).issues);
   issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"auth": "RngtdG9rLTNLcDhXZA==", "x": 1,}}}'), JSON_TYPE).issues);
+  // A password in the registry address itself (https://robot:PASSWORD@host).
+  issues.push(...checkDockerConfig(utf8('{"auths": {"https://robot:Fx-pw-7Qz!r9@h": {}, "https://robot:Fx-pw-7Qz!r9@h": {}, "HTTPS://R:Fx-pw-7Qz!r9@H:x": {}}}'), JSON_TYPE).issues);
   assert.ok(issues.length >= 12, `checked ${issues.length} issues`);
   const text = JSON.stringify(issues);
   for (const secret of FIXTURE_SECRETS) assert.not.ok(text.includes(secret), `an issue shows ${secret}`);
@@ -424,29 +431,42 @@ test(`credentialKeyMatches: ${matches.length} key/image pairs`, () => {
 // --- lintPullSecrets -------------------------------------------------------------------------
 
 test('lintPullSecrets: a matching credential is quiet', () => {
-  assert.equal(lintPullSecrets({ image: 'ghcr.io/acme/api:1', imagePullSecrets: ['ghcr'], generated: [{ name: 'ghcr', registries: ['ghcr.io'] }] }), []);
-  assert.equal(lintPullSecrets({ image: 'nginx', imagePullSecrets: ['hub'], generated: [{ name: 'hub', registries: ['https://index.docker.io/v1/'] }] }), []);
+  assert.equal(lintPullSecrets({ image: 'ghcr.io/acme/api:1', imagePullSecrets: ['ghcr'], generated: [{ name: 'ghcr', type: 'kubernetes.io/dockerconfigjson', registries: ['ghcr.io'] }] }), []);
+  assert.equal(lintPullSecrets({ image: 'nginx', imagePullSecrets: ['hub'], generated: [{ name: 'hub', type: 'kubernetes.io/dockerconfigjson', registries: ['https://index.docker.io/v1/'] }] }), []);
   assert.equal(lintPullSecrets({
     image: 'quay.io/acme/api', imagePullSecrets: ['ghcr', 'quay'],
-    generated: [{ name: 'ghcr', registries: ['ghcr.io'] }, { name: 'quay', registries: ['quay.io'] }],
+    generated: [{ name: 'ghcr', type: 'kubernetes.io/dockerconfigjson', registries: ['ghcr.io'] }, { name: 'quay', type: 'kubernetes.io/dockerconfigjson', registries: ['quay.io'] }],
   }), []);
 });
 
 test('lintPullSecrets: no generated key matches the image', () => {
-  const issues = lintPullSecrets({ image: 'nginx:1.27', imagePullSecrets: ['regcred'], generated: [{ name: 'regcred', registries: ['ghcr.io', 'registry-1.docker.io'] }] });
+  const issues = lintPullSecrets({ image: 'nginx:1.27', imagePullSecrets: ['regcred'], generated: [{ name: 'regcred', type: 'kubernetes.io/dockerconfigjson', registries: ['ghcr.io', 'registry-1.docker.io'] }] });
   assert.equal(summary(issues), ['warning:registry.no-matching-credential@undefined:undefined']);
   const [found] = issues;
   assert.match(found!.message, '"nginx:1.27"');
   assert.match(found!.message, '"docker.io/library/nginx"');
   assert.match(found!.message, '"ghcr.io", "registry-1.docker.io"');
   assert.match(found!.hint!, 'https://index.docker.io/v1/');
-  const port = lintPullSecrets({ image: 'registry.example.com:5000/app', imagePullSecrets: ['r'], generated: [{ name: 'r', registries: ['registry.example.com'] }] });
+  const port = lintPullSecrets({ image: 'registry.example.com:5000/app', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['registry.example.com'] }] });
   assert.match(port[0]!.hint!, '"registry.example.com:5000"');
 });
 
-test('lintPullSecrets: also warns when an external secret is listed beside a generated one', () => {
-  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['cluster-cred', 'quay'], generated: [{ name: 'quay', registries: ['quay.io'] }] });
-  assert.equal(summary(issues), ['warning:registry.no-matching-credential@undefined:undefined']);
+test('lintPullSecrets: an external secret beside a generated one may hold the credential (the kubelet merges them)', () => {
+  assert.equal(lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['cluster-cred', 'quay'], generated: [{ name: 'quay', type: 'kubernetes.io/dockerconfigjson', registries: ['quay.io'] }] }), []);
+});
+
+test('lintPullSecrets: a generated pull secret of another type is ignored by the kubelet', () => {
+  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['ghcr-pull'], generated: [{ name: 'ghcr-pull', type: 'Opaque' }] });
+  assert.equal(summary(issues), ['warning:registry.pull-secret-type@undefined:undefined']);
+  assert.match(issues[0]!.message, 'the pull secret "ghcr-pull" is a Secret of type Opaque');
+});
+
+test('lintPullSecrets: a password in a registry address is not shown', () => {
+  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['https://robot:S3cretPassw0rd@harbor.example.com'] }] });
+  assert.match(issues[0]!.message, '"https://robot:<redacted>@harbor.example.com"');
+  assert.not.match(issues[0]!.message, 'S3cret');
+  // The kubelet keys on the host after the user: robot@harbor.example.com matches harbor.example.com.
+  assert.equal(lintPullSecrets({ image: 'harbor.example.com/p/app', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['https://robot@harbor.example.com'] }] }), []);
 });
 
 test('lintPullSecrets: secrets kustz does not generate are assumed to exist', () => {
@@ -454,14 +474,14 @@ test('lintPullSecrets: secrets kustz does not generate are assumed to exist', ()
 });
 
 test('lintPullSecrets: a generated registry Secret nobody names', () => {
-  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: [], generated: [{ name: 'ghcr', registries: ['ghcr.io'] }] });
+  const issues = lintPullSecrets({ image: 'ghcr.io/acme/api', imagePullSecrets: [], generated: [{ name: 'ghcr', type: 'kubernetes.io/dockerconfigjson', registries: ['ghcr.io'] }] });
   assert.equal(summary(issues), ['warning:registry.unused-pull-secret@undefined:undefined']);
   assert.match(issues[0]!.message, '"ghcr"');
   assert.match(issues[0]!.hint!, 'imagePullSecrets');
 });
 
 test('lintPullSecrets: an invalid image is left to the image check', () => {
-  assert.equal(lintPullSecrets({ image: 'Nginx', imagePullSecrets: ['r'], generated: [{ name: 'r', registries: ['ghcr.io'] }] }), []);
+  assert.equal(lintPullSecrets({ image: 'Nginx', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['ghcr.io'] }] }), []);
 });
 
 // --- expandCredential ------------------------------------------------------------------------

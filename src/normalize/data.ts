@@ -3,6 +3,7 @@ import { decodeUtf8 } from '../files.js';
 import * as rules from '../k8s.js';
 import { expandCredential } from '../registry/credentials.js';
 import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson } from '../registry/docker-config.js';
+import { shownRegistry } from '../registry/keyring.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
@@ -236,7 +237,7 @@ function dockerRegistrySecrets(
     const server = entry.server || DOCKER_HUB_SERVER;
     const first = group.servers.get(server);
     if (first !== undefined) {
-      ctx.error(entry.server === undefined ? path : [...path, 'server'], 'registry.duplicate-server', `the Secret "${entry.name}" already holds a login for ${server}, from secrets.dockerRegistry[${first}]`,
+      ctx.error(entry.server === undefined ? path : [...path, 'server'], 'registry.duplicate-server', `the Secret "${entry.name}" already holds a login for ${shownRegistry(server)}, from secrets.dockerRegistry[${first}]`,
         'keep one login per registry in a Secret, or give this entry another name');
       group.ok = false;
       return;

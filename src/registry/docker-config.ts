@@ -13,7 +13,7 @@ import { issue, REDACTED, warning, type Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position } from '../files.js';
 import { goJsonString } from '../gojson.js';
 import { member, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
-import { kubeletIndexKey } from './keyring.js';
+import { kubeletIndexKey, shownRegistry } from './keyring.js';
 
 /** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
 const AUTH_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -28,8 +28,9 @@ export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
  * or a legacy .dockercfg (`kubernetes.io/dockercfg`: `{REGISTRY: ENTRY}`) for what the kubelet
  * needs. The kubelet reads only `username`, `password`, `email` and `auth` of an ENTRY; an `auth`
  * replaces username/password and must be base64 of `user:password`; if it does not decode, the
- * kubelet rejects the whole Secret and every pull of the Pod fails. Everything else in the file
- * (HttpHeaders, psFormat, detachKeys, credsStore, ...) is ignored by the kubelet and fine here.
+ * kubelet rejects the whole Secret and every pull of the Pod fails, as it does when HttpHeaders is
+ * no map of strings. Everything else in the file (psFormat, detachKeys, credsStore, ...) is
+ * ignored by the kubelet and fine here.
  *
  * `registries` lists the registry keys in file order (each once).
  */
@@ -78,6 +79,7 @@ class DockerConfigChecker {
         this.type === 'kubernetes.io/dockercfg' ? 'a .dockercfg looks like {"registry.example.com": {"auth": "..."}}' : 'a config.json looks like {"auths": {"registry.example.com": {"auth": "..."}}}');
       return { issues: this.issues, registries: [] };
     }
+    if (this.type === 'kubernetes.io/dockerconfigjson') this.checkHttpHeaders(root);
     const registryMap = this.type === 'kubernetes.io/dockerconfigjson' ? this.auths(root) : this.legacyRoot(root);
     if (!registryMap) return { issues: this.issues, registries: [] };
 
@@ -95,7 +97,7 @@ class DockerConfigChecker {
     const seen = new Set<string>();
     for (const m of registryMap.members) {
       if (seen.has(m.key)) {
-        this.issues.push(warning('registry.duplicate-key', `registry "${m.key}" is listed twice; the kubelet uses the last entry`, { ...this.at(m.keyAt), hint: 'remove one of the two entries' }));
+        this.issues.push(warning('registry.duplicate-key', `registry "${shownRegistry(m.key)}" is listed twice; the kubelet uses the last entry`, { ...this.at(m.keyAt), hint: 'remove one of the two entries' }));
       } else {
         seen.add(m.key);
         registries.push(m.key);
@@ -146,23 +148,35 @@ class DockerConfigChecker {
     return undefined;
   }
 
+  /** The kubelet decodes HttpHeaders as a map of strings: anything else fails the whole Secret. */
+  private checkHttpHeaders(root: JsonObject) {
+    const headers = member(root, 'httpheaders')?.value;
+    if (!headers || headers.kind === 'null') return;
+    const bad = headers.kind !== 'object' ? headers : headers.members.map((h) => h.value).find((v) => v.kind !== 'string' && v.kind !== 'null');
+    if (bad) {
+      this.error('registry.http-headers', `"HttpHeaders" must map names to strings, not hold ${article(bad.kind)}; the kubelet rejects the whole Secret and every image pull of the Pod fails`, bad.at,
+        'quote the values, or remove "HttpHeaders": the kubelet does not send them');
+    }
+  }
+
   private checkKey(m: JsonMember) {
     const key = kubeletIndexKey(m.key);
     if (key === undefined) {
-      this.error('registry.bad-key', `registry "${m.key}" is not a registry address the kubelet can parse, so it ignores this entry`, m.keyAt,
+      this.error('registry.bad-key', `registry "${shownRegistry(m.key)}" is not a registry address the kubelet can parse, so it ignores this entry`, m.keyAt,
         'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"');
       return;
     }
     const host = key.split('/')[0]!;
     if (host !== host.toLowerCase()) {
-      this.issues.push(warning('registry.key-case', `registry "${m.key}" has upper-case letters; the kubelet compares hosts case-sensitively, so it only matches images written with the same case`, {
-        ...this.at(m.keyAt), hint: `write it in lower case: "${m.key.toLowerCase()}"`,
+      this.issues.push(warning('registry.key-case', `registry "${shownRegistry(m.key)}" has upper-case letters; the kubelet compares hosts case-sensitively, so it only matches images written with the same case`, {
+        ...this.at(m.keyAt), hint: `write it in lower case: "${shownRegistry(m.key).toLowerCase()}"`,
       }));
     }
   }
 
   private checkEntry(m: JsonMember, store: Store | undefined) {
-    const where = `the entry for "${m.key}"`;
+    // A key may hold a password (https://robot:PASSWORD@host); messages go to CI logs.
+    const where = `the entry for "${shownRegistry(m.key)}"`;
     const v = m.value;
     if (v.kind !== 'object' && v.kind !== 'null') {
       this.error('registry.entry-not-object', `${where} must be an object, not ${article(v.kind)}; the kubelet rejects the whole Secret`, v.at,
@@ -201,10 +215,10 @@ class DockerConfigChecker {
     } else if (store) {
       this.error('registry.credential-in-store',
         `${where} holds no credential: docker keeps it in the credential store "${store.name}" (${store.field}) on the machine that ran \`docker login\`, not in this file, so the kubelet cannot use it`,
-        m.keyAt, storeHint(m.key));
+        m.keyAt, storeHint(shownRegistry(m.key)));
     } else {
       this.error('registry.empty-entry', `${where} holds no credential (no "auth", no "username"/"password")`, m.keyAt,
-        `add "auth": base64 of user:password, or run \`docker login ${m.key}\` again`);
+        `add "auth": base64 of user:password, or run \`docker login ${shownRegistry(m.key)}\` again`);
     }
   }
 
@@ -224,6 +238,12 @@ class DockerConfigChecker {
     }
     if (colon === 0) {
       this.error('registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
+      return;
+    }
+    if (colon === text.length - 1 && !password) {
+      // docker login writes "user:" beside an identitytoken, which the kubelet drops.
+      this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password (docker writes that beside an identity token, which the kubelet drops), so the registry rejects the pull`, auth.at,
+        'log in with a username and password or access token (a robot account), not a token docker exchanged at login; or use the secrets.dockerRegistry form of kustz.yml');
       return;
     }
     if ((username !== undefined && username !== text.slice(0, colon)) || (password !== undefined && password !== text.slice(colon + 1))) {

@@ -3,7 +3,7 @@
  * which entry of a pull secret it hands to the runtime for an image, and the warnings kustz gives
  * when none would match.
  */
-import { warning, type Issue } from '../errors.js';
+import { REDACTED, warning, type Issue } from '../errors.js';
 import { imageLookup, type ImageLookup } from './image.js';
 
 
@@ -26,6 +26,14 @@ export function kubeletIndexKey(entry: string): string | undefined {
 }
 
 /**
+ * A registry address as messages may show it: a password in it (`https://robot:S3cret@host`)
+ * replaced, since stderr goes to CI logs.
+ */
+export function shownRegistry(address: string): string {
+  return address.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):[^/@]*@/i, `$1:${REDACTED}@`);
+}
+
+/**
  * `https://` + value through Go's url.Parse, reduced to what the kubelet uses: the host (with
  * port) and the path. Characters Go refuses in a host and a non-numeric port make it invalid, and
  * so does an empty host, which Go accepts but which matches no image.
@@ -34,7 +42,9 @@ function parseSchemeless(value: string): { host: string; path: string } | undefi
   const end = value.search(/[?#]/);
   const noQuery = end < 0 ? value : value.slice(0, end);
   const slash = noQuery.indexOf('/');
-  const host = slash < 0 ? noQuery : noQuery.slice(0, slash);
+  // Go puts `user:password@` into URL.User; the kubelet keys on the host after it.
+  const authority = slash < 0 ? noQuery : noQuery.slice(0, slash);
+  const host = authority.slice(authority.lastIndexOf('@') + 1);
   const path = slash < 0 ? '' : noQuery.slice(slash);
   if (host === '' || /[^A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"\u0080-\uffff]/.test(host)) return undefined;
   let port = '';
@@ -136,16 +146,28 @@ export function credentialKeyMatches(authsKey: string, image: string): boolean {
  * generate is taken to exist in the cluster. An image that is not a valid reference is left to
  * the image check.
  */
-export function lintPullSecrets(input: { image: string; imagePullSecrets: string[]; generated: Array<{ name: string; registries: string[] }> }): Issue[] {
+export function lintPullSecrets(input: { image: string; imagePullSecrets: string[]; generated: Array<{ name: string; type: string; registries?: string[] }> }): Issue[] {
   const issues: Issue[] = [];
   const named = new Set(input.imagePullSecrets);
-  const used = input.generated.filter((g) => named.has(g.name));
+  const generated = new Map(input.generated.map((g) => [g.name, g]));
+  for (const name of input.imagePullSecrets) {
+    const g = generated.get(name);
+    // The kubelet reads a pull Secret only by its type (secretsToTrackedDockerConfigs).
+    if (g && g.type !== 'kubernetes.io/dockerconfigjson' && g.type !== 'kubernetes.io/dockercfg') {
+      issues.push(warning('registry.pull-secret-type', `the pull secret "${name}" is a Secret of type ${g.type}; the kubelet reads only kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg pull secrets and ignores this one`, {
+        hint: `generate "${name}" with type: kubernetes.io/dockerconfigjson and files: [.dockerconfigjson=path/to/config.json], or use secrets.dockerRegistry`,
+      }));
+    }
+  }
+  const used = input.generated.filter((g): g is typeof g & { registries: string[] } => named.has(g.name) && g.registries !== undefined);
+  // A pull Secret kustz does not generate may hold the credential: the kubelet merges them all.
+  const external = input.imagePullSecrets.some((n) => !generated.has(n));
   const look = imageLookup(input.image);
-  if (used.length > 0 && look.ok) {
+  if (used.length > 0 && !external && look.ok) {
     const keys = used.flatMap((g) => g.registries);
     if (!keys.some((k) => keyMatchesLookup(k, look))) {
       const secrets = used.map((g) => `"${g.name}"`).join(', ');
-      const seen = keys.length ? keys.map((k) => `"${k}"`).join(', ') : 'no registries';
+      const seen = keys.length ? keys.map((k) => `"${shownRegistry(k)}"`).join(', ') : 'no registries';
       issues.push(warning('registry.no-matching-credential',
         `no credential in the pull secret${used.length > 1 ? 's' : ''} ${secrets} matches image "${input.image}": the kubelet looks up "${look.key}" and the secret${used.length > 1 ? 's list' : ' lists'} ${seen}, so the image is pulled without credentials`,
         { hint: look.host === 'docker.io'
@@ -154,7 +176,7 @@ export function lintPullSecrets(input: { image: string; imagePullSecrets: string
     }
   }
   for (const g of input.generated) {
-    if (!named.has(g.name)) {
+    if (g.registries && !named.has(g.name)) {
       issues.push(warning('registry.unused-pull-secret', `registry Secret "${g.name}" is generated but no imagePullSecrets entry names it, so the kubelet never uses it`, {
         hint: `add "${g.name}" to service.imagePullSecrets, or remove the registry Secret`,
       }));
