@@ -169,7 +169,7 @@ export function lintPullSecrets(input: { image: string; imagePullSecrets: string
       const secrets = used.map((g) => `"${g.name}"`).join(', ');
       const seen = keys.length ? keys.map((k) => `"${shownRegistry(k)}"`).join(', ') : 'no registries';
       issues.push(warning('registry.no-matching-credential',
-        `no credential in the pull secret${used.length > 1 ? 's' : ''} ${secrets} matches image "${input.image}": the kubelet looks up "${look.key}" and the secret${used.length > 1 ? 's list' : ' lists'} ${seen}, so the image is pulled without credentials`,
+        `no credential in the pull secret${used.length > 1 ? 's' : ''} ${secrets} matches image "${input.image}": the kubelet looks up "${look.key}" and the secret${used.length > 1 ? 's list' : ' lists'} ${seen}, so the pull secrets give it no credentials (only the node's own or a credential provider's could)`,
         { hint: look.host === 'docker.io'
           ? 'add an entry for Docker Hub ("https://index.docker.io/v1/", the default server) to the registry Secret'
           : `add an entry for "${look.host}" to the registry Secret (the host exactly as in the image, port included), or fix the image's registry` }));
