@@ -318,6 +318,8 @@ const lookups: Array<[image: string, host: string, path: string]> = [
   ['MyRegistry/app', 'MyRegistry', 'app'],
   ['Registry.Example.com/app', 'Registry.Example.com', 'app'],
   ['my_org/my__app', 'docker.io', 'my_org/my__app'],
+  // distribution/reference v0.6.0 counts the path alone against 255 characters.
+  [`ghcr.io/${'a'.repeat(250)}`, 'ghcr.io', 'a'.repeat(250)],
 ];
 for (const [image, host, path] of lookups) {
   test(`imageLookup: ${image}`, () => {
@@ -337,7 +339,7 @@ const badImages: Array<[image: string, why: RegExp]> = [
   ['nginx@sha256:abc', /not a valid reference/],
   [`nginx@sha256:${'A'.repeat(64)}`, /invalid digest/],
   [`nginx@md5:${'a'.repeat(32)}`, /no algorithm "md5"/],
-  [`ghcr.io/${'a'.repeat(250)}`, /longer than 255/],
+  [`ghcr.io/${'a'.repeat(256)}`, /repository path is longer than 255/],
 ];
 for (const [image, why] of badImages) {
   test(`imageLookup rejects ${JSON.stringify(image.length > 40 ? `${image.slice(0, 40)}…` : image)}`, () => {

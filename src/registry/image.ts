@@ -21,7 +21,8 @@ export type ImageLookup = { ok: true; host: string; path: string; key: string } 
  * digest dropped (`parsers.ParseImageName` -> `reference.ParseNormalizedNamed(image).Name()`).
  *
  *     reference  = name [ ":" tag ] [ "@" digest ]
- *     name       = [ domain "/" ] component *( "/" component )     ; at most 255 characters
+ *     name       = [ domain "/" ] path                            ; the path at most 255 characters
+ *     path       = component *( "/" component )
  *     domain     = ( label *( "." label ) | "[" IPv6 "]" ) [ ":" 1*DIGIT ]
  *     label      = [a-zA-Z0-9] | [a-zA-Z0-9] *[a-zA-Z0-9-] [a-zA-Z0-9]
  *     component  = 1*[a-z0-9] *( ( "." | "_" | "__" | 1*"-" ) 1*[a-z0-9] )
@@ -47,7 +48,8 @@ export function imageLookup(image: string): ImageLookup {
       : 'is not a valid reference: expected [registry[:port]/]name[:tag][@sha256:digest] with a lower-case name');
   }
   const [, name, host, path, algorithm, hex] = m;
-  if (name!.length > 255) return fail('is not a valid reference: the repository name is longer than 255 characters');
+  // distribution/reference v0.6.0, which the kubelet uses, leaves the domain out of the limit.
+  if (path!.length > 255) return fail('is not a valid reference: the repository path is longer than 255 characters');
   if (algorithm !== undefined) {
     const length = Object.hasOwn(DIGEST_HEX_LENGTH, algorithm) ? DIGEST_HEX_LENGTH[algorithm] : undefined;
     if (length === undefined) return fail(`has an invalid digest: the kubelet knows no algorithm "${algorithm}" (use sha256)`);
