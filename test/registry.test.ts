@@ -386,6 +386,11 @@ const matches: Array<[authsKey: string, image: string, expected: boolean, why: s
   ['https://ghcr.io/?x=1', 'ghcr.io/acme/api', true, 'query dropped'],
   ['ftp://ghcr.io', 'ghcr.io/acme/api', false, 'only http and https are schemes'],
   ['ghcr.io:https', 'ghcr.io/acme/api', false, 'unparsable key is ignored'],
+  ['ghcr.io/%61cme', 'ghcr.io/acme/api', true, 'Go decodes %-escapes in the path'],
+  ['ghcr.io/%FF', 'ghcr.io/acme/api', false, 'a byte that is no ASCII matches no image'],
+  ['ghcr.io#%zz', 'ghcr.io/acme/api', false, 'a broken escape, even in the fragment, fails url.Parse'],
+  ['ghcr.io?\u007f', 'ghcr.io/acme/api', false, 'a control character fails url.Parse'],
+  ['https://robot@ghcr.io', 'ghcr.io/acme/api', true, 'the user before @ is URL.User, not the host'],
   // Docker Hub: short names, aliases
   ['https://index.docker.io/v1/', 'nginx', true, 'kubectl default server, official image'],
   ['https://index.docker.io/v1/', 'acme/api:2', true, 'kubectl default server, user image'],

@@ -39,6 +39,8 @@ export function shownRegistry(address: string): string {
  * so does an empty host, which Go accepts but which matches no image.
  */
 function parseSchemeless(value: string): { host: string; path: string } | undefined {
+  // Go refuses a control character or a broken %-escape anywhere, query and fragment included.
+  if (/[\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})/.test(value)) return undefined;
   const end = value.search(/[?#]/);
   const noQuery = end < 0 ? value : value.slice(0, end);
   const slash = noQuery.indexOf('/');
@@ -56,7 +58,9 @@ function parseSchemeless(value: string): { host: string; path: string } | undefi
     port = host.slice(host.lastIndexOf(':'));
   }
   if (port !== '' && !/^:[0-9]*$/.test(port)) return undefined;
-  return { host, path };
+  // The kubelet keys on URL.Path, which Go has decoded byte by byte: ghcr.io/%61cme is
+  // ghcr.io/acme. (A byte that is no ASCII matches no image path, whatever it decodes to.)
+  return { host, path: path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) };
 }
 
 /** Go's net.SplitHostPort, falling back to the whole host and no port, as the kubelet does. */
