@@ -161,6 +161,8 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   ['username without password', utf8('{"auths": {"ghcr.io": {"username": "bot"}}}'), JSON_TYPE, ['error:registry.incomplete-credential@1:12'], ['ghcr.io']],
   ['a number where a string belongs', utf8('{"auths": {"ghcr.io": {"auth": 42}}}'), JSON_TYPE, ['error:registry.field-type@1:32'], ['ghcr.io']],
   ['field names are matched case-insensitively, like Go', utf8('{"Auths": {"ghcr.io": {"Auth": "dTpw"}}}'), JSON_TYPE, [], ['ghcr.io']],
+  ['"auths" twice: Go decodes both into one map', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}}, "Auths": {"quay.io": {"auth": "dTpw"}}}'), JSON_TYPE, [], ['ghcr.io', 'quay.io']],
+  ['Go folds the long s of "authſ" to "auths"', utf8('{"auth\u017f": {"ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE, [], ['ghcr.io']],
   ['auth disagreeing with username/password', utf8('{"auths": {"ghcr.io": {"auth": "dTpw", "username": "other", "password": "p"}}}'), JSON_TYPE,
     ['warning:registry.auth-mismatch@1:32'], ['ghcr.io']],
   ['identity token only: the kubelet drops it', fixture('identitytoken.json'), JSON_TYPE, ['error:registry.token-ignored@3:3'], ['myregistry.azurecr.io', 'ghcr.io']],

@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import { issue, REDACTED, warning, type Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position } from '../files.js';
 import { goJsonString } from '../gojson.js';
-import { member, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
+import { member, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
 import { kubeletIndexKey, shownRegistry } from './keyring.js';
 
 /** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
@@ -110,7 +110,10 @@ class DockerConfigChecker {
 
   private auths(root: JsonObject): (JsonObject) | undefined {
     const auths = member(root, 'auths');
-    if (auths?.value.kind === 'object') return auths.value;
+    if (auths?.value.kind === 'object') {
+      // "auths" twice (or "Auths" beside it): Go decodes both into one map.
+      return { ...auths.value, members: members(root, 'auths').flatMap((m) => (m.value.kind === 'object' ? m.value.members : [])) };
+    }
     if (!auths || auths.value.kind === 'null') {
       const legacy = root.members.some((m) => member(m.value, 'auth') !== undefined);
       this.error('registry.no-auths', auths ? '"auths" is null: the docker config holds no registry credentials' : 'the docker config has no "auths" object, so the kubelet finds no registry credentials in it',

@@ -220,8 +220,15 @@ export function positionAt(text: string, offset: number): { line: number; col: n
 
 
 export function member(node: JsonNode, name: string): JsonMember | undefined {
-  if (node.kind !== 'object') return undefined;
-  let found: JsonMember | undefined;
-  for (const m of node.members) if (m.key.toLowerCase() === name) found = m;
-  return found;
+  return members(node, name).at(-1);
+}
+
+/**
+ * Every member `name` (lower case) matches as Go's encoding/json matches a field: ignoring case,
+ * with Unicode's simple folding (the long s "ſ" is an "s"; toLowerCase already folds the Kelvin
+ * sign). Go decodes each of them in turn: the last wins, except that maps merge.
+ */
+export function members(node: JsonNode, name: string): JsonMember[] {
+  if (node.kind !== 'object') return [];
+  return node.members.filter((m) => m.key.toLowerCase().replace(/\u017f/g, 's') === name);
 }
