@@ -399,7 +399,8 @@ function writeTemporary(dir: string, content: string | Uint8Array, like?: Stats)
     fsyncSync(fd);
     closeSync(fd);
   } catch (e) {
-    closeSync(fd);
+    // The descriptor may be closed already (close itself failed): the first error is the one.
+    quietly(() => closeSync(fd));
     unlinkSync(tmp);
     throw e;
   }
@@ -463,9 +464,9 @@ export function readStdin(): string {
 }
 
 /**
- * Writes all of `text` to a file descriptor (stdout, stderr, or `file` that -o names), synchronously: the output is complete when
- * the process exits, and no stream is set up for it (process.stdout costs a cold start several
- * milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
+ * Writes all of `text` to a file descriptor (stdout, stderr, or `file` that -o names),
+ * synchronously: the output is complete when the process exits, and no stream is set up for it
+ * (process.stdout costs a cold start several milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
  * `kustz render | head`) ends the writing quietly, as it ends a shell tool.
  */
 export function writeAll(fd: number, text: string, file?: string): void {

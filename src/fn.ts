@@ -5,9 +5,9 @@
  * rewrites scalars (`010` becomes `10`, which Go's YAML 1.1 had read as 8).
  */
 import type { Document, Node, YAMLMap } from 'yaml';
-import { formatIssue, issue, type Issue } from './errors.js';
+import { issue, type Issue } from './errors.js';
 import { generate } from './generator.js';
-import { configFromYamlNode, type ParsedConfig } from './parse.js';
+import { configFromYamlNode, MAX_ALIAS_COUNT, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
@@ -27,7 +27,7 @@ export function isResourceList(text: string): boolean {
 }
 
 function fail(io: IO, i: Issue): number {
-  io.stderr(formatIssue(i) + '\n');
+  report([i], false, io);
   return 1;
 }
 
@@ -105,27 +105,30 @@ function applyEdits(text: string, edits: Edit[]): string {
  */
 function objectEdits(text: string, doc: Document, objects: readonly KubeObject[]): Edit[] {
   const { isMap, isSeq } = yamlLib();
-  const found = doc.get('items', true);
-  const items = isSeq(found) ? found : undefined;
+  const list = doc.get('items', true);
+  const items = isSeq(list) ? list : undefined;
   const edits: Edit[] = [];
   const appended: KubeObject[] = [];
   const replaced = new Set<Node>();
-  // An item yaml cannot expand (an alias without its anchor, too many aliases) is nobody's old object.
-  const readable = (n: Node): unknown => {
+  // Each item as a value, read once; one yaml cannot expand (an alias without its anchor, too
+  // many aliases) is nobody's old object.
+  const known = (items?.items ?? []).flatMap((n) => {
+    if (!isMap(n)) return [];
     try {
-      return n.toJS(doc, { maxAliasCount: 100 });
+      return [{ node: n, value: n.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as unknown }];
     } catch {
-      return undefined;
+      return [];
     }
-  };
+  });
   for (const object of objects) {
-    const old = items?.items.find((n): n is YAMLMap => isMap(n) && !replaced.has(n) && sameObject(readable(n), object));
+    const found = known.find((k) => !replaced.has(k.node) && sameObject(k.value, object));
+    const old = found?.node;
     if (!old?.range) {
       appended.push(object);
       continue;
     }
     replaced.add(old);
-    const kept = keptAnnotations(readable(old));
+    const kept = keptAnnotations(found!.value);
     const o = kept ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...kept } } } : object;
     const [from, to] = old.range;
     const newline = text[to - 1] === '\n' ? '\n' : '';

@@ -13,6 +13,11 @@ import { keyOrder } from './yaml/write.js';
 /** What kustomize looks for on generated objects; it appends the hash and drops the mark. */
 export const NEEDS_HASH_ANNOTATION = 'kustomize.config.k8s.io/needs-hash';
 
+/** How many characters of the content's SHA-256 kustomize's hash keeps (see kustomizeHash). */
+const HASH_LENGTH = 10;
+/** What the suffix adds to a name: "-" and the hash. */
+export const HASH_SUFFIX_LENGTH = HASH_LENGTH + 1;
+
 /**
  * api/hasher Hash: sha256 over the JSON of kind, name and data (plus binaryData for a
  * ConfigMap, type for a Secret); an absent field counts as ""; the first 10 hex digits with
@@ -26,7 +31,7 @@ export function kustomizeHash(o: KubeObject): string {
       ? { kind: 'Secret', type: o['type'] ?? '', name: '', data: asKustomizeSecret(o)['data'] }
       : { kind: 'ConfigMap', name: '', data: o['data'] ?? '', ...(o['binaryData'] ? { binaryData: o['binaryData'] } : {}) };
   const hex = sha256Hex(goJsonMarshal(fields));
-  return hex.slice(0, 10).replace(/[013ae]/g, (c) => ({ '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' })[c]!);
+  return hex.slice(0, HASH_LENGTH).replace(/[013ae]/g, (c) => ({ '0': 'g', '1': 'h', '3': 'k', a: 'm', e: 't' })[c]!);
 }
 
 /**

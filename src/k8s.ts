@@ -108,6 +108,10 @@ export function portNumber(value: number): string | undefined {
 /** The API server's limit on the data of one ConfigMap or Secret. */
 export const MAX_DATA_BYTES = 1024 * 1024;
 
+/** The Secret types the kubelet reads image pull credentials from. */
+export const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
+export const DOCKER_CFG = 'kubernetes.io/dockercfg';
+
 /** The total of an object's annotations, keys and values (TotalAnnotationSizeLimitB). */
 export const MAX_ANNOTATIONS_BYTES = 256 * 1024;
 

@@ -1,5 +1,5 @@
 import { issue, KustzError, UsageError } from './errors.js';
-import { defineOwn, formatPath, valueAt, type ParsedConfig, type Path } from './parse.js';
+import { defineOwn, formatPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
@@ -88,9 +88,10 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   // expects: one value per flag, as the README says.
   if (scalar.value !== null && typeof scalar.value === 'object' && !ArrayBuffer.isView(scalar.value)) {
     const list = Array.isArray(scalar.value);
-    const each = `set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`;
+    const what = list ? 'list' : 'map';
     // --replicas [3] comes here too, where only the number is meant.
-    throw new UsageError(`${origin}: ${origin.startsWith('--set') ? '--set takes' : 'expected'} one value, not a ${list ? 'list' : 'map'}${origin.startsWith('--set') ? `; ${each}` : ''}`);
+    if (!origin.startsWith('--set')) throw new UsageError(`${origin}: expected one value, not a ${what}`);
+    throw new UsageError(`${origin}: --set takes one value, not a ${what}; set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`);
   }
   return { path, ...scalar, origin };
 }
@@ -114,7 +115,7 @@ function scalarWithYaml(raw: string, origin: string): { value: unknown; text: st
   let value: unknown;
   try {
     // An alias (`*a`) with no anchor, or an alias bomb, throws here.
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     throw new UsageError(`${origin}: ${(e as Error).message}; quote the value to keep it as text`);
   }
@@ -142,7 +143,8 @@ export function applyOverrides(config: ParsedConfig, overrides: readonly Overrid
   const startsWith = (path: Path, start: Path) => start.length <= path.length && start.every((p, i) => String(p) === String(path[i]));
   const overriding = (path: Path) => latestFirst.find((o) => startsWith(path, o.path));
   // A map or list the file does not have, made for a deeper override (`--set a.b=1` makes "a"):
-  // a problem with it is the flag's, not the file's. So is one that replaced a scalar of the file (`--set service.image.x=1`).
+  // a problem with it is the flag's, not the file's. So is one that replaced a scalar of the file
+  // (`--set service.image.x=1`).
   const madeFor = (path: Path) => {
     const had = valueAt(config.value, path);
     return had === null || typeof had !== 'object' ? latestFirst.find((o) => startsWith(o.path, path)) : undefined;

@@ -57,7 +57,7 @@ const UNCLOSED_FLOW = /end with an? [\]}]/;
 const UNCLOSED_FLOW_HINT = 'close each [ with ] and each { with }, or indent the lines that continue the list or map deeper than its key';
 
 /** Limits the expansion of YAML aliases, so that a "billion laughs" file fails fast. */
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
 
 /** The value at `path` inside `root`, own properties only; undefined where the path leads nowhere. */
 export function valueAt(root: unknown, path: Path): unknown {

@@ -134,12 +134,13 @@ export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: R
   }
 }
 
+/** The objects named after a kustz.yml's `name`. */
+const NAMED_AFTER_NAME = ['Deployment', 'Service', 'Ingress'];
+
 /**
  * Several kustz.yml files in one stream are applied together: two objects of one kind, name and
  * namespace would silently overwrite each other in the cluster.
  */
-const NAMED_AFTER_NAME = ['Deployment', 'Service', 'Ingress'];
-
 export class ObjectRegistry {
   private readonly seen = new Map<string, string>();
 

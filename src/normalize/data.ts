@@ -1,5 +1,6 @@
 import { parseEnvFile } from '../envfile.js';
 import { decodeUtf8 } from '../files.js';
+import { HASH_SUFFIX_LENGTH } from '../hash.js';
 import * as rules from '../k8s.js';
 import { expandCredential } from '../registry/credentials.js';
 import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson } from '../registry/docker-config.js';
@@ -9,14 +10,12 @@ import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGen
 import type { Context } from './context.js';
 import { readYamlMap, type KeyRule } from './yaml-map.js';
 
-const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
-const DOCKER_CFG = 'kubernetes.io/dockercfg';
 const TLS = 'kubernetes.io/tls';
 
 /** The keys the API server requires per Secret type (pkg/apis/core/validation ValidateSecret). */
 const REQUIRED_KEYS: Record<string, { all?: string[]; oneOf?: string[]; only?: string }> = {
-  [DOCKER_CONFIG_JSON]: { only: '.dockerconfigjson' },
-  [DOCKER_CFG]: { only: '.dockercfg' },
+  [rules.DOCKER_CONFIG_JSON]: { only: '.dockerconfigjson' },
+  [rules.DOCKER_CFG]: { only: '.dockercfg' },
   [TLS]: { all: ['tls.crt', 'tls.key'] },
   'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
   'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
@@ -27,9 +26,6 @@ const UNSUPPORTED_TYPES = ['kubernetes.io/service-account-token', 'bootstrap.kub
 
 type Mode = 'literals' | 'envs' | 'files';
 const MODES: Mode[] = ['literals', 'envs', 'files'];
-
-/** What a hash suffix adds to a name: "-" and ten characters. */
-const HASH_SUFFIX_LENGTH = 11;
 
 /**
  * Secrets first, then ConfigMaps; inside each, declaration order (literals, envs, files).
@@ -128,7 +124,7 @@ function collect(
     }
   });
   // A registry Secret named by its file alone gets the key its type requires.
-  if (secretType && mode === 'files' && (secretType === DOCKER_CONFIG_JSON || secretType === DOCKER_CFG)) {
+  if (secretType && mode === 'files' && (secretType === rules.DOCKER_CONFIG_JSON || secretType === rules.DOCKER_CFG)) {
     const wanted = REQUIRED_KEYS[secretType]!.only!;
     const files = gen.files ?? [];
     if (files.length === 1 && !files[0]!.includes('=') && data.size === 1 && !data.has(wanted)) {
@@ -172,7 +168,7 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
     const value = secret.data.get(rule.only)!;
     const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
     const source = secret.sources.find((s) => s.mode === 'files' && s.key === rule.only);
-    const checked = checkDockerConfig(bytes, type as typeof DOCKER_CONFIG_JSON | typeof DOCKER_CFG);
+    const checked = checkDockerConfig(bytes, type as typeof rules.DOCKER_CONFIG_JSON | typeof rules.DOCKER_CFG);
     if (source?.mode === 'files') ctx.addFileIssues(ctx.displayName(source.path), checked.issues);
     else {
       // The JSON came from a literal or an env value, not a file of its own: point at the generator.
@@ -272,7 +268,7 @@ function dockerRegistrySecrets(
     return [{
       kind: 'Secret' as const,
       name,
-      type: DOCKER_CONFIG_JSON,
+      type: rules.DOCKER_CONFIG_JSON,
       data: new Map([['.dockerconfigjson', json]]),
       sources: [{ mode: 'dockerRegistry' as const, servers }],
       registries: servers,

@@ -4,6 +4,7 @@
  * when none would match.
  */
 import { REDACTED, warning, type Issue } from '../errors.js';
+import { DOCKER_CFG, DOCKER_CONFIG_JSON } from '../k8s.js';
 import { imageLookup, type ImageLookup } from './image.js';
 
 
@@ -157,7 +158,7 @@ export function lintPullSecrets(input: { image: string; imagePullSecrets: string
   for (const name of input.imagePullSecrets) {
     const g = generated.get(name);
     // The kubelet reads a pull Secret only by its type (secretsToTrackedDockerConfigs).
-    if (g && g.type !== 'kubernetes.io/dockerconfigjson' && g.type !== 'kubernetes.io/dockercfg') {
+    if (g && g.type !== DOCKER_CONFIG_JSON && g.type !== DOCKER_CFG) {
       issues.push(warning('registry.pull-secret-type', `the pull secret "${name}" is a Secret of type ${g.type}; the kubelet reads only kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg pull secrets and ignores this one`, {
         hint: `generate "${name}" with type: kubernetes.io/dockerconfigjson and files: [.dockerconfigjson=path/to/config.json], or use secrets.dockerRegistry`,
       }));
