@@ -4,7 +4,7 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { diskReader, fileIdentity, readConfigFile, type FilesRead } from './disk.js';
+import { diskReader, fileIdentity, readConfigFile, type FilesRead, type RealDirectories } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
@@ -92,6 +92,18 @@ export function loadRestrictor(flags: RenderFlags): LoadRestrictor {
   return value;
 }
 
+/**
+ * Directory real paths, for as long as one run (one IO) lasts: a run over many kustz.yml files
+ * looks each shared parent up once, and a later run sees the disk as it is then.
+ */
+const realDirectories = new WeakMap<IO, RealDirectories>();
+
+function realDirectoriesOf(io: IO): RealDirectories {
+  let dirs = realDirectories.get(io);
+  if (!dirs) realDirectories.set(io, (dirs = new Map()));
+  return dirs;
+}
+
 export interface Rendered {
   file: string;
   result?: RenderResult;
@@ -106,7 +118,8 @@ export interface Rendered {
 export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: RenderInput['hash'] = 'suffix', filesRead?: FilesRead): Rendered {
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
   const restrictor = loadRestrictor(flags);
-  const read = readConfigFile(path, restrictor, filesRead);
+  const dirs = realDirectoriesOf(io);
+  const read = readConfigFile(path, restrictor, filesRead, dirs);
   if (!read.ok) {
     // `kustz render services/api`, as kustomize build takes a directory.
     const inside = CONFIG_NAMES.find((name) => existsSync(join(path, name)));
@@ -121,7 +134,7 @@ export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: R
     const result = render({
       source,
       file,
-      readFile: diskReader(dirname(path), restrictor, filesRead),
+      readFile: diskReader(dirname(path), restrictor, filesRead, dirs),
       overrides: overridesFrom(flags),
       env: io.env,
       loadRestrictor: restrictor,

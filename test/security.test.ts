@@ -175,6 +175,22 @@ test('a 2 MiB file in a Secret is refused at the 1 MiB limit; so is a ConfigMap 
   assert.match(configMap.stderr, /ConfigMap "big" holds 1228800 bytes/);
 });
 
+test('the 1 MiB limit counts UTF-8 bytes of values from .env files and from YAML aliases', () => {
+  // 70,000 lines of 16 bytes: a file over 1 MiB whose values hold 420,000 bytes.
+  const lines = (count: number, value: string) => Array.from({ length: count }, (_, i) => `K_${String(i).padStart(6, '0')}=${value}\n`).join('');
+  const env = (text: string) => kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}configmaps: {envs: [{name: big, files: [big.env]}]}\n`, 'big.env': text }) });
+  assert.is(env(lines(70000, 'abcdef')).status, 0, 'values of 420,000 bytes in a file of 1 MiB');
+  // 18 values of 30,000 "é" (60,000 bytes each, under the 64 KiB line limit): 540,000 characters.
+  const over = env(`${lines(100, 'x')}${Array.from({ length: 18 }, (_, i) => `V${i}=${'é'.repeat(30000)}\n`).join('')}`);
+  failsCleanly(over, 'values of 1,080,000 bytes in 540,000 characters');
+  assert.match(over.stderr, /ConfigMap "big" holds 1080100 bytes/);
+  // A YAML file of 600 KiB whose value is taken twice through an alias.
+  const value = 'x'.repeat(600 * 1024);
+  const yaml = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}configmaps: {literals: [{name: big, files: [big.yml]}]}\n`, 'big.yml': `a: &v ${value}\nb: *v\n` }) });
+  failsCleanly(yaml, 'an alias doubling a 600 KiB value');
+  assert.match(yaml.stderr, /ConfigMap "big" holds 1228800 bytes/);
+});
+
 test('files over the input cap are refused before they are read, kustz.yml included', () => {
   const dir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: huge, files: [huge.bin]}]}\n`, 'huge.bin': '', 'huge.yml': '' });
   truncateSync(join(dir, 'huge.bin'), 9 * 1024 * 1024);

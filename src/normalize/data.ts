@@ -59,8 +59,8 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
         ctx.error([...path, 'type'], 'secret.type', `kustz cannot generate Secrets of type ${type}`, 'create them with kubectl; kustz generates Opaque, tls, basic-auth, ssh-auth and registry Secrets');
         return;
       }
-      const data = collect(ctx, gen, mode, path, type);
-      if (data) out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data }, path), path));
+      const { bound, ...data } = collect(ctx, gen, mode, path, type);
+      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data }, path), path, bound));
     });
   }
   out.push(...dockerRegistrySecrets(ctx, cfg, claim));
@@ -68,8 +68,8 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
     (cfg.configmaps?.[mode] ?? []).forEach((gen: GeneratorConfig, i) => {
       const path = ['configmaps', mode, i];
       if (!claim('ConfigMap', gen.name, path)) return;
-      const data = collect(ctx, gen, mode, path);
-      if (data) out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data }, path));
+      const { bound, ...data } = collect(ctx, gen, mode, path);
+      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data }, path, bound));
     });
   }
   return out;
@@ -81,9 +81,14 @@ function collect(
   mode: Mode,
   path: (string | number)[],
   secretType?: string,
-): Pick<GeneratedData, 'data' | 'sources'> | undefined {
+): Pick<GeneratedData, 'data' | 'sources'> & { bound: number } {
   let data = new Map<string, string | Uint8Array>();
   const sources: DataSource[] = [];
+  /**
+   * At least the UTF-8 bytes of the values: a file's size where its values are parts of its text,
+   * so that a 10,000-line .env needs no pass of its own to be measured (see checkSize).
+   */
+  let bound = 0;
   /**
    * `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at
    * their lines). `keyHint`: how to give the data a valid key, where the key comes from.
@@ -104,6 +109,7 @@ function collect(
       const bytes = ctx.read(filePath, source.path);
       if (!bytes) return;
       put(filePath, source.key, decodeUtf8(bytes) ?? bytes, text, false, `write it as ${validKey(source.key)}=${source.path}`);
+      bound += bytes.length;
       sources.push({ mode, key: source.key, path: source.path });
       return;
     }
@@ -111,6 +117,7 @@ function collect(
     if (!bytes) return;
     if (mode === 'envs') {
       const parsed = parseEnvFile(bytes);
+      bound += bytes.length;
       ctx.addFileIssues(ctx.displayName(text), parsed.issues);
       // Its keys are checked and never repeat (parseEnvFile reports both): the first source of a
       // generator is taken whole, which for 10,000 lines is a few milliseconds less.
@@ -119,7 +126,11 @@ function collect(
       sources.push({ mode, path: text });
     } else {
       const entries = readYamlMap(ctx, filePath, text, bytes, DATA_KEYS, secretType !== undefined);
-      for (const [key, value] of entries) put(filePath, key, value, text, true);
+      // Escapes and aliases make a YAML value longer than its text: each value counts on its own.
+      for (const [key, value] of entries) {
+        put(filePath, key, value, text, true);
+        bound += utf8Bound(value);
+      }
       sources.push({ mode, path: text, entries });
     }
   });
@@ -135,7 +146,7 @@ function collect(
       if (source?.mode === 'files') source.key = wanted;
     }
   }
-  return { data, sources };
+  return { data, sources, bound };
 }
 
 const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey };
@@ -276,10 +287,13 @@ function dockerRegistrySecrets(
   });
 }
 
-function checkSize(ctx: Context, d: GeneratedData, path: (string | number)[]): GeneratedData {
-  // A UTF-16 unit is at most 3 bytes of UTF-8: most data is counted exactly only when that bound is over the limit.
-  let bound = 0;
-  for (const v of d.data.values()) bound += typeof v === 'string' ? v.length * 3 : v.byteLength;
+/** A UTF-16 unit is at most 3 bytes of UTF-8. */
+function utf8Bound(value: string | Uint8Array): number {
+  return typeof value === 'string' ? value.length * 3 : value.byteLength;
+}
+
+/** `bound`: at least the bytes of d's values (collect's); most data is counted exactly only when it is over the limit. */
+function checkSize(ctx: Context, d: GeneratedData, path: (string | number)[], bound: number): GeneratedData {
   if (bound <= rules.MAX_DATA_BYTES) return d;
   let total = 0;
   for (const v of d.data.values()) total += typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;

@@ -18,6 +18,8 @@ export function kustz(args: readonly string[], options: { cwd?: string; env?: Re
     env: { ...env, ...options.env },
     input: options.input ?? '',
     encoding: 'utf8',
+    // Large renders print more than spawnSync's 1 MiB default, which would kill the process.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
