@@ -101,11 +101,12 @@ const GO_RADIX: Record<string, 2 | 8 | 16> = { b: 2, B: 2, o: 8, O: 8, x: 16, X:
  * Such a text starts with one of -+._ or a digit: a first look that spares most strings the rest.
  */
 export function isGoNumber(text: string): boolean {
-  const c = text.charCodeAt(0);
+  // No read past the end (see decimalForm).
+  const c = text.length ? text.charCodeAt(0) : -1;
   if (!(isDigit(c) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x5f)) return false;
   const digits = text.replaceAll('_', '');
-  const sign = digits[0] === '-' || digits[0] === '+' ? 1 : 0;
-  const radix = digits[sign] === '0' ? GO_RADIX[digits[sign + 1]!] : undefined;
+  const sign = digits.startsWith('-') || digits.startsWith('+') ? 1 : 0;
+  const radix = digits.length > sign + 1 && digits[sign] === '0' ? GO_RADIX[digits[sign + 1]!] : undefined;
   return radix ? radixDigits(digits, sign + 2, radix) : decimalForm(digits) !== 0;
 }
 

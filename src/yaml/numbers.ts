@@ -25,21 +25,23 @@ function digitsFrom(text: string, i: number): number {
  * not, else DECIMAL with HAS_DOT and HAS_EXPONENT for the parts it has.
  */
 export function decimalForm(text: string): number {
-  let i = text.charCodeAt(0) === 0x2d || text.charCodeAt(0) === 0x2b ? 1 : 0;
+  // Past the end charCodeAt answers NaN, and V8 drops optimised code the first time a read goes there.
+  const at = (k: number) => (k < text.length ? text.charCodeAt(k) : -1);
+  let i = at(0) === 0x2d || at(0) === 0x2b ? 1 : 0;
   const intEnd = digitsFrom(text, i);
   const intDigits = intEnd - i;
   i = intEnd;
   let form = DECIMAL;
-  if (text.charCodeAt(i) === 0x2e) {
+  if (at(i) === 0x2e) {
     form |= HAS_DOT;
     const fracEnd = digitsFrom(text, i + 1);
     if (intDigits === 0 && fracEnd === i + 1) return 0;
     i = fracEnd;
   } else if (intDigits === 0) return 0;
-  if (text.charCodeAt(i) === 0x65 || text.charCodeAt(i) === 0x45) {
+  if (at(i) === 0x65 || at(i) === 0x45) {
     form |= HAS_EXPONENT;
     i++;
-    if (text.charCodeAt(i) === 0x2d || text.charCodeAt(i) === 0x2b) i++;
+    if (at(i) === 0x2d || at(i) === 0x2b) i++;
     const expEnd = digitsFrom(text, i);
     if (expEnd === i) return 0;
     i = expEnd;

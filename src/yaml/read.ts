@@ -440,14 +440,15 @@ class Reader {
   }
 }
 
+// The reads stop at the end of the line: one past it, V8 would drop the function's optimised code.
 function indentOf(line: string): number {
   let n = 0;
-  while (line.charCodeAt(n) === 32) n++;
+  while (n < line.length && line.charCodeAt(n) === 32) n++;
   return n;
 }
 
 function skipSpaces(line: string, at: number): number {
-  while (line.charCodeAt(at) === 32) at++;
+  while (at < line.length && line.charCodeAt(at) === 32) at++;
   return at;
 }
 
