@@ -86,13 +86,18 @@ export function render(input: RenderInput): RenderResult {
     imagePullSecrets: pod.imagePullSecrets,
     generated: generated.flatMap((g) => (g.kind === 'Secret' ? [{ name: g.name, type: g.type ?? 'Opaque', ...(g.registries ? { registries: g.registries } : {}) }] : [])),
   })) {
-    ctx.warn(['service', 'imagePullSecrets'], w.code, w.message, w.hint);
+    const at = 'image' in w.about
+      ? ['service', 'image']
+      : 'pullSecret' in w.about
+        ? ['service', 'imagePullSecrets', cfg.service.imagePullSecrets!.indexOf((w.about as { pullSecret: string }).pullSecret)]
+        : [...generated.find((g) => g.kind === 'Secret' && g.name === (w.about as { generated: string }).generated)!.at, 'name'];
+    ctx.warn(at, w.code, w.message, w.hint);
   }
   for (const tls of ingress?.tls ?? []) {
     const secret = generated.find((g) => g.kind === 'Secret' && g.name === tls.secretName);
     const missing = secret && ['tls.crt', 'tls.key'].filter((key) => !secret.data.has(key));
     if (missing?.length) {
-      ctx.warn(['ingress', 'rules'], 'ingress.tls-secret', `the Ingress serves ${tls.hosts.join(', ')} with the generated Secret "${tls.secretName}", which has no ${missing.join(' and no ')}; the Ingress controller would serve its default certificate`,
+      ctx.warn(['ingress', 'rules', tls.rule], 'ingress.tls-secret', `the Ingress serves ${tls.hosts.join(', ')} with the generated Secret "${tls.secretName}", which has no ${missing.join(' and no ')}; the Ingress controller would serve its default certificate`,
         `generate "${tls.secretName}" with type kubernetes.io/tls and files [tls.crt=path/to/cert.pem, tls.key=path/to/key.pem]`);
     }
   }

@@ -86,4 +86,6 @@ export interface GeneratedData {
   sources: DataSource[];
   /** Registries in a kubernetes.io/dockerconfigjson or dockercfg Secret, for the pull-secret lint. */
   registries?: string[];
+  /** Where the entry that generates it stands in kustz.yml (the first, for dockerRegistry), for messages. */
+  at: (string | number)[];
 }

@@ -19,6 +19,7 @@ const id = { name: 'app', labels: { app: 'app' } };
 const generated = (keys: string[], value: (k: string) => string | Uint8Array = () => 'v'): GeneratedData => ({
   kind: 'ConfigMap',
   name: 'app',
+  at: ['configmaps', 'files', 0],
   data: new Map(keys.map((k) => [k, value(k)])),
   sources: [],
 });

@@ -60,7 +60,7 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
         return;
       }
       const { bound, ...data } = collect(ctx, gen, mode, path, type);
-      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data }, path), path, bound));
+      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path, bound));
     });
   }
   out.push(...dockerRegistrySecrets(ctx, cfg, claim));
@@ -69,7 +69,7 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
       const path = ['configmaps', mode, i];
       if (!claim('ConfigMap', gen.name, path)) return;
       const { bound, ...data } = collect(ctx, gen, mode, path);
-      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data }, path, bound));
+      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data, at: path }, path, bound));
     });
   }
   return out;
@@ -232,12 +232,12 @@ function dockerRegistrySecrets(
   cfg: KustzConfig,
   claim: (kind: string, name: string, path: (string | number)[]) => boolean,
 ): GeneratedData[] {
-  const byName = new Map<string, { entries: Parameters<typeof dockerConfigJson>[0]; ok: boolean; servers: Map<string, number> }>();
+  const byName = new Map<string, { entries: Parameters<typeof dockerConfigJson>[0]; ok: boolean; servers: Map<string, number>; at: (string | number)[] }>();
   (cfg.secrets?.dockerRegistry ?? []).forEach((entry, i) => {
     const path = ['secrets', 'dockerRegistry', i];
     let group = byName.get(entry.name);
     if (!group) {
-      group = { entries: [], ok: claim('Secret', entry.name, path), servers: new Map() };
+      group = { entries: [], ok: claim('Secret', entry.name, path), servers: new Map(), at: path };
       byName.set(entry.name, group);
     }
     // Entries of one name make one Secret, one login per registry: a second would replace the first.
@@ -283,6 +283,7 @@ function dockerRegistrySecrets(
       data: new Map([['.dockerconfigjson', json]]),
       sources: [{ mode: 'dockerRegistry' as const, servers }],
       registries: servers,
+      at: group.at,
     }];
   });
 }

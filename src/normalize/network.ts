@@ -15,7 +15,8 @@ export interface ServiceModel {
 export interface IngressModel {
   annotations: Array<[string, string]>;
   rules: Array<{ host?: string; paths: Array<{ path: string; pathType: string; service: string; port: number | string }> }>;
-  tls: Array<{ hosts: string[]; secretName: string }>;
+  /** `rule`: the first of ingress.rules that names the Secret, for messages. */
+  tls: Array<{ hosts: string[]; secretName: string; rule: number }>;
 }
 
 /** YAML 1.1's booleans that Go's strconv.ParseBool does not take, and what to write instead. */
@@ -90,7 +91,7 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   if (ruleTexts.length === 0) return undefined;
 
   const byHost = new Map<string, IngressModel['rules'][number]>();
-  const tlsBySecret = new Map<string, Set<string>>();
+  const tlsBySecret = new Map<string, { hosts: Set<string>; rule: number }>();
   const seenPaths = new Map<string, number>();
   // HTTP goes over TCP: a UDP port listed first (DNS beside a web port) is no backend.
   const ownPort = (service?.ports.find((p) => p.protocol === 'TCP') ?? service?.ports[0])?.port ?? 80;
@@ -115,15 +116,15 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
     }
     target.paths.push({ path: rule.path, pathType: rule.pathType, ...backend });
     if (rule.tls) {
-      const hosts = tlsBySecret.get(rule.tls) ?? new Set<string>();
-      if (rule.host) hosts.add(rule.host);
-      tlsBySecret.set(rule.tls, hosts);
+      const tls = tlsBySecret.get(rule.tls) ?? { hosts: new Set<string>(), rule: i };
+      if (rule.host) tls.hosts.add(rule.host);
+      tlsBySecret.set(rule.tls, tls);
     }
   });
   return {
     annotations,
     rules: [...byHost.values()],
-    tls: [...tlsBySecret].map(([secretName, hosts]) => ({ hosts: [...hosts], secretName })),
+    tls: [...tlsBySecret].map(([secretName, { hosts, rule }]) => ({ hosts: [...hosts], secretName, rule })),
   };
 }
 

@@ -146,22 +146,25 @@ export function credentialKeyMatches(authsKey: string, image: string): boolean {
   return look.ok && keyMatchesLookup(authsKey, look);
 }
 
+/** A pull-secret warning and what it is about: the image, an imagePullSecrets entry, or a generated Secret. */
+export type PullSecretWarning = Issue & { about: { image: string } | { pullSecret: string } | { generated: string } };
+
 /**
  * Warnings about a container's pull secrets. A name in imagePullSecrets that kustz does not
  * generate is taken to exist in the cluster. An image that is not a valid reference is left to
  * the image check.
  */
-export function lintPullSecrets(input: { image: string; imagePullSecrets: string[]; generated: Array<{ name: string; type: string; registries?: string[] }> }): Issue[] {
-  const issues: Issue[] = [];
+export function lintPullSecrets(input: { image: string; imagePullSecrets: string[]; generated: Array<{ name: string; type: string; registries?: string[] }> }): PullSecretWarning[] {
+  const issues: PullSecretWarning[] = [];
   const named = new Set(input.imagePullSecrets);
   const generated = new Map(input.generated.map((g) => [g.name, g]));
   for (const name of input.imagePullSecrets) {
     const g = generated.get(name);
     // The kubelet reads a pull Secret only by its type (secretsToTrackedDockerConfigs).
     if (g && g.type !== DOCKER_CONFIG_JSON && g.type !== DOCKER_CFG) {
-      issues.push(warning('registry.pull-secret-type', `the pull secret "${name}" is a Secret of type ${g.type}; the kubelet reads only kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg pull secrets and ignores this one`, {
+      issues.push({ ...warning('registry.pull-secret-type', `the pull secret "${name}" is a Secret of type ${g.type}; the kubelet reads only kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg pull secrets and ignores this one`, {
         hint: `generate "${name}" with type: kubernetes.io/dockerconfigjson and files: [.dockerconfigjson=path/to/config.json], or use secrets.dockerRegistry`,
-      }));
+      }), about: { pullSecret: name } });
     }
   }
   const used = input.generated.filter((g): g is typeof g & { registries: string[] } => named.has(g.name) && g.registries !== undefined);
@@ -173,18 +176,18 @@ export function lintPullSecrets(input: { image: string; imagePullSecrets: string
     if (!keys.some((k) => keyMatchesLookup(k, look))) {
       const secrets = used.map((g) => `"${g.name}"`).join(', ');
       const seen = keys.length ? keys.map((k) => `"${shownRegistry(k)}"`).join(', ') : 'no registries';
-      issues.push(warning('registry.no-matching-credential',
+      issues.push({ ...warning('registry.no-matching-credential',
         `no credential in the pull secret${used.length > 1 ? 's' : ''} ${secrets} matches image "${input.image}": the kubelet looks up "${look.key}" and the secret${used.length > 1 ? 's list' : ' lists'} ${seen}, so the pull secrets give it no credentials (only the node's own or a credential provider's could)`,
         { hint: look.host === 'docker.io'
           ? 'add an entry for Docker Hub ("https://index.docker.io/v1/", the default server) to the registry Secret'
-          : `add an entry for "${look.host}" to the registry Secret (the host exactly as in the image, port included), or fix the image's registry` }));
+          : `add an entry for "${look.host}" to the registry Secret (the host exactly as in the image, port included), or fix the image's registry` }), about: { image: input.image } });
     }
   }
   for (const g of input.generated) {
     if (g.registries && !named.has(g.name)) {
-      issues.push(warning('registry.unused-pull-secret', `registry Secret "${g.name}" is generated but no imagePullSecrets entry names it, so the kubelet never uses it`, {
+      issues.push({ ...warning('registry.unused-pull-secret', `registry Secret "${g.name}" is generated but no imagePullSecrets entry names it, so the kubelet never uses it`, {
         hint: `add "${g.name}" to service.imagePullSecrets, or remove the registry Secret`,
-      }));
+      }), about: { generated: g.name } });
     }
   }
   return issues;
