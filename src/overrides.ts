@@ -1,5 +1,5 @@
-import { issue, KustzError, UsageError } from './errors.js';
-import { defineOwn, formatPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
+import { issue, KustzError, REDACTED, UsageError } from './errors.js';
+import { defineOwn, formatPath, isCredentialPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
@@ -80,10 +80,14 @@ export interface Override {
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}" (e.g. --set service.replicas=3)`);
-  const path = parseSetPath(text.slice(0, eq));
+  const pathText = text.slice(0, eq);
+  const path = parseSetPath(pathText);
   const raw = text.slice(eq + 1);
+  // A CI job passes credentials as --set ...password="$SECRET": no message may repeat the value.
+  const secret = isCredentialPath(path);
+  if (secret) origin = origin.replace(text, `${pathText}=${REDACTED}`);
   const read = readYaml(raw);
-  const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin);
+  const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin, secret ? undefined : pathText);
   // A list or map would replace the whole one in the file, which no one reading `--set a={b: c}`
   // expects: one value per flag, as the README says.
   if (scalar.value !== null && typeof scalar.value === 'object' && !ArrayBuffer.isView(scalar.value)) {
@@ -101,15 +105,22 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
  * `!!binary` is an error there, as is any tag but the core ones); text yaml cannot parse is taken
  * as it is.
  */
-function scalarWithYaml(raw: string, origin: string): { value: unknown; text: string } {
+function scalarWithYaml(raw: string, origin: string, pathText: string | undefined): { value: unknown; text: string } {
   const { isScalar, parseDocument } = yamlLib();
   // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
   const doc = parseDocument(raw, { logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
   const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   const core = tag && /tag:yaml\.org,2002:(int|float|bool|null)\b/.exec(tag.message);
   // !!int is a tag --set takes; what follows it is what is wrong.
-  if (core) throw new UsageError(`${origin}: "${raw.replace(/^!!\w+\s*/, '')}" is not a valid !!${core[1]}; fix the value, or drop the tag`);
-  if (tag) throw new UsageError(`${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
+  if (core) throw new UsageError(`${origin}: ${pathText === undefined ? 'the value' : `"${raw.replace(/^!!\w+\s*/, '')}"`} is not a valid !!${core[1]}; fix the value, or drop the tag`);
+  if (tag) {
+    // `!30080:80:8080` is a value, not a tag on one: what to write is the value in quotes.
+    const alone = /^![^\s]*$/.test(raw.trim());
+    if (pathText === undefined) throw new UsageError(`${origin}: YAML reads a value that starts with "!" as a tag; quote the value ("...")`);
+    throw new UsageError(alone
+      ? `${origin}: YAML reads a value that starts with "!" as a tag; quote it: --set ${shellQuoted(`${pathText}=${JSON.stringify(raw.trim())}`)}`
+      : `${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
+  }
   if (doc.errors.length) return { value: raw, text: raw };
   const node = doc.contents;
   let value: unknown;
@@ -120,6 +131,11 @@ function scalarWithYaml(raw: string, origin: string): { value: unknown; text: st
     throw new UsageError(`${origin}: ${(e as Error).message}; quote the value to keep it as text`);
   }
   return { value, text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
+}
+
+/** `word` as one shell word, in single quotes. */
+function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 export function imageOverride(image: string): Override {

@@ -53,6 +53,60 @@ const YAML_HINTS: Partial<Record<string, string>> = {
   KEY_OVER_1024_CHARS: 'shorten the key',
 };
 
+/**
+ * yaml's messages that quote the text at fault, in words that do not: used on a line that may
+ * hold a credential.
+ */
+const UNQUOTED_MESSAGES: Partial<Record<string, string>> = {
+  TAG_RESOLVE_FAILED: 'a plain value that starts with "!" is read as a YAML tag',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted value',
+  BAD_SCALAR_START: 'a plain value cannot start with this character',
+  BAD_DIRECTIVE: 'invalid directive',
+};
+
+/**
+ * Whether a line may hold a registry credential. For YAML syntax errors, which come before any
+ * path is known: a line that names a password or a user, or one inside a dockerRegistry block.
+ */
+function mayHoldCredential(lines: readonly string[], index: number): boolean {
+  if (/password|username|auth/i.test(lines[index] ?? '')) return true;
+  let indent = Infinity;
+  for (let i = index; i >= 0; i--) {
+    const text = lines[i]!.trimStart();
+    if (text === '' || text.startsWith('#')) continue;
+    const n = lines[i]!.length - text.length;
+    if (n >= indent) continue;
+    if (/^(?:-\s+)?["']?dockerRegistry["']?\s*:/.test(text)) return true;
+    indent = n;
+    if (n === 0) break;
+  }
+  return false;
+}
+
+/**
+ * A key indented deeper than the key above it, which holds a plain value (`  image: x` then
+ * `   ports: [80]`): yaml reads the second line as a continuation of the first value and reports
+ * it there, in words about compact mappings.
+ */
+function overIndentedKey(lines: readonly string[], index: number): { line: number; col: number; key: string; above: string; indent: number } | undefined {
+  const above = /^( *)(?:- +)?([^\s#:][^:#]*?): +[^\s#|>]/.exec(lines[index] ?? '');
+  if (!above) return undefined;
+  let next = index + 1;
+  while (next < lines.length && /^\s*(?:#.*)?$/.test(lines[next]!)) next++;
+  const key = /^( *)([^\s#:-][^:#]*?):(?: |$)/.exec(lines[next] ?? '');
+  const indent = above[0]!.indexOf(above[2]!);
+  if (!key || key[1]!.length <= indent) return undefined;
+  return { line: next + 1, col: key[1]!.length + 1, key: key[2]!, above: above[2]!, indent };
+}
+
+/** The token a tag error is about: `!word` up to a space or a flow indicator. */
+function tagAt(source: string, offset: number): { tag: string; alone: boolean } | undefined {
+  const tag = /^![^\s,[\]{}]*/.exec(source.slice(offset))?.[0];
+  if (!tag) return undefined;
+  // Nothing after the tag on its line (or a flow separator): the tag is all of the value.
+  return { tag, alone: /^[ \t]*(?:#.*)?(?:$|\r?\n|[,\]}])/.test(source.slice(offset + tag.length)) };
+}
+
 const UNCLOSED_FLOW = /end with an? [\]}]/;
 const UNCLOSED_FLOW_HINT = 'close each [ with ] and each { with }, or indent the lines that continue the list or map deeper than its key';
 
@@ -85,12 +139,13 @@ export function formatPath(path: Path): string {
  * YAML text -> ParsedConfig, or the list of problems. Exactly one document is allowed, keys
  * must be unique, and an empty file is an error rather than an empty service.
  */
-export function parseConfig(text: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+/** `dataFile`: a YAML file of data a kustz.yml names, which holds no credential field of kustz.yml's. */
+export function parseConfig(text: string, file: string, dataFile = false): { config?: ParsedConfig; issues: Issue[] } {
   // A byte order mark is no column: without it, positions on line 1 are the ones an editor shows.
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const root = readYaml(source);
   // A document that is only `null` or `~` is an empty file to parseWithYaml.
-  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file);
+  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file, !dataFile);
 }
 
 /**
@@ -129,7 +184,7 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
         const node = fastNodeAt(root, path, n);
         if (!node) continue;
         if (node.start !== undefined) return at(node.start, path);
-        withYaml ??= parseWithYaml(source, file).config;
+        withYaml ??= parseWithYaml(source, file, false).config;
         return withYaml?.locate(path, options) ?? { file };
       }
       return { file };
@@ -143,7 +198,7 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
   };
 }
 
-function parseWithYaml(source: string, file: string): { config?: ParsedConfig; issues: Issue[] } {
+function parseWithYaml(source: string, file: string, credentials: boolean): { config?: ParsedConfig; issues: Issue[] } {
   const { isMap, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)
@@ -161,26 +216,44 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col, frame: codeFrame(lines[line - 1] ?? '', col) };
   };
+  // Syntax errors come before any path is known: the line decides whether it may be shown.
+  const syntaxAt = (offset: number): Position => {
+    const where = at(offset);
+    if (credentials && mayHoldCredential(lines, where.line! - 1)) delete where.frame;
+    return where;
+  };
 
   if (!Array.isArray(docs) || docs.length === 0) {
     const what = source.trim() === '' ? 'the file is empty' : 'the file holds only comments, no YAML document';
     return { issues: [issue('yaml.empty', what, { file, line: 1, col: 1, hint: 'start from `kustz default`' })] };
   }
   const issues: Issue[] = [];
+  // A document after the first that holds nothing (a trailing `---`, comments) is no second service.
+  const documents = docs.filter((d, i) => i === 0 || d.errors.length > 0 || !(d.contents === null || (isScalar(d.contents) && d.contents.value === null)));
+  const overIndented = new Set<number>();
   // yaml reports an unclosed bracket once per bracket, all at one place in the same words: a
   // line of `[[[` would bury the one problem under thousands of copies of it.
   const reported = new Set<string>();
   // A ${VAR} reference unquoted in a flow collection: its "{" opens a map there, and yaml reports
   // each token after it. One message, at the reference, says what to write.
   const references = new Set<number>();
-  for (const doc of docs) {
+  for (const doc of documents) {
     for (const e of [...doc.errors, ...doc.warnings]) {
       const { line } = lineCounter.linePos(e.pos[0]);
-      if (references.has(line)) continue;
+      if (references.has(line) || overIndented.has(line)) continue;
+      const deeper = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? overIndentedKey(lines, line - 1) : undefined;
+      if (deeper) {
+        overIndented.add(line).add(deeper.line);
+        issues.push(issue('yaml.bad-indent', `"${deeper.key}" is indented deeper than "${deeper.above}" above it, so YAML reads it as more of ${deeper.above}'s value`, {
+          ...at(lineCounter.lineStarts[deeper.line - 1]! + deeper.col - 1),
+          hint: `start "${deeper.key}" in column ${deeper.indent + 1}, under "${deeper.above}", to make it a key of the same map`,
+        }));
+        continue;
+      }
       const reference = source[e.pos[0] - 1] === '$' && source[e.pos[0]] === '{' ? /^\$\{[^}\s]*\}/.exec(source.slice(e.pos[0] - 1))?.[0] : undefined;
       if (reference !== undefined) {
         references.add(line);
-        issues.push(issue('yaml.unquoted-reference', `${reference} inside [...] or {...} must be quoted: YAML reads its "{" as the start of a map`, { ...at(e.pos[0] - 1), hint: `write it as "${reference}"` }));
+        issues.push(issue('yaml.unquoted-reference', `${reference} inside [...] or {...} must be quoted: YAML reads its "{" as the start of a map`, { ...syntaxAt(e.pos[0] - 1), hint: `write it as "${reference}"` }));
         continue;
       }
       const report = `${e.code} ${e.pos[0]} ${e.message}`;
@@ -190,18 +263,26 @@ function parseWithYaml(source: string, file: string): { config?: ParsedConfig; i
       const quote = e.code === 'MISSING_CHAR' ? /closing (["'])quote/.exec(e.message)?.[1] : undefined;
       const opened = quote === undefined ? -1 : openingQuote(source, quote, e.pos[0]);
       if (opened >= 0) {
-        issues.push(issue('yaml.missing-char', `this ${quote === '"' ? 'double' : 'single'} quote is never closed`, { ...at(opened), hint: 'close the quote where the value ends' }));
+        issues.push(issue('yaml.missing-char', `this ${quote === '"' ? 'double' : 'single'} quote is never closed`, { ...syntaxAt(opened), hint: 'close the quote where the value ends' }));
         continue;
       }
       // BAD_INDENT also stands for a flow collection that never closes; its message says which.
-      const hint = UNCLOSED_FLOW.test(e.message) ? UNCLOSED_FLOW_HINT : YAML_HINTS[e.code];
-      issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, e.message.split('\n')[0]!, { ...at(e.pos[0]), ...(hint ? { hint } : {}) }));
+      const where = syntaxAt(e.pos[0]);
+      const secret = where.frame === undefined;
+      const tag = e.code === 'TAG_RESOLVE_FAILED' ? tagAt(source, e.pos[0]) : undefined;
+      const hint = UNCLOSED_FLOW.test(e.message)
+        ? UNCLOSED_FLOW_HINT
+        : tag?.alone
+          ? secret ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
+          : YAML_HINTS[e.code];
+      const message = (secret ? UNQUOTED_MESSAGES[e.code] : undefined) ?? e.message.split('\n')[0]!;
+      issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, message, { ...where, ...(hint ? { hint } : {}) }));
     }
   }
-  if (docs.length > 1) {
-    const second = docs[1]!;
+  if (documents.length > 1) {
+    const second = documents[1]!;
     issues.push(
-      issue('yaml.multiple-documents', `a kustz.yml holds exactly one YAML document, this one has ${docs.length}`, {
+      issue('yaml.multiple-documents', `a kustz.yml holds exactly one YAML document, this one has ${documents.length}`, {
         ...at(second.range[0]),
         hint: 'describe one service per file and pass several files: kustz render -c a.yml -c b.yml',
       }),

@@ -297,6 +297,14 @@ test('--set values take tags as a kustz.yml does: core tags apply, others are er
     assert.is(r.status, 2, value);
     assert.is(r.stderr, `kustz: --set service.replicas=${value}: "${value!.split(' ')[1]}" is not a valid !!${tag}; fix the value, or drop the tag\n`);
   }
+  // A value that starts with "!" is a tag alone: the hint is the flag to write, and it works.
+  const tagged = kustz(['render', '--set', "service.envs.pairs.D=!it's"], { cwd: dir });
+  assert.is(tagged.status, 2);
+  assert.is(tagged.stderr, `kustz: --set service.envs.pairs.D=!it's: YAML reads a value that starts with "!" as a tag; quote it: --set 'service.envs.pairs.D="!it'\\''s"'\n`);
+  const flag = spawnSync('bash', ['-c', `printf '%s' ${/quote it: --set (.*)\n$/.exec(tagged.stderr)![1]}`], { encoding: 'utf8' }).stdout;
+  const fixed = kustz(['render', '--set', flag], { cwd: dir });
+  assert.is(fixed.status, 0, fixed.stderr);
+  assert.match(fixed.stdout, /- name: D\n\s+value: "!it's"\n/);
   const r = kustz(['render', '--set', 'service.envs.pairs.A=!!int 7', '--set', 'service.envs.pairs.B=!!str 3', '--set', 'service.envs.pairs.C=1.10 # a comment'], { cwd: dir });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /- name: A\n\s+value: "7"\n\s+- name: B\n\s+value: "3"\n\s+- name: C\n\s+value: "1.10"\n/);
@@ -390,7 +398,7 @@ test('an Ingress TLS entry naming a generated Secret without tls.crt and tls.key
   const ingress = `${BASE}  ports: ["80:8080"]\ningress:\n  rules: ["https://a.example.com/?tls=site"]\n`;
   const opaque = kustz(['render'], { cwd: project({ 'a.txt': 'a\n', 'kustz.yml': `${ingress}secrets:\n  files: [{name: site, files: [a.txt]}]\n` }) });
   assert.is(opaque.status, 0, opaque.stderr);
-  assert.match(opaque.stderr, /^kustz: warning: kustz.yml:6:10: the Ingress serves a.example.com with the generated Secret "site", which has no tls.crt and no tls.key; .*\n  hint: generate "site" with type kubernetes.io\/tls/);
+  assert.match(opaque.stderr, /^kustz: warning: kustz.yml:6:11: the Ingress serves a.example.com with the generated Secret "site", which has no tls.crt and no tls.key; .*\n  hint: generate "site" with type kubernetes.io\/tls/);
   const cert = readFileSync(join(ROOT, 'examples/upstream/catsecret/tls.crt'));
   const key = readFileSync(join(ROOT, 'examples/upstream/secret/tls.key'));
   const tls = kustz(['render'], { cwd: project({ 'tls.crt': cert, 'tls.key': key, 'kustz.yml': `${ingress}secrets:\n  files: [{name: site, type: kubernetes.io/tls, files: [tls.crt, tls.key]}]\n` }) });

@@ -417,6 +417,25 @@ secrets:
   assertNoCredential(stale.stdout + stale.stderr, 'check', [PASSWORD, LITERAL]);
 });
 
+test('a YAML syntax error on a credential line shows neither the line nor the text; --set shows no credential', () => {
+  const head = 'name: demo\nservice:\n  image: registry.example.com/demo:1.0\n  imagePullSecrets: [pull]\nsecrets:\n  dockerRegistry:\n    - name: pull\n      server: registry.example.com\n';
+  const broken = [`      username: robot\n      password: @${LITERAL}\n`, `      username: robot\n      password: !${LITERAL}\n`, `      username: robot\n      password: "${LITERAL}\\q"\n`, `      username: !${LITERAL}\n      password: x\n`, `      email: !${LITERAL}\n`];
+  for (const tail of broken) {
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': head + tail }) });
+    failsCleanly(r, tail);
+    assert.match(r.stderr, /^kustz: kustz\.yml:(9|10):\d+: /, tail);
+    assert.not.match(r.stderr, /\n {2}\|/, `${tail}: no code frame`);
+    assertNoCredential(r.stderr, tail, [LITERAL]);
+  }
+  const config = project({ 'kustz.yml': `${head}      username: robot\n      password: "\${REGISTRY_PASSWORD}"\n` });
+  for (const value of [LITERAL, `!${LITERAL}`, `[${LITERAL}]`, `!!int ${LITERAL}`]) {
+    const r = kustz(['render', '-c', 'kustz.yml', '--set', `secrets.dockerRegistry[0].password=${value}`], { cwd: config, env: { REGISTRY_PASSWORD: 'x' } });
+    assert.ok(r.status === 1 || r.status === 2, `--set password=${value}: fails (${r.status})`);
+    assert.match(r.stderr, 'kustz: --set secrets.dockerRegistry[0].password=<redacted>', value);
+    assertNoCredential(r.stderr, `--set password=${value}`, [LITERAL]);
+  }
+});
+
 test('a YAML file of a Secret is never quoted in a message; the same file of a ConfigMap is', () => {
   const problems: Record<string, string> = {
     'a value holding ": "': `DB_PASSWORD: ${FILE_PASSWORD}: x\n`,

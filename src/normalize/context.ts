@@ -71,7 +71,7 @@ export class Context {
   /** `text` (decoded from `bytes`) parsed as YAML, its positions shown under `shown`. */
   parseYamlFile(bytes: Uint8Array, text: string, shown: string): ReturnType<typeof parseConfig> {
     let parsed = this.yamlFiles.get(bytes);
-    if (!parsed) this.yamlFiles.set(bytes, (parsed = parseConfig(text, shown)));
+    if (!parsed) this.yamlFiles.set(bytes, (parsed = parseConfig(text, shown, true)));
     return parsed;
   }
 
