@@ -130,8 +130,8 @@ test('wrong data key for the type, and the legacy .dockercfg checks', () => {
   });
   const r = kustz(['render'], { cwd: wrongKey });
   assert.is(r.status, 1);
-  assert.match(r.stderr, /kustz: kustz.yml:5:26: a kubernetes.io\/dockerconfigjson Secret must hold exactly the key .dockerconfigjson/);
-  assert.match(r.stderr, /hint: write files: \[.dockerconfigjson=/);
+  assert.match(r.stderr, /kustz: kustz.yml:5:26: a kubernetes.io\/dockerconfigjson Secret needs the key .dockerconfigjson, "pull" has config.json/);
+  assert.match(r.stderr, /hint: read the config under its key: files: \[.dockerconfigjson=config.json\]/);
 
   const legacy = project({
     'kustz.yml': 'name: app\nservice: {image: nginx}\nsecrets:\n  files:\n    - {name: pull, type: kubernetes.io/dockercfg, files: [.dockercfg=old.json]}\n',

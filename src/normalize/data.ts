@@ -12,13 +12,27 @@ import { readYamlMap, type KeyRule } from './yaml-map.js';
 
 const TLS = 'kubernetes.io/tls';
 
-/** The keys the API server requires per Secret type (pkg/apis/core/validation ValidateSecret). */
-const REQUIRED_KEYS: Record<string, { all?: string[]; oneOf?: string[]; only?: string }> = {
-  [rules.DOCKER_CONFIG_JSON]: { only: '.dockerconfigjson' },
-  [rules.DOCKER_CFG]: { only: '.dockercfg' },
+/**
+ * The keys the API server requires per Secret type (pkg/apis/core/validation ValidateSecret);
+ * others may stand beside them. `registry`: the key of a registry config, which must parse;
+ * `nonEmpty`: keys whose value may not be empty.
+ */
+const REQUIRED_KEYS: Record<string, { all?: string[]; oneOf?: string[]; registry?: string; nonEmpty?: string[] }> = {
+  [rules.DOCKER_CONFIG_JSON]: { registry: '.dockerconfigjson' },
+  [rules.DOCKER_CFG]: { registry: '.dockercfg' },
   [TLS]: { all: ['tls.crt', 'tls.key'] },
   'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
-  'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
+  'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'], nonEmpty: ['ssh-privatekey'] },
+};
+
+/** A file each required key is typically read from, for hints. */
+const KEY_EXAMPLES: Record<string, string> = {
+  '.dockerconfigjson': 'path/to/config.json',
+  '.dockercfg': 'path/to/.dockercfg',
+  'tls.crt': 'path/to/cert.pem',
+  'tls.key': 'path/to/key.pem',
+  username: 'path/to/username.txt',
+  'ssh-privatekey': 'path/to/id_ed25519',
 };
 
 /** Types whose Secrets need fields kustz does not write (annotations, token formats). */
@@ -136,7 +150,7 @@ function collect(
   });
   // A registry Secret named by its file alone gets the key its type requires.
   if (secretType && mode === 'files' && (secretType === rules.DOCKER_CONFIG_JSON || secretType === rules.DOCKER_CFG)) {
-    const wanted = REQUIRED_KEYS[secretType]!.only!;
+    const wanted = REQUIRED_KEYS[secretType]!.registry!;
     const files = gen.files ?? [];
     if (files.length === 1 && !files[0]!.includes('=') && data.size === 1 && !data.has(wanted)) {
       const [value] = data.values();
@@ -162,23 +176,31 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
   const rule = Object.hasOwn(REQUIRED_KEYS, type) ? REQUIRED_KEYS[type] : undefined;
   const keys = [...secret.data.keys()];
   const typePath = [...path, 'type'];
-  if (rule?.only && (keys.length !== 1 || keys[0] !== rule.only)) {
-    ctx.error(typePath, 'secret.keys', `a ${type} Secret must hold exactly the key ${rule.only}, "${secret.name}" has ${keys.length ? keys.join(', ') : 'none'}`,
-      `write files: [${rule.only}=path/to/config.json]`);
-  }
-  for (const key of rule?.all ?? []) {
-    if (!secret.data.has(key)) ctx.error(typePath, 'secret.keys', `a ${type} Secret needs the key ${key}, "${secret.name}" has ${keys.join(', ') || 'none'}`, `add ${key}=path/to/file to files`);
+  // `key=path` names a key only under secrets.files; literals and envs take keys from their files.
+  const mode = path[1];
+  const only = secret.sources.length === 1 && secret.sources[0]!.mode === 'files' ? secret.sources[0]!.path : undefined;
+  const addKey = (key: string) => mode === 'files'
+    ? key === rule?.registry && only !== undefined ? `read the config under its key: files: [${key}=${only}]` : `add ${key}=${KEY_EXAMPLES[key]} to files`
+    : `add a ${key} entry to the ${mode === 'envs' ? 'env' : 'YAML'} file, or generate the Secret under secrets.files with files: [${key}=${KEY_EXAMPLES[key]}]`;
+  for (const key of [...(rule?.registry ? [rule.registry] : []), ...(rule?.all ?? [])]) {
+    if (!secret.data.has(key)) ctx.error(typePath, 'secret.keys', `a ${type} Secret needs the key ${key}, "${secret.name}" has ${keys.join(', ') || 'none'}`, addKey(key));
   }
   if (rule?.oneOf && !rule.oneOf.some((k) => secret.data.has(k))) {
-    ctx.error(typePath, 'secret.keys', `a ${type} Secret needs one of the keys ${rule.oneOf.join(', ')}`);
+    ctx.error(typePath, 'secret.keys', `a ${type} Secret needs one of the keys ${rule.oneOf.join(', ')}, "${secret.name}" has ${keys.join(', ') || 'none'}`, addKey(rule.oneOf[0]!));
+  }
+  for (const key of rule?.nonEmpty ?? []) {
+    const value = secret.data.get(key);
+    if (value !== undefined && (typeof value === 'string' ? value.length : value.byteLength) === 0) {
+      ctx.error(typePath, 'secret.keys', `the ${key} of a ${type} Secret may not be empty, and in "${secret.name}" it is`, 'the file it is read from is empty: put the private key in it');
+    }
   }
   if (type === TLS) {
     for (const problem of tlsPemProblems(secret.data)) ctx.warn([...path, 'files'], 'secret.tls-pem', `Secret "${secret.name}": ${problem.message}`, problem.hint);
   }
-  if (rule?.only && secret.data.has(rule.only)) {
-    const value = secret.data.get(rule.only)!;
+  if (rule?.registry && secret.data.has(rule.registry)) {
+    const value = secret.data.get(rule.registry)!;
     const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
-    const source = secret.sources.find((s) => s.mode === 'files' && s.key === rule.only);
+    const source = secret.sources.find((s) => s.mode === 'files' && s.key === rule.registry);
     const checked = checkDockerConfig(bytes, type as typeof rules.DOCKER_CONFIG_JSON | typeof rules.DOCKER_CFG);
     if (source?.mode === 'files') ctx.addFileIssues(ctx.displayName(source.path), checked.issues);
     else {
