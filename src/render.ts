@@ -103,10 +103,24 @@ export function render(input: RenderInput): RenderResult {
   }
   if (hasErrors(ctx.issues)) throw new KustzError(ctx.issues);
 
-  const data: KubeObject[] = [
-    ...generated.filter((g) => g.kind === 'Secret').map((g) => buildSecret(id, g)),
-    ...generated.filter((g) => g.kind === 'ConfigMap').map((g) => buildConfigMap(id, g)),
-  ];
+  const sources = [...generated.filter((g) => g.kind === 'Secret'), ...generated.filter((g) => g.kind === 'ConfigMap')];
+  const data: KubeObject[] = sources.map((g) => (g.kind === 'Secret' ? buildSecret(id, g) : buildConfigMap(id, g)));
+  // The JSON of each object's data, made once for the size check and the config hash.
+  const dataJson = new Map<KubeObject, string>();
+  const jsonOf = (o: KubeObject): string => {
+    let text = dataJson.get(o);
+    if (text === undefined) dataJson.set(o, (text = JSON.stringify(o['data'] ?? null)));
+    return text;
+  };
+  sources.forEach((g, i) => {
+    // JSON spells a byte in at most 6, a key in at most 260 with its quotes: below that, no need to count.
+    if (6 * g.sizeBound + 260 * g.data.size < rules.MAX_ANNOTATIONS_BYTES) return;
+    const size = lastAppliedBytes(data[i]!, jsonOf(data[i]!));
+    if (size <= rules.MAX_ANNOTATIONS_BYTES) return;
+    ctx.warn([...g.at, 'name'], 'size.last-applied',
+      `${g.kind} "${g.name}" is too large for a client-side \`kubectl apply\`: its JSON copy in the annotation ${LAST_APPLIED} makes ${size} bytes of annotations, over the ${rules.MAX_ANNOTATIONS_BYTES} the API server allows ("metadata.annotations: Too long")`,
+      'apply with `kubectl apply --server-side` (Argo CD: the ServerSideApply=true sync option), or create it with `kubectl create`; or make the data smaller');
+  });
   const used = input.hash ? [] : usedData(pod.container.envFrom, pod.imagePullSecrets, data);
   const objects = input.hash ? data.map((o) => markNeedsHash(input.hash === 'kustomize' ? asKustomizeSecret(o) : o)) : data;
   if (service) objects.push(buildService(id, service));
@@ -116,7 +130,7 @@ export function render(input: RenderInput): RenderResult {
       ...(cfg.service.replicas !== undefined ? { replicas: cfg.service.replicas } : {}),
       pod,
       containerPorts: containerPorts(service),
-      podAnnotations: used.length ? { [CONFIG_HASH_ANNOTATION]: configHash(used) } : {},
+      podAnnotations: used.length ? { [CONFIG_HASH_ANNOTATION]: configHash(used, jsonOf) } : {},
     }),
   );
   if (ingress) objects.push(buildIngress(id, ingress));
@@ -150,7 +164,26 @@ function usedData(envFrom: ReadonlyArray<{ kind: string; name: string }>, pullSe
   return objects.filter((o) => wanted.has(`${o.kind}/${o.metadata.name}`));
 }
 
-function configHash(objects: readonly KubeObject[]): string {
-  const text = objects.map((o) => JSON.stringify([o.kind, o.metadata.name, o['type'] ?? null, o['data'] ?? null, o['binaryData'] ?? null])).join('');
+/** The hash of JSON.stringify([kind, name, type, data, binaryData]) of each object, with `dataJson` for the data. */
+function configHash(objects: readonly KubeObject[], dataJson: (o: KubeObject) => string): string {
+  const text = objects.map((o) => `[${JSON.stringify(o.kind)},${JSON.stringify(o.metadata.name)},${JSON.stringify(o['type'] ?? null)},${dataJson(o)},${JSON.stringify(o['binaryData'] ?? null)}]`).join('');
   return sha256Hex(text).slice(0, 16);
+}
+
+/** Where a client-side `kubectl apply` keeps the object it applied, as JSON. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * The bytes of annotations an object has after a client-side `kubectl apply`: its own, and
+ * LAST_APPLIED holding the object as Go's encoding/json writes it, with a newline. Go escapes
+ * <, > and & (6 bytes for 1) and U+2028/U+2029 (6 for 3), where JSON.stringify does not.
+ */
+function lastAppliedBytes(o: KubeObject, dataJson: string): number {
+  const { data, binaryData, ...rest } = o;
+  const goBytes = (json: string) => Buffer.byteLength(json) + 5 * (json.match(/[<>&]/g)?.length ?? 0) + 3 * (json.match(/[\u2028\u2029]/g)?.length ?? 0);
+  let size = LAST_APPLIED.length + goBytes(JSON.stringify(rest)) + 1;
+  if (data !== undefined) size += ',"data":'.length + goBytes(dataJson);
+  if (binaryData !== undefined) size += ',"binaryData":'.length + goBytes(JSON.stringify(binaryData));
+  for (const [key, value] of Object.entries(o.metadata.annotations ?? {})) size += Buffer.byteLength(key) + Buffer.byteLength(value);
+  return size;
 }

@@ -88,4 +88,6 @@ export interface GeneratedData {
   registries?: string[];
   /** Where the entry that generates it stands in kustz.yml (the first, for dockerRegistry), for messages. */
   at: (string | number)[];
+  /** At least the UTF-8 bytes of its values, so that most data needs no counting against size limits. */
+  sizeBound: number;
 }

@@ -20,6 +20,7 @@ const generated = (keys: string[], value: (k: string) => string | Uint8Array = (
   kind: 'ConfigMap',
   name: 'app',
   at: ['configmaps', 'files', 0],
+  sizeBound: 0,
   data: new Map(keys.map((k) => [k, value(k)])),
   sources: [],
 });

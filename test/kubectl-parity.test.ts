@@ -199,4 +199,28 @@ test("multi-line values Go's YAML would misread as literal blocks go in double q
   }
 });
 
+test("a ConfigMap or Secret that client-side kubectl apply cannot store is warned about where kubectl's annotation is too long", () => {
+  if (skip) return;
+  // Base64 text holds no character JSON escapes; "<&>" does in Go (\u003c), 6 bytes for 1.
+  const text = (length: number, tail = '') => Buffer.alloc(length, 'QUJD').toString().slice(0, length - tail.length) + tail;
+  const cases: Array<[string, string, string]> = [
+    ['configmaps', '255000 characters', text(255000)],
+    ['configmaps', '265000 characters', text(265000)],
+    ['configmaps', '259000 characters, 1,000 of them escaped by Go', text(259000, '<&>'.repeat(333) + 'x')],
+    ['secrets', '190000 bytes (253,336 in base64)', text(190000)],
+    ['secrets', '200000 bytes (266,668 in base64)', text(200000)],
+  ];
+  for (const [kind, what, content] of cases) {
+    const dir = project({ 'kustz.yml': `name: demo\nservice: {image: nginx}\n${kind}:\n  files: [{name: big, files: [big.txt]}]\n`, 'big.txt': content });
+    const r = kustz(['render'], { cwd: dir });
+    assert.is(r.status, 0, r.stderr);
+    const create = kind === 'secrets' ? ['create', 'secret', 'generic'] : ['create', 'configmap'];
+    const made = spawnSync('kubectl', [...create, 'big', '--from-file=big.txt', '--save-config', '--dry-run=client', '-o', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    assert.is(made.status, 0, made.stderr);
+    const annotations = (JSON.parse(made.stdout) as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
+    const bytes = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    assert.is(/warning: kustz\.yml:4:18: .* is too large for a client-side `kubectl apply`/.test(r.stderr), bytes > 262144, `${kind}, ${what}: kubectl's annotations take ${bytes} bytes; kustz said:\n${r.stderr}`);
+  }
+});
+
 test.run();

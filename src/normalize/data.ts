@@ -73,8 +73,8 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
         ctx.error([...path, 'type'], 'secret.type', `kustz cannot generate Secrets of type ${type}`, 'create them with kubectl; kustz generates Opaque, tls, basic-auth, ssh-auth and registry Secrets');
         return;
       }
-      const { bound, ...data } = collect(ctx, gen, mode, path, type);
-      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path, bound));
+      const data = collect(ctx, gen, mode, path, type);
+      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path));
     });
   }
   out.push(...dockerRegistrySecrets(ctx, cfg, claim));
@@ -82,8 +82,8 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
     (cfg.configmaps?.[mode] ?? []).forEach((gen: GeneratorConfig, i) => {
       const path = ['configmaps', mode, i];
       if (!claim('ConfigMap', gen.name, path)) return;
-      const { bound, ...data } = collect(ctx, gen, mode, path);
-      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data, at: path }, path, bound));
+      const data = collect(ctx, gen, mode, path);
+      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data, at: path }, path));
     });
   }
   return out;
@@ -95,7 +95,7 @@ function collect(
   mode: Mode,
   path: (string | number)[],
   secretType?: string,
-): Pick<GeneratedData, 'data' | 'sources'> & { bound: number } {
+): Pick<GeneratedData, 'data' | 'sources' | 'sizeBound'> {
   let data = new Map<string, string | Uint8Array>();
   const sources: DataSource[] = [];
   /**
@@ -160,7 +160,7 @@ function collect(
       if (source?.mode === 'files') source.key = wanted;
     }
   }
-  return { data, sources, bound };
+  return { data, sources, sizeBound: bound };
 }
 
 const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey };
@@ -306,6 +306,7 @@ function dockerRegistrySecrets(
       sources: [{ mode: 'dockerRegistry' as const, servers }],
       registries: servers,
       at: group.at,
+      sizeBound: json.length * 3,
     }];
   });
 }
@@ -315,9 +316,9 @@ function utf8Bound(value: string | Uint8Array): number {
   return typeof value === 'string' ? value.length * 3 : value.byteLength;
 }
 
-/** `bound`: at least the bytes of d's values (collect's); most data is counted exactly only when it is over the limit. */
-function checkSize(ctx: Context, d: GeneratedData, path: (string | number)[], bound: number): GeneratedData {
-  if (bound <= rules.MAX_DATA_BYTES) return d;
+/** Most data is counted exactly only when its sizeBound is over the limit. */
+function checkSize(ctx: Context, d: GeneratedData, path: (string | number)[]): GeneratedData {
+  if (d.sizeBound <= rules.MAX_DATA_BYTES) return d;
   let total = 0;
   for (const v of d.data.values()) total += typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength;
   if (total > rules.MAX_DATA_BYTES) {
