@@ -33,14 +33,16 @@ function isMap(v: unknown): v is Record<string, unknown> {
 
 function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
   const value = parsed?.value ?? null;
-  const at = (path: Path, message: string, hint?: string): Issue =>
-    issue('generator.config', message, { ...(parsed ? parsed.locate(path) : { file: 'generator config' }), path: formatPath(path), ...(hint ? { hint } : {}) });
+  const at = (path: Path, message: string, hint?: string, options?: { key: boolean }): Issue =>
+    issue('generator.config', message, { ...(parsed ? parsed.locate(path, options) : { file: 'generator config' }), path: formatPath(path), ...(hint ? { hint } : {}) });
+  // A key that should not be there is fixed at the key, not at what it holds.
+  const atKey = (path: Path, message: string, hint?: string): Issue => at(path, message, hint, { key: true });
   if (!isMap(value)) throw new KustzError([at([], 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec')]);
   const issues: Issue[] = [];
   const fields = ['apiVersion', 'kind', 'metadata', 'spec'];
   for (const key of Object.keys(value).filter((k) => !fields.includes(k))) {
     const near = closest(key, fields);
-    issues.push(at([key], `unknown key "${key}" in the generator config`, near ? `did you mean "${near}"?` : `the keys are ${fields.join(', ')}`));
+    issues.push(atKey([key], `unknown key "${key}" in the generator config`, near ? `did you mean "${near}"?` : `the keys are ${fields.join(', ')}`));
   }
   if (value['apiVersion'] !== 'kustz/v1') issues.push(at(['apiVersion'], `apiVersion must be kustz/v1, got ${JSON.stringify(value['apiVersion'] ?? null)}`));
   if (value['kind'] !== 'Kustz') issues.push(at(['kind'], `kind must be Kustz, got ${JSON.stringify(value['kind'] ?? null)}`));
@@ -62,7 +64,7 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
   const inlineKeys = Object.keys(inline);
   if (config !== undefined && inlineKeys.length) {
     const near = inlineKeys.length === 1 ? closest(inlineKeys[0]!, ['hash']) : undefined;
-    issues.push(at(['spec', inlineKeys[0]!], `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`, near ? `did you mean "${near}"?` : undefined));
+    issues.push(atKey(['spec', inlineKeys[0]!], `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`, near ? `did you mean "${near}"?` : undefined));
   }
   if (config === undefined && !inlineKeys.length) issues.push(at(['spec'], 'spec is empty', example));
   if (issues.length) throw new KustzError(issues);
