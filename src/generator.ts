@@ -13,6 +13,7 @@ import { basename } from 'node:path';
 import { diskReader, realPathOutside } from './disk.js';
 import { closest, hasErrors, issue, KustzError, type Issue } from './errors.js';
 import { confinementProblem, isAbsolutePath } from './files.js';
+import { allowedKeys } from './generated/schema-validator.js';
 import { render } from './render.js';
 import { formatPath, type ParsedConfig, type Path } from './parse.js';
 import { CONFIG_NAMES, renderFile, type IO } from './shell.js';
@@ -66,7 +67,16 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
     const near = inlineKeys.length === 1 ? closest(inlineKeys[0]!, ['hash']) : undefined;
     issues.push(atKey(['spec', inlineKeys[0]!], `spec holds either config or the kustz.yml fields, not both (found ${inlineKeys.join(', ')} beside config)`, near ? `did you mean "${near}"?` : undefined));
   }
-  if (config === undefined && !inlineKeys.length) issues.push(at(['spec'], 'spec is empty', example));
+  if (config === undefined) {
+    // Without config, spec holds kustz.yml fields, and the schema would call a stray key one "in
+    // the top level" of a kustz.yml; most often it is config or hash misspelt.
+    const topLevel = allowedKeys[''] ?? [];
+    for (const key of inlineKeys.filter((k) => !topLevel.includes(k))) {
+      const near = closest(key, ['config', 'hash', ...topLevel]);
+      issues.push(atKey(['spec', key], `unknown key "${key}" in spec`, near ? `did you mean "${near}"?` : `spec holds config and hash, or the kustz.yml fields (${topLevel.join(', ')})`));
+    }
+    if (!inlineKeys.length) issues.push(at(['spec'], 'spec is empty', example));
+  }
   if (issues.length) throw new KustzError(issues);
   if (typeof config === 'string') return { name: name as string, hash: hash === true, config };
   // name defaults to metadata.name, and is then found there.

@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
+import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { kustz } from './helpers/cli.js';
 import { project } from './helpers/project.js';
@@ -25,6 +26,11 @@ function plugin(config: string): { stderr: string; status: number | null; file: 
   return { stderr: r.stderr, status: r.status, file };
 }
 
+/** The results of a KRM function's output. */
+function results(stdout: string): unknown {
+  return (parse(stdout) as { results?: unknown }).results;
+}
+
 const HEAD = 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\n';
 
 test('a key that does not belong is shown at the key, not at its value', () => {
@@ -34,6 +40,21 @@ test('a key that does not belong is shown at the key, not at its value', () => {
   const beside = plugin(`${HEAD}spec:\n  config: kustz.yml\n  hsh: true\n`);
   assert.is(beside.status, 1);
   assert.match(beside.stderr, `kustz: ${beside.file}:6:3: spec holds either config or the kustz.yml fields, not both (found hsh beside config) (at spec.hsh)\n  |   hsh: true\n  |   ^\n`);
+});
+
+test('a key of spec that is no kustz.yml field is named in spec, as the near-miss of config or hash it most often is', () => {
+  const typo = plugin(`${HEAD}spec:\n  confg: kustz.yml\n`);
+  assert.is(typo.status, 1);
+  // Once two errors, "missing required key service" and "unknown key ... in the top level", with the list of kustz.yml fields.
+  assert.is(typo.stderr, `kustz: ${typo.file}:5:3: unknown key "confg" in spec (at spec.confg)\n  |   confg: kustz.yml\n  |   ^\n  hint: did you mean "config"?\n`);
+  const stray = plugin(`${HEAD}spec:\n  service: {image: nginx}\n  zzzzzz: 1\n`);
+  assert.is(stray.status, 1);
+  assert.match(stray.stderr, `kustz: ${stray.file}:6:3: unknown key "zzzzzz" in spec (at spec.zzzzzz)\n`);
+  assert.match(stray.stderr, 'hint: spec holds config and hash, or the kustz.yml fields (apiVersion, name, namespace, service,');
+  const fn = kustz(['fn'], { input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {hsah: true, service: {image: nginx}}}\n' });
+  assert.is(fn.status, 1);
+  assert.is(fn.stderr, 'kustz: functionConfig: unknown key "hsah" in spec (at spec.hsah)\n  hint: did you mean "hash"?\n');
+  assert.equal(results(fn.stdout), [{ message: 'unknown key "hsah" in spec (hint: did you mean "hash"?)', severity: 'error', field: { path: 'spec.hsah' } }]);
 });
 
 test.run();
