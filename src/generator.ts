@@ -26,6 +26,8 @@ interface KustzGenerator {
   config?: string;
   /** The kustz.yml fields under spec, keys and scalars as written, positions in the config. */
   inline?: ParsedConfig;
+  /** An inline field's path in issues (`service.ports[0]`) as the path in the generator config. */
+  inConfig?: (path: string) => string;
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {
@@ -91,6 +93,7 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
       locate: (path, options) => parsed!.locate(from(path), options),
       scalarText: (path) => parsed!.scalarText(from(path)),
     },
+    inConfig: (path) => (path === 'name' && !ownName ? 'metadata.name' : path === '' ? 'spec' : path.startsWith('[') ? `spec${path}` : `spec.${path}`),
   };
 }
 
@@ -120,14 +123,28 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
       const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
       return hasErrors(rendered.issues) ? { issues: rendered.issues } : { objects: rendered.result!.objects, issues: rendered.issues };
     }
-    const result = render({
-      config: config.inline!,
-      file: config.inline!.file,
-      readFile: diskReader(io.cwd, 'rootonly'),
-      env: io.env,
-      ...(config.hash ? { hash: 'kustomize' as const } : {}),
-    });
-    return { objects: result.objects, issues: result.warnings };
+    // render names kustz.yml paths, which the positions already follow into spec; the paths
+    // (the message's "at", a KRM result's field) must name the same place.
+    const inConfig = (issues: Issue[]): Issue[] =>
+      issues.map((i) => {
+        if (i.path === undefined) return i;
+        const message = i.path === '' ? i.message.replace(/ in the top level$/, ' in spec') : i.message;
+        return { ...i, message, path: config.inConfig!(i.path) };
+      });
+    let result;
+    try {
+      result = render({
+        config: config.inline!,
+        file: config.inline!.file,
+        readFile: diskReader(io.cwd, 'rootonly'),
+        env: io.env,
+        ...(config.hash ? { hash: 'kustomize' as const } : {}),
+      });
+    } catch (e) {
+      if (e instanceof KustzError) return { issues: inConfig(e.issues) };
+      throw e;
+    }
+    return { objects: result.objects, issues: inConfig(result.warnings) };
   } catch (e) {
     if (!(e instanceof KustzError)) throw e;
     return { issues: e.issues };

@@ -57,4 +57,24 @@ test('a key of spec that is no kustz.yml field is named in spec, as the near-mis
   assert.equal(results(fn.stdout), [{ message: 'unknown key "hsah" in spec (hint: did you mean "hash"?)', severity: 'error', field: { path: 'spec.hsah' } }]);
 });
 
+test('an inline spec: paths name the field where it is in the generator config, spec.service.ports[0], and metadata.name for the default name', () => {
+  const bad = plugin(`apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: Web_1}\nspec:\n  service:\n    image: nginx\n    ports: ["x:y"]\n`);
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, `kustz: ${bad.file}:7:13: "x" is not a number: expected [tcp|udp|sctp://][!][nodePort:]port[:targetPort], got "x:y" (at spec.service.ports[0])\n`);
+  assert.match(bad.stderr, `kustz: ${bad.file}:3:18: name "Web_1" must be a DNS-1123 subdomain`);
+  assert.match(bad.stderr, /\(at metadata\.name\)\n/);
+  assert.not.match(bad.stderr, /\(at (service|name)/);
+  const missing = plugin(`${HEAD}spec:\n  namespace: shop\n`);
+  assert.is(missing.stderr, `kustz: ${missing.file}:5:3: missing required key "service" in spec (at spec)\n  |   namespace: shop\n  |   ^\n`);
+  // A KRM result's field is the same path; warnings too.
+  const list = (spec: string) => `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: ${spec}}\n`;
+  const fn = kustz(['fn'], { input: list('{service: {image: nginx, ports: ["x:y"]}}') });
+  assert.is(fn.status, 1);
+  assert.match(fn.stderr, '(at spec.service.ports[0])\n');
+  assert.equal((results(fn.stdout) as Array<{ field: unknown }>).map((r) => r.field), [{ path: 'spec.service.ports[0]' }]);
+  const warned = kustz(['fn'], { input: list('{service: {image: nginx, resources: {memory: 0}}}') });
+  assert.is(warned.status, 0, warned.stderr);
+  assert.equal((results(warned.stdout) as Array<{ field: unknown }>).map((r) => r.field), [{ path: 'spec.service.resources.memory' }]);
+});
+
 test.run();
