@@ -6,7 +6,7 @@
  */
 import type { Document, Node, YAMLMap } from 'yaml';
 import { issue, type Issue } from './errors.js';
-import { generate } from './generator.js';
+import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
 import { configFromYamlNode, MAX_ALIAS_COUNT, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
@@ -42,19 +42,37 @@ export function runFunction(text: string, io: IO): number {
     }
   }
   const node = doc.get('functionConfig', true);
+  const missing = withoutGeneratorConfig(node);
   let functionConfig: ParsedConfig | undefined;
   try {
-    functionConfig = isNode(node) ? configFromYamlNode(doc, node, 'functionConfig') : undefined;
+    functionConfig = !missing && isNode(node) ? configFromYamlNode(doc, node, 'functionConfig') : undefined;
   } catch (e) {
     return fail(io, issue('fn.input', `the functionConfig cannot be read: ${(e as Error).message}`));
   }
-  const { objects, issues } = generate(functionConfig, io);
+  const { objects, issues } = missing ? { objects: undefined, issues: [missing] } : generate(functionConfig, io);
   // On stderr for kustomize, which shows a failed function's stderr; as results for kpt, which
   // lists them under the function, with its severity and field.
   report(issues, false, io);
   const edits = [...(objects ? objectEdits(text, doc, objects) : []), ...appendEdits(text, doc, 'results', issues.map(result))];
   io.stdout(applyEdits(text, edits));
   return objects ? 0 : 1;
+}
+
+/**
+ * Why the ResourceList carries no generator config, if it does not: a list written by hand may
+ * have no functionConfig; kpt run without --fn-config passes a ConfigMap of its own (function-input).
+ * Either would otherwise be judged as a generator config, in four errors that do not say this.
+ */
+function withoutGeneratorConfig(node: unknown): Issue | undefined {
+  const { isMap, isScalar } = yamlLib();
+  const hint = `pass the generator config as the functionConfig: kpt fn eval DIR --exec kustz --fn-config kustz-generator.yaml, that file holding ${GENERATOR_CONFIG_EXAMPLE}; kustomize passes the config that names kustz as its function`;
+  if (node === undefined || (isScalar(node) && node.value === null)) {
+    return issue('fn.config', 'the ResourceList has no functionConfig, the generator config kustz renders from', { file: 'stdin', hint });
+  }
+  if (isMap(node) && node.get('apiVersion') === 'v1' && node.get('kind') === 'ConfigMap') {
+    return issue('fn.config', 'this is a ConfigMap, as kpt passes when run without --fn-config; kustz needs its generator config, of kind Kustz', { file: 'functionConfig', path: 'kind', hint });
+  }
+  return undefined;
 }
 
 /** Why stdin is no ResourceList: where its YAML breaks, or what it lacks. */

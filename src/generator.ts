@@ -19,6 +19,9 @@ import { formatPath, type ParsedConfig, type Path } from './parse.js';
 import { CONFIG_NAMES, renderFile, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 
+/** A generator config on one line, for hints. */
+export const GENERATOR_CONFIG_EXAMPLE = '{apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: kustz.yml}}';
+
 /** The generator config, checked. */
 interface KustzGenerator {
   name: string;
@@ -40,7 +43,7 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
     issue('generator.config', message, { ...(parsed ? parsed.locate(path, options) : { file: 'generator config' }), path: formatPath(path), ...(hint ? { hint } : {}) });
   // A key that should not be there is fixed at the key, not at what it holds.
   const atKey = (path: Path, message: string, hint?: string): Issue => at(path, message, hint, { key: true });
-  if (!isMap(value)) throw new KustzError([at([], 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec')]);
+  if (!isMap(value)) throw new KustzError([at([], 'expected a map with apiVersion: kustz/v1, kind: Kustz, metadata and spec', `e.g. ${GENERATOR_CONFIG_EXAMPLE}`)]);
   const issues: Issue[] = [];
   const fields = ['apiVersion', 'kind', 'metadata', 'spec'];
   for (const key of Object.keys(value).filter((k) => !fields.includes(k))) {

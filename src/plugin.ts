@@ -9,7 +9,7 @@ import { describeError, makeDirectory } from './disk.js';
 import { formatIssue, issue, KustzError } from './errors.js';
 import { builtin } from './lazy.js';
 import { isResourceList, runFunction } from './fn.js';
-import { generate } from './generator.js';
+import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
 import { serialize } from './serialize.js';
 import { parseConfig } from './parse.js';
 import { report, type IO } from './shell.js';
@@ -49,10 +49,10 @@ function runExecPlugin(configFile: string, io: IO): number {
     io.stderr(formatIssue(issue('generator.config', `cannot read the generator config: ${describeError(e)}`, { file: configFile })) + '\n');
     return 1;
   }
-  // Read as a kustz.yml is: YAML errors at their line, the same tags. An empty file is the
-  // generator's to report (it expects a map), not a kustz.yml to start.
+  // Read as a kustz.yml is: YAML errors at their line, the same tags. An empty file wants a
+  // generator config, not a kustz.yml to start.
   const { config, issues } = parseConfig(source, configFile);
-  if (report(issues.filter((i) => i.code !== 'yaml.empty'), false, io)) return 1;
+  if (report(issues.map((i) => (i.code === 'yaml.empty' ? { ...i, hint: `write a generator config, e.g. ${GENERATOR_CONFIG_EXAMPLE}` } : i)), false, io)) return 1;
   const { objects, issues: found } = generate(config, io);
   report(found, false, io);
   if (!objects) return 1;

@@ -77,4 +77,23 @@ test('an inline spec: paths name the field where it is in the generator config, 
   assert.equal((results(warned.stdout) as Array<{ field: unknown }>).map((r) => r.field), [{ path: 'spec.service.resources.memory' }]);
 });
 
+test('no generator config: a ResourceList without functionConfig, kpt without --fn-config, an empty plugin config say so, and how to pass one', () => {
+  const hint = '  hint: pass the generator config as the functionConfig: kpt fn eval DIR --exec kustz --fn-config kustz-generator.yaml, that file holding {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: kustz.yml}}; kustomize passes the config that names kustz as its function\n';
+  for (const input of ['kind: ResourceList\nitems: []\n', 'kind: ResourceList\nitems: []\nfunctionConfig:\n']) {
+    const r = kustz(['fn'], { input });
+    assert.is(r.status, 1);
+    assert.is(r.stderr, `kustz: stdin: the ResourceList has no functionConfig, the generator config kustz renders from\n${hint}`);
+    assert.match((results(r.stdout) as Array<{ message: string }>)[0]!.message, 'has no functionConfig');
+  }
+  // What kpt fn eval passes without --fn-config (measured with kpt 1.0.0-beta.56), with or without key=value arguments.
+  for (const data of ['{}', '{a: b}']) {
+    const r = kustz(['fn'], { input: `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n  metadata:\n    name: function-input\n  data: ${data}\n  kind: ConfigMap\n  apiVersion: v1\n` });
+    assert.is(r.status, 1);
+    assert.is(r.stderr, `kustz: functionConfig: this is a ConfigMap, as kpt passes when run without --fn-config; kustz needs its generator config, of kind Kustz (at kind)\n${hint}`);
+  }
+  const empty = plugin('# nothing yet\n');
+  assert.is(empty.status, 1);
+  assert.is(empty.stderr, `kustz: ${empty.file}:1:1: the file holds only comments, no YAML document\n  hint: write a generator config, e.g. {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: kustz.yml}}\n`);
+});
+
 test.run();
