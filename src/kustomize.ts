@@ -5,12 +5,14 @@
  * Pure: the shell hands in the render result and a reader, and writes what comes back.
  */
 import { posix } from 'node:path';
-import { issue, warning, type Issue } from './errors.js';
-import type { ReadFile } from './files.js';
+import { parseEnvFile } from './envfile.js';
+import { codeFrame, issue, warning, type Issue } from './errors.js';
+import { decodeUtf8, type ReadFile } from './files.js';
 import { appendHashSuffixes } from './hash.js';
+import { formatPath, parseConfig, type Path, type Position } from './parse.js';
 import type { RenderResult } from './render.js';
 import { serialize, toYaml } from './serialize.js';
-import type { GeneratedData, KubeObject } from './types.js';
+import type { DataSource, GeneratedData, KubeObject } from './types.js';
 
 export const KUSTOMIZATION_FILE = 'kustomization.yml';
 const RESOURCE_FILES: Record<string, string> = { Service: 'service.yml', Deployment: 'deployment.yml', Ingress: 'ingress.yml' };
@@ -33,7 +35,7 @@ export interface KustomizeInput {
   config: string;
   /** DIR as seen from the kustz.yml's directory: `.`, `deploy`, `..`, `../elsewhere`. */
   output: string;
-  /** Reads the files kustz.yml names, relative to its directory, for the copies. */
+  /** Reads the files kustz.yml names, relative to its directory, for the copies (and to point into them). */
   readFile: ReadFile;
 }
 
@@ -57,6 +59,7 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   let resources = result.objects.filter((o) => !generated.includes(o));
   if (input.hash) resources = appendHashSuffixes(resources, fromCredentials);
 
+  const where = sourcePositions(input);
   const place = placer(input, issues);
   const registrySecrets = resources.filter((o) => !RESOURCE_FILES[o.kind]);
   const resourceFiles: Array<[string, string]> = [
@@ -69,9 +72,9 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   place.claim(KUSTOMIZATION_FILE, 'a file kustz writes');
   // Beside kustomization.yml, kustomize refuses to build ("Found multiple kustomization files").
   for (const name of ['kustomization.yaml', 'Kustomization']) place.claim(name, 'a name kustomize keeps for its own file');
-  for (const o of generated) issues.push(...unwritableByKustomize(o));
+  for (const o of generated) issues.push(...unwritableByKustomize(o, generatedBy(o)!, where));
 
-  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, place.source, issues) }));
+  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, place.source, where, issues) }));
   for (const [name, bytes] of place.copies) files.set(name, bytes);
   for (const [name, text] of resourceFiles) files.set(name, text);
   const secretGenerator = entries.filter((e) => e.kind === 'Secret').map((e) => e.entry);
@@ -98,36 +101,37 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
  */
 const KUSTOMIZE_UNPRINTABLE = /[\x7f-\x9f\ufffe\uffff]/;
 
-function unwritableByKustomize(o: KubeObject): Issue[] {
+function unwritableByKustomize(o: KubeObject, g: GeneratedData, where: SourcePositions): Issue[] {
   if (o.kind !== 'ConfigMap') return [];
   return Object.entries((o['data'] ?? {}) as Record<string, string>).flatMap(([key, value]) => {
-    const c = KUSTOMIZE_UNPRINTABLE.exec(value)?.[0];
-    if (c === undefined) return [];
-    const code = `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const found = KUSTOMIZE_UNPRINTABLE.exec(value);
+    if (!found) return [];
+    const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
     return [issue('kustomize.value', `ConfigMap ${o.metadata.name}: the value of "${key}" holds ${code}, which kustomize's configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)`, {
+      ...where.value(g, key, found.index),
       hint: 'remove the character, or use kustz render for this service',
     })];
   });
 }
 
 /** A configMapGenerator / secretGenerator entry that makes `o` again from its sources. */
-function generatorEntry(o: KubeObject, g: GeneratedData, source: (path: string) => string, issues: Issue[]): Record<string, unknown> {
+function generatorEntry(o: KubeObject, g: GeneratedData, source: (path: string, at: EntryPosition) => string, where: SourcePositions, issues: Issue[]): Record<string, unknown> {
   // kustomize splits key=path at every "=" and refuses a path that holds one.
-  const fileSource = (path: string) => {
-    const named = source(path);
+  const fileSource = (path: string, at: EntryPosition) => {
+    const named = source(path, at);
     if (named.includes('=')) {
-      issues.push(issue('kustomize.path', `${o.kind} ${o.metadata.name}: kustomize cannot read the file "${named}": its files: entries refuse a path with "="`, { hint: 'rename the file or its directory without "="' }));
+      issues.push(issue('kustomize.path', `${o.kind} ${o.metadata.name}: kustomize cannot read the file "${named}": its files: entries refuse a path with "="`, { ...at, hint: 'rename the file or its directory without "="' }));
     }
     return named;
   };
   const literals: string[] = [];
   const envs: string[] = [];
   const fileSources: string[] = [];
-  for (const s of g.sources) {
-    if (s.mode === 'literals') literals.push(...s.entries.map(([k, v]) => literal(k, v)));
-    else if (s.mode === 'envs') envs.push(source(s.path));
-    else if (s.mode === 'files') fileSources.push(`${s.key}=${fileSource(s.path)}`);
-  }
+  g.sources.forEach((s, k) => {
+    if (s.mode === 'literals') literals.push(...s.entries.map(([key, v]) => literal(key, v)));
+    else if (s.mode === 'envs') envs.push(source(s.path, where.entry(g, k)));
+    else if (s.mode === 'files') fileSources.push(`${s.key}=${fileSource(s.path, where.entry(g, k))}`);
+  });
   return {
     name: o.metadata.name,
     ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
@@ -145,6 +149,73 @@ function literal(key: string, value: string): string {
   return `${key}=${(q === '"' || q === "'") && value.endsWith(q) ? `"${value}"` : value}`;
 }
 
+/** Where kustz.yml names a file: its position there and its path, which issues carry. */
+type EntryPosition = Partial<Position> & { path?: string };
+
+interface SourcePositions {
+  /** The entry of kustz.yml that names g's k-th source. */
+  entry(g: GeneratedData, k: number): EntryPosition;
+  /** Where in its file the value of `key` (at `offset` in the value) was written, or the entry naming that file. */
+  value(g: GeneratedData, key: string, offset: number): EntryPosition;
+}
+
+/**
+ * kustz.yml positions for problems found in the generated data, after the render. A generator's
+ * k-th source is its k-th files entry: collect() adds one per entry, and a render that skipped
+ * one has failed. Generators are found by kind and name, which no two share.
+ */
+function sourcePositions(input: KustomizeInput): SourcePositions {
+  const { result } = input;
+  const configFile = result.locate([]).file;
+  const configDir = configFile.includes('/') ? configFile.slice(0, configFile.lastIndexOf('/') + 1) : '';
+  // A data file as render shows it: its path from the directory of kustz.yml's shown name.
+  const shown = (path: string) => (path.startsWith('/') ? path : configDir + path);
+  const entryPath = (g: GeneratedData, k: number): Path | undefined => {
+    const source = g.sources[k];
+    if (!source || source.mode === 'dockerRegistry') return undefined;
+    const section = g.kind === 'Secret' ? 'secrets' : 'configmaps';
+    const i = (result.config[section]?.[source.mode] ?? []).findIndex((entry) => entry.name === g.name);
+    return i < 0 ? undefined : [section, source.mode, i, 'files', k];
+  };
+  const entry = (g: GeneratedData, k: number): EntryPosition => {
+    const path = entryPath(g, k);
+    return path ? { ...result.locate(path), path: formatPath(path) } : { file: configFile };
+  };
+  const read = (path: string): { bytes: Uint8Array; text: string } | undefined => {
+    const found = input.readFile(path);
+    const text = found.ok ? decodeUtf8(found.bytes) : undefined;
+    return text === undefined || !found.ok ? undefined : { bytes: found.bytes, text };
+  };
+  // Keys are unique in a generator (render fails on a second one), so one source gives `key`.
+  const gives = (s: DataSource, key: string): boolean =>
+    s.mode === 'files' ? s.key === key
+    : s.mode === 'literals' ? s.entries.some(([name]) => name === key)
+    : s.mode === 'envs' && parseEnvFile(read(s.path)?.bytes ?? new Uint8Array()).entries.has(key);
+  // A literal's value stands at its key in the YAML map; a file's value is the file's text. An
+  // env file's lines are the env parser's, which keeps no positions: the entry naming the file.
+  const inFile = (s: DataSource, key: string, offset: number): Position | undefined => {
+    if (s.mode !== 'literals' && s.mode !== 'files') return undefined;
+    const file = read(s.path);
+    if (!file) return undefined;
+    return s.mode === 'literals' ? parseConfig(file.text, shown(s.path)).config?.locate([key]) : textPosition(file.text, offset, shown(s.path));
+  };
+  return {
+    entry,
+    value(g, key, offset) {
+      const k = g.sources.findIndex((s) => gives(s, key));
+      return (k >= 0 ? inFile(g.sources[k]!, key, offset) : undefined) ?? entry(g, Math.max(k, 0));
+    },
+  };
+}
+
+/** Line, column and frame of `offset` in a file's `text`. */
+function textPosition(text: string, offset: number, file: string): Position {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  const col = offset - start + 1;
+  return { file, line: text.slice(0, start).split('\n').length, col, frame: codeFrame(text.slice(start, end < 0 ? text.length : end), col) };
+}
+
 /**
  * Where a generator finds a file kustz.yml names. kustomize reads only files inside DIR (its
  * root-only load restrictor, also through symlinks), so a file already there is named by its
@@ -157,34 +228,36 @@ function placer(input: KustomizeInput, issues: Issue[]) {
   const owners = new Map<string, string>();
   const copies = new Map<string, Uint8Array>();
   const escapes = (p: string) => p === '..' || p.startsWith('../') || posix.isAbsolute(p);
-  const claim = (name: string, owner: string) => {
+  const claim = (name: string, owner: string, at: EntryPosition = {}) => {
     const had = owners.get(name);
     if (had !== undefined && had !== owner) {
       issues.push(issue('kustomize.clash', `"${name}" in the output directory would be both ${had} and ${owner}`, {
+        ...at,
         hint: 'write to another directory with -o, or rename the file kustz.yml names',
       }));
     }
     owners.set(name, owner);
   };
-  const source = (path: string): string => {
+  const source = (path: string, at: EntryPosition): string => {
     const copy = posix.normalize(path);
     // DIR holds the kustz.yml's directory, or DIR is inside it and holds the file.
     const fromDir = posix.isAbsolute(path) ? path
       : !escapes(output) && copy.startsWith(`${output}/`) ? posix.relative(output, copy)
       : posix.join(configDir, path);
     if (!escapes(fromDir)) {
-      claim(fromDir, `the file "${copy}" kustz.yml names`);
+      claim(fromDir, `the file "${copy}" kustz.yml names`, at);
       return fromDir;
     }
     if (escapes(copy)) {
-      issues.push(warning('kustomize.outside', `"${path}" lies outside the output directory; kubectl kustomize reads it only with --load-restrictor LoadRestrictionsNone`));
+      const { frame: _frame, ...shown } = at;
+      issues.push(warning('kustomize.outside', `"${path}" lies outside the output directory; kubectl kustomize reads it only with --load-restrictor LoadRestrictionsNone`, shown));
       return fromDir;
     }
-    claim(copy, `a copy of "${copy}"`);
+    claim(copy, `a copy of "${copy}"`, at);
     if (!copies.has(copy)) {
       const read = input.readFile(path);
       if (read.ok) copies.set(copy, read.bytes);
-      else issues.push(issue('kustomize.read', read.message, read.hint ? { hint: read.hint } : {}));
+      else issues.push(issue('kustomize.read', read.message, { ...at, ...(read.hint ? { hint: read.hint } : {}) }));
     }
     return copy;
   };

@@ -426,6 +426,39 @@ test('kustomization(): what kubectl kustomize would refuse or change is an error
     '"kustomization.yaml" in the output directory would be both a name kustomize keeps for its own file and a copy of "kustomization.yaml"',
     'ConfigMap b: kustomize cannot read the file "conf=v1/app.conf": its files: entries refuse a path with "="',
   ]);
+  // Each where it is fixed: a literal's value in its file, a file kustz.yml names at that entry.
+  assert.equal(out.issues.map((i) => [`${i.file}:${i.line}:${i.col}`, i.path]), [
+    ['v.yml:1:6', undefined],
+    ['v.yml:2:6', undefined],
+    ['kustz.yml:4:28', 'configmaps.envs[0].files[0]'],
+    ['kustz.yml:5:29', 'configmaps.files[0].files[0]'],
+  ]);
+});
+
+test('kustz kustomize: a value kustomize cannot carry is shown where it was written, or at the entry naming its env file', () => {
+  const dir = project('value-positions', {
+    'svc/kustz.yml': 'name: web\nservice:\n  image: nginx\nconfigmaps:\n  literals: [{name: l, files: [l.yml]}]\n  files:\n    - name: f\n      files: [ok.txt, f.txt]\n  envs: [{name: e, files: [ok.env, e.env]}]\n',
+    'svc/l.yml': 'A: "x\\u0085y"\n',
+    'svc/ok.txt': 'fine\n',
+    'svc/f.txt': 'line one\nab\u0085c\n',
+    'svc/ok.env': 'X=1\n',
+    'svc/e.env': 'B=p\u0085q\n',
+  });
+  const r = kustz(['kustomize', '-c', 'svc/kustz.yml', '-o', 'out'], { cwd: dir });
+  assert.is(r.status, 1);
+  const what = (code: string, key: string, name: string) => `ConfigMap ${name}: the value of "${key}" holds ${code}, which kustomize's configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)`;
+  const hint = '  hint: remove the character, or use kustz render for this service\n';
+  assert.is(
+    r.stderr,
+    `kustz: svc/l.yml:1:4: ${what('U+0085', 'A', 'l')}\n  | A: "x\\u0085y"\n  |    ^\n${hint}` +
+      `kustz: svc/kustz.yml:9:36: ${what('U+0085', 'B', 'e')} (at configmaps.envs[0].files[1])\n  |   envs: [{name: e, files: [ok.env, e.env]}]\n  |                                    ^\n${hint}` +
+      `kustz: svc/f.txt:2:3: ${what('U+0085', 'f.txt', 'f')}\n  | ab\ufffdc\n  |   ^\n${hint}`,
+  );
+  writeFileSync(join(dir, 'svc/kustz.yml'), 'name: web\nservice:\n  image: nginx\nconfigmaps:\n  files: [{name: f, files: ["f.txt=a=b/f.txt"]}]\n');
+  write(join(dir, 'svc'), { 'a=b/f.txt': 'hi\n' });
+  const equals = kustz(['kustomize', '-c', 'svc/kustz.yml', '-o', 'out'], { cwd: dir });
+  assert.is(equals.status, 1);
+  assert.is(equals.stderr, 'kustz: svc/kustz.yml:5:29: ConfigMap f: kustomize cannot read the file "a=b/f.txt": its files: entries refuse a path with "=" (at configmaps.files[0].files[0])\n  |   files: [{name: f, files: ["f.txt=a=b/f.txt"]}]\n  |                             ^\n  hint: rename the file or its directory without "="\n');
 });
 
 /** A kustomization that lists the generator config `spec`, beside a copy of SERVICE. */
