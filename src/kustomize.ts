@@ -162,7 +162,7 @@ interface SourcePositions {
 /**
  * kustz.yml positions for problems found in the generated data, after the render. A generator's
  * k-th source is its k-th files entry: collect() adds one per entry, and a render that skipped
- * one has failed. Generators are found by kind and name, which no two share.
+ * one has failed.
  */
 function sourcePositions(input: KustomizeInput): SourcePositions {
   const { result } = input;
@@ -172,10 +172,7 @@ function sourcePositions(input: KustomizeInput): SourcePositions {
   const shown = (path: string) => (path.startsWith('/') ? path : configDir + path);
   const entryPath = (g: GeneratedData, k: number): Path | undefined => {
     const source = g.sources[k];
-    if (!source || source.mode === 'dockerRegistry') return undefined;
-    const section = g.kind === 'Secret' ? 'secrets' : 'configmaps';
-    const i = (result.config[section]?.[source.mode] ?? []).findIndex((entry) => entry.name === g.name);
-    return i < 0 ? undefined : [section, source.mode, i, 'files', k];
+    return !source || source.mode === 'dockerRegistry' ? undefined : [...g.at, 'files', k];
   };
   const entry = (g: GeneratedData, k: number): EntryPosition => {
     const path = entryPath(g, k);
