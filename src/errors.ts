@@ -103,11 +103,31 @@ function pictureUnprintable(text: string): string {
   });
 }
 
-/** Two lines: the source line and a caret under `col`. Tabs are kept so the caret lines up. */
+/** How much of a long line a frame shows, around the column. */
+const FRAME_WIDTH = 160;
+
+/**
+ * Characters a terminal gives two cells (East Asian wide and fullwidth, emoji) and ones it gives
+ * none (combining marks), so that the caret stands under the column.
+ */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const ZERO_WIDTH = /[\u0300-\u036f\u200b-\u200d\ufe00-\ufe0f]/;
+
+/**
+ * Two lines: the source line and a caret under `col`. Tabs are kept so the caret lines up; of a
+ * line longer than FRAME_WIDTH, the part around `col` is shown.
+ */
 export function codeFrame(sourceLine: string, col: number): string {
   const line = pictureUnprintable(sourceLine.replace(/\r$/, ''));
-  const shown = line.length > 160 ? line.slice(0, 160) + '…' : line;
-  const pad = shown.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, ' ');
+  const at = Math.min(Math.max(0, col - 1), line.length);
+  let start = line.length > FRAME_WIDTH ? Math.max(0, Math.min(at - FRAME_WIDTH / 2, line.length - FRAME_WIDTH)) : 0;
+  // A window never starts or ends inside a surrogate pair.
+  if (start > 0 && /[\udc00-\udfff]/.test(line[start]!)) start--;
+  let end = Math.min(line.length, start + FRAME_WIDTH);
+  if (end < line.length && /[\ud800-\udbff]/.test(line[end - 1]!)) end--;
+  const shown = `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+  let pad = start > 0 ? ' ' : '';
+  for (const c of line.slice(start, at)) pad += c === '\t' ? '\t' : WIDE.test(c) ? '  ' : ZERO_WIDTH.test(c) ? '' : ' ';
   return `  | ${shown}\n  | ${pad}^`;
 }
 
