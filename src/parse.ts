@@ -99,6 +99,34 @@ function overIndentedKey(lines: readonly string[], index: number): { line: numbe
   return { line: next + 1, col: key[1]!.length + 1, key: key[2]!, above: above[2]!, indent };
 }
 
+/**
+ * The key a duplicate-key error stands at (`offset`), and the line of its first appearance: in a
+ * block map the last line above at the same column that starts with it, before a line less
+ * indented ends the map; in a flow map, earlier on the same line.
+ */
+function firstOfKey(source: string, lines: readonly string[], offset: number): { key: string; line?: number } | undefined {
+  const token = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#"'][^:,{}[\]\n]*?)(?=\s*:)/.exec(source.slice(offset))?.[0];
+  if (token === undefined) return undefined;
+  const start = source.lastIndexOf('\n', offset - 1) + 1;
+  const line = source.slice(0, start).split('\n').length;
+  const col = offset - start;
+  const startsKey = (text: string, at: number) => text.startsWith(token, at) && /^\s*:/.test(text.slice(at + token.length));
+  const key = token.startsWith('"') || token.startsWith("'") ? token : `"${token}"`;
+  const before = lines[line - 1]!.slice(0, col);
+  for (let at = before.lastIndexOf(token); at >= 0; at = before.lastIndexOf(token, at - 1)) {
+    if (startsKey(before, at) && /[{,]\s*$/.test(before.slice(0, at))) return { key, line };
+  }
+  for (let i = line - 2; i >= 0; i--) {
+    const text = lines[i]!;
+    if (/^\s*(?:#.*)?$/.test(text)) continue;
+    const indent = text.length - text.trimStart().length;
+    if (indent < col && !(indent + 2 <= col && /^\s*- /.test(text))) return { key };
+    if (indent === col && startsKey(text, col)) return { key, line: i + 1 };
+    if (/^\s*- /.test(text) && text.indexOf('- ') + 2 === col && startsKey(text, col)) return { key, line: i + 1 };
+  }
+  return { key };
+}
+
 /** The token a tag error is about: `!word` up to a space or a flow indicator. */
 function tagAt(source: string, offset: number): { tag: string; alone: boolean } | undefined {
   const tag = /^![^\s,[\]{}]*/.exec(source.slice(offset))?.[0];
@@ -145,7 +173,7 @@ export function parseConfig(text: string, file: string, dataFile = false): { con
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const root = readYaml(source);
   // A document that is only `null` or `~` is an empty file to parseWithYaml.
-  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file, !dataFile);
+  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file, dataFile);
 }
 
 /**
@@ -198,7 +226,7 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
   };
 }
 
-function parseWithYaml(source: string, file: string, credentials: boolean): { config?: ParsedConfig; issues: Issue[] } {
+function parseWithYaml(source: string, file: string, dataFile: boolean): { config?: ParsedConfig; issues: Issue[] } {
   const { isMap, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)
@@ -219,10 +247,16 @@ function parseWithYaml(source: string, file: string, credentials: boolean): { co
   // Syntax errors come before any path is known: the line decides whether it may be shown.
   const syntaxAt = (offset: number): Position => {
     const where = at(offset);
-    if (credentials && mayHoldCredential(lines, where.line! - 1)) delete where.frame;
+    if (!dataFile && mayHoldCredential(lines, where.line! - 1)) delete where.frame;
     return where;
   };
 
+  // Classic Mac files end their lines in CR alone, which YAML takes for no line break at all.
+  if (source.includes('\r') && !source.includes('\n')) {
+    return { issues: [issue('yaml.cr-line-endings', 'the lines end in CR alone (classic Mac line endings), which YAML does not read as line breaks', {
+      file, line: 1, col: source.indexOf('\r') + 1, hint: "save the file with LF line endings, e.g. tr '\\r' '\\n' < old.yml > kustz.yml",
+    })] };
+  }
   if (!Array.isArray(docs) || docs.length === 0) {
     const what = source.trim() === '' ? 'the file is empty' : 'the file holds only comments, no YAML document';
     return { issues: [issue('yaml.empty', what, { file, line: 1, col: 1, hint: 'start from `kustz default`' })] };
@@ -270,12 +304,19 @@ function parseWithYaml(source: string, file: string, credentials: boolean): { co
       const where = syntaxAt(e.pos[0]);
       const secret = where.frame === undefined;
       const tag = e.code === 'TAG_RESOLVE_FAILED' ? tagAt(source, e.pos[0]) : undefined;
+      const duplicate = e.code === 'DUPLICATE_KEY' ? firstOfKey(source, lines, e.pos[0]) : undefined;
       const hint = UNCLOSED_FLOW.test(e.message)
         ? UNCLOSED_FLOW_HINT
         : tag?.alone
           ? secret ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
-          : YAML_HINTS[e.code];
-      const message = (secret ? UNQUOTED_MESSAGES[e.code] : undefined) ?? e.message.split('\n')[0]!;
+          : e.code === 'TAG_RESOLVE_FAILED' && dataFile
+            ? 'remove the !tag: data files take plain values (binary data goes under files:, in a file of its own)'
+            : /^Unexpected , in flow/.test(e.message)
+              ? 'remove the extra ","'
+              : YAML_HINTS[e.code];
+      const message = duplicate
+        ? `the key ${duplicate.key} appears twice in one map${duplicate.line ? `; the first is on line ${duplicate.line}` : ''}`
+        : (secret ? UNQUOTED_MESSAGES[e.code] : undefined) ?? e.message.split('\n')[0]!;
       issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, message, { ...where, ...(hint ? { hint } : {}) }));
     }
   }
@@ -328,7 +369,9 @@ function parseWithYaml(source: string, file: string, credentials: boolean): { co
       file,
       value,
       locate(path, options) {
-        if (options?.key && path.length) {
+        // A key without a value (`{image, ports: [80]}`) has no value node to point at: its key is.
+        const valueless = path.length > 0 && !(doc.getIn(path, true) as Node | undefined)?.range;
+        if ((options?.key || valueless) && path.length) {
           const parent = doc.getIn(path.slice(0, -1), true);
           const last = String(path[path.length - 1]);
           const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last) : undefined;
