@@ -139,7 +139,7 @@ function collect(
       else for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
-      const entries = readYamlMap(ctx, filePath, text, bytes, DATA_KEYS, secretType !== undefined);
+      const entries = readYamlMap(ctx, text, bytes, DATA_KEYS, secretType !== undefined);
       // Escapes and aliases make a YAML value longer than its text: each value counts on its own.
       for (const [key, value] of entries) {
         put(filePath, key, value, text, true);

@@ -1,5 +1,5 @@
 import type { Issue } from '../errors.js';
-import { decodeUtf8 } from '../files.js';
+import { decodeUtf8, invalidUtf8Position } from '../files.js';
 import type { Context } from './context.js';
 
 /** What the keys of a YAML map file must be, checked where they stand in that file. */
@@ -26,11 +26,12 @@ function asDataFile(i: Issue): Issue {
  * its line of the file and left out. The file of a Secret (`secret`) gets no code frames: any of
  * its lines may hold a password, and messages go to CI logs.
  */
-export function readYamlMap(ctx: Context, path: (string | number)[], file: string, bytes: Uint8Array, keys: KeyRule, secret = false): Array<[string, string]> {
+export function readYamlMap(ctx: Context, file: string, bytes: Uint8Array, keys: KeyRule, secret = false): Array<[string, string]> {
   const text = decodeUtf8(bytes);
   const shown = ctx.displayName(file);
   if (text === undefined) {
-    ctx.error(path, 'yaml.invalid-utf8', `${file} is not valid UTF-8`);
+    ctx.issues.push({ code: 'yaml.invalid-utf8', severity: 'error', message: 'the file is not valid UTF-8', file: shown, ...invalidUtf8Position(bytes),
+      hint: 'save it as UTF-8; bytes that are no text go under files:, as a file of their own' });
     return [];
   }
   const shownLine = <T extends { frame?: string }>(where: T): T => {
