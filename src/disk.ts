@@ -222,9 +222,23 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor, read?: 
     if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
     return { ok: true, bytes };
   } catch (e) {
+    if (isPipe(path)) {
+      return { ok: false, message: 'it is a pipe (/dev/stdin or a <(...) process substitution), not a file',
+        hint: "kustz.yml names its files relative to its own directory, which a pipe has none of: write it to a file first, e.g. envsubst < kustz.tpl.yml > kustz.yml" };
+    }
     return { ok: false, message: `cannot read the file: ${describeError(e)}` };
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether `path` leads to a pipe or socket: /dev/stdin and /dev/fd/63 are links to one, whose real path is none. */
+function isPipe(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
   }
 }
 

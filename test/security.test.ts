@@ -152,6 +152,10 @@ test('devices and FIFOs are refused instead of read forever', () => {
     failsCleanly({ status: k.status, stdout: k.stdout, stderr: k.stderr }, `a FIFO as kustz.yml (${restrictor})`);
     assert.match(k.stderr, /kustz: pipe.yml: it is not a regular file/);
   }
+  // /dev/stdin from a pipe is a link to one: named as a pipe, with what to do instead of "no such file".
+  const stdin = kustz(['render', '-c', '/dev/stdin'], { input: BASE });
+  failsCleanly(stdin, '-c /dev/stdin');
+  assert.match(stdin.stderr, /^kustz: \/dev\/stdin: it is a pipe \(\/dev\/stdin or a <\(\.\.\.\) process substitution\), not a file\n {2}hint: .*write it to a file first/);
 });
 
 test('a file that reports no size (procfs) is read to its end', () => {
