@@ -179,6 +179,9 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   ['legacy .dockercfg', fixture('legacy.dockercfg'), CFG_TYPE, [], ['https://index.docker.io/v1/', 'quay.io']],
   ['config.json given as a legacy .dockercfg', fixture('valid.json'), CFG_TYPE, ['error:registry.wrong-type@2:2'], []],
   ['legacy .dockercfg with a string entry', utf8('{"quay.io": "bGVnYWN5LWJvdDpGeC1wdy03UXohcjk="}'), CFG_TYPE, ['error:registry.entry-not-object@1:13'], ['quay.io']],
+  // A config.json's own fields pasted into a .dockercfg: a string fails the Secret, an object is a registry of that name.
+  ['a config.json field in a .dockercfg', utf8('{"credsStore": "desktop", "quay.io": {"auth": "dXNlcjpwYXNz"}}'), CFG_TYPE, ['error:registry.wrong-type@1:2'], []],
+  ['a config.json object field in a .dockercfg', utf8('{"quay.io": {"auth": "dXNlcjpwYXNz"}, "HttpHeaders": {"User-Agent": "x"}}'), CFG_TYPE, ['error:registry.wrong-type@1:39'], []],
   ['empty legacy .dockercfg', utf8('{}'), CFG_TYPE, ['error:registry.empty-auths@1:1'], []],
 ];
 
@@ -196,8 +199,10 @@ for (const [name, input, type, issues, registries] of configCases) {
 }
 
 test('checkDockerConfig: hints name the fix', () => {
-  const hintOf = (input: Uint8Array, type = JSON_TYPE) => checkDockerConfig(input, type).issues[0]!.hint!;
+  const hintOf = (input: Uint8Array, type: typeof JSON_TYPE | typeof CFG_TYPE = JSON_TYPE) => checkDockerConfig(input, type).issues[0]!.hint!;
   assert.match(hintOf(fixture('trailing-prompt.json')), /remove everything after the closing '}'.*shell prompt/);
+  assert.match(hintOf(utf8('{"auths": {"quay.io": {"auth": 5}}}')), /base64 of user:password as a string/);
+  assert.match(hintOf(utf8('{"credsStore": "desktop"}'), CFG_TYPE), /desktop keychain/);
   assert.match(hintOf(utf8('{"auths":{}}\n{"auths":{}}')), /exactly one JSON object/);
   assert.match(hintOf(fixture('legacy.dockercfg')), /kubernetes\.io\/dockercfg/);
   assert.match(hintOf(utf8('\ufeff{}')), /without a byte order mark/);

@@ -18,6 +18,9 @@ import { kubeletIndexKey, shownRegistry } from './keyring.js';
 /** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
 const AUTH_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
 
+/** Fields of docker's config.json beside "auths" (docker/cli configfile), in lower case as Go's decoder folds them. */
+const CONFIG_JSON_FIELDS = ['credsstore', 'credhelpers', 'httpheaders', 'psformat', 'imagesformat', 'detachkeys', 'proxies', 'plugins', 'currentcontext', 'aliases', 'features', 'experimental', 'stackorchestrator'];
+
 export type DockerSecretType = 'kubernetes.io/dockerconfigjson' | 'kubernetes.io/dockercfg';
 
 /** What `kubectl create secret docker-registry` writes when no --docker-server is given. */
@@ -135,6 +138,16 @@ class DockerConfigChecker {
         auths.keyAt, 'use type kubernetes.io/dockerconfigjson with the key .dockerconfigjson, or drop the "auths" wrapper');
       return undefined;
     }
+    // A config.json's own fields, pasted into a .dockercfg, where every key is a registry.
+    const field = root.members.find((m) => CONFIG_JSON_FIELDS.includes(m.key.toLowerCase()));
+    if (field) {
+      const object = field.value.kind === 'object' || field.value.kind === 'null';
+      this.error('registry.wrong-type', `"${field.key}" is a field of a docker config.json, not a registry: a .dockercfg holds registries only, ${object ? `and the kubelet would take "${field.key}" for a registry without credentials` : 'and the kubelet rejects the whole Secret'}`, field.keyAt,
+        field.key.toLowerCase() === 'credsstore' || field.key.toLowerCase() === 'credhelpers'
+          ? `remove "${field.key}": the credentials it points to live in a desktop keychain, not in the file; run docker login with a file store, or use secrets.dockerRegistry`
+          : `remove "${field.key}", or use the whole config.json with type kubernetes.io/dockerconfigjson`);
+      return undefined;
+    }
     return root;
   }
 
@@ -192,7 +205,8 @@ class DockerConfigChecker {
       const f = member(v, name);
       if (!f || f.value.kind === 'null') continue;
       if (f.value.kind !== 'string') {
-        this.error('registry.field-type', `"${f.key}" in ${where} must be a string, not ${article(f.value.kind)}; the kubelet rejects the whole Secret`, f.value.at, 'quote the value');
+        this.error('registry.field-type', `"${f.key}" in ${where} must be a string, not ${article(f.value.kind)}; the kubelet rejects the whole Secret`, f.value.at,
+          name === 'auth' ? 'write the base64 of user:password as a string, e.g. "auth": "dXNlcjpwYXNz" (echo -n user:password | base64)' : 'quote the value');
         typesOk = false;
       } else if (f.value.value !== '') {
         fields.set(name, f.value);
