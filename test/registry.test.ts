@@ -139,6 +139,9 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   ['invalid UTF-8 inside a value', Uint8Array.from([...utf8('{"auths":{"ghcr.io":{"auth":"'), 0xff, ...utf8('"}}}')]), JSON_TYPE, ['error:registry.invalid-utf8@1:30'], []],
   ['invalid UTF-8 on line 2 after a multi-byte character', Uint8Array.from([...utf8('{\n "é": "'), 0xc3, 0x28, ...utf8('"}')]), JSON_TYPE, ['error:registry.invalid-utf8@2:8'], []],
   ['a root that is not an object', utf8('["ghcr.io"]'), JSON_TYPE, ['error:registry.not-object@1:1'], []],
+  // Go's decoder refuses a number beyond float64 (strconv.ParseFloat: ErrRange); the API server rejects the Secret.
+  ['a number beyond float64', utf8('{"auths": {"quay.io": {"auth": "dXNlcjpwYXNz"}}, "x": -1e400}'), JSON_TYPE, ['error:registry.json-syntax@1:55'], []],
+  ['a number at float64\'s edge', utf8('{"auths": {"quay.io": {"auth": "dXNlcjpwYXNz"}}, "x": 1.7976931348623157e308, "y": 1e-400}'), JSON_TYPE, [], ['quay.io']],
   ['no auths', utf8('{\n  "HttpHeaders": {"User-Agent": "x"}\n}'), JSON_TYPE, ['error:registry.no-auths@1:1'], []],
   ['auths is null', utf8('{"auths": null}'), JSON_TYPE, ['error:registry.no-auths@1:2'], []],
   ['auths is an array', utf8('{"auths": []}'), JSON_TYPE, ['error:registry.auths-not-object@1:11'], []],

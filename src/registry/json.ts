@@ -67,6 +67,10 @@ export function parseJson(text: string): JsonNode {
       NUMBER.lastIndex = i;
       const at = i;
       if (!NUMBER.test(text)) fail('invalid number');
+      // Go decodes a number into a float64, and one beyond its range fails the whole decode.
+      if (!Number.isFinite(Number(text.slice(at, NUMBER.lastIndex)))) {
+        throw new JsonSyntaxError(at, `the number ${text.slice(at, Math.min(NUMBER.lastIndex, at + 40))} is too large for a float64, which Go's JSON decoder (the API server's, the kubelet's) refuses`, 'write a smaller number, or remove the field: the kubelet reads only the registries\' credentials');
+      }
       i = NUMBER.lastIndex;
       return { kind: 'number', at };
     }
