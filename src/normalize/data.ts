@@ -67,23 +67,26 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
   for (const mode of MODES) {
     (cfg.secrets?.[mode] ?? []).forEach((gen: SecretGeneratorConfig, i) => {
       const path = ['secrets', mode, i];
-      if (!claim('Secret', gen.name, path)) return;
+      // A generator whose name fails still has its files read and checked: every problem in one run.
+      const named = claim('Secret', gen.name, path);
       const type = gen.type ?? 'Opaque';
       if (UNSUPPORTED_TYPES.includes(type)) {
         ctx.error([...path, 'type'], 'secret.type', `kustz cannot generate Secrets of type ${type}`, 'create them with kubectl; kustz generates Opaque, tls, basic-auth, ssh-auth and registry Secrets');
         return;
       }
       const data = collect(ctx, gen, mode, path, type);
-      out.push(checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path));
+      const secret = checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path);
+      if (named) out.push(secret);
     });
   }
   out.push(...dockerRegistrySecrets(ctx, cfg, claim));
   for (const mode of MODES) {
     (cfg.configmaps?.[mode] ?? []).forEach((gen: GeneratorConfig, i) => {
       const path = ['configmaps', mode, i];
-      if (!claim('ConfigMap', gen.name, path)) return;
+      const named = claim('ConfigMap', gen.name, path);
       const data = collect(ctx, gen, mode, path);
-      out.push(checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data, at: path }, path));
+      const configMap = checkSize(ctx, { kind: 'ConfigMap', name: gen.name, ...data, at: path }, path);
+      if (named) out.push(configMap);
     });
   }
   return out;
@@ -277,13 +280,9 @@ function dockerRegistrySecrets(
     for (const [field, result] of [['username', username], ['password', password]] as const) {
       for (const found of result.issues) ctx.error([...path, field], found.code, found.message, found.hint);
     }
-    if (username.value === undefined || password.value === undefined) {
-      group.ok = false;
-      return;
-    }
-    const badUser = checkRegistryUsername(username.value);
+    const badUser = username.value === undefined ? [] : checkRegistryUsername(username.value);
     for (const found of badUser) ctx.error([...path, 'username'], found.code, found.message, found.hint);
-    if (badUser.length) {
+    if (username.value === undefined || password.value === undefined || badUser.length) {
       group.ok = false;
       return;
     }
