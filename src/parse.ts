@@ -254,7 +254,7 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
   // Classic Mac files end their lines in CR alone, which YAML takes for no line break at all.
   if (source.includes('\r') && !source.includes('\n')) {
     return { issues: [issue('yaml.cr-line-endings', 'the lines end in CR alone (classic Mac line endings), which YAML does not read as line breaks', {
-      file, line: 1, col: source.indexOf('\r') + 1, hint: "save the file with LF line endings, e.g. tr '\\r' '\\n' < old.yml > kustz.yml",
+      file, line: 1, col: source.indexOf('\r') + 1, hint: "save the file with LF line endings, e.g. tr '\\r' '\\n' < old.yml > new.yml",
     })] };
   }
   if (!Array.isArray(docs) || docs.length === 0) {
@@ -279,7 +279,7 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       if (deeper) {
         overIndented.add(line).add(deeper.line);
         issues.push(issue('yaml.bad-indent', `"${deeper.key}" is indented deeper than "${deeper.above}" above it, so YAML reads it as more of ${deeper.above}'s value`, {
-          ...at(lineCounter.lineStarts[deeper.line - 1]! + deeper.col - 1),
+          ...syntaxAt(lineCounter.lineStarts[deeper.line - 1]! + deeper.col - 1),
           hint: `start "${deeper.key}" in column ${deeper.indent + 1}, under "${deeper.above}", to make it a key of the same map`,
         }));
         continue;
