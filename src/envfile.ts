@@ -1,6 +1,6 @@
 import { issue, warning, type Issue } from './errors.js';
 import { decodeUtf8, invalidUtf8Column } from './files.js';
-import { configMapKey, envVarName, PLAIN_DATA_KEY } from './k8s.js';
+import { envFileKey, PLAIN_DATA_KEY, type Broken } from './k8s.js';
 
 export interface EnvFile {
   /** Keys in file order; a generator's first source becomes its data as it is. */
@@ -86,13 +86,13 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
       );
       return;
     }
-    const invalid = envVarName(key) ?? configMapKey(key);
+    const invalid = envFileKey(key);
     if (invalid) {
       issues.push(
-        issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid}`, {
+        issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid.reason}`, {
           line,
           col: col + Math.max(key.search(/^[0-9]|[^-._a-zA-Z0-9]/), 0),
-          hint: keyHint(key),
+          hint: keyHint(key, invalid),
         }),
       );
     } else if (eq < 0) {
@@ -180,11 +180,12 @@ function plainLineOf(whole: string, key: string): number {
   return line;
 }
 
-function keyHint(key: string): string {
+/** How to fix an invalid key: the rule it breaks and the key it could be. */
+function keyHint(key: string, broken: Broken): string {
   if (key.startsWith('\ufeff')) {
     return 'delete the invisible byte order mark (U+FEFF) before the key; only line 1 may start with one (joining files with cat leaves it mid-file)';
   }
   if (/^export\s/.test(key)) return "remove 'export ': the file is read as KEY=value lines, not as a shell script";
   if (key !== key.trimEnd()) return `write ${key.trimEnd()}=<value> without spaces around '='`;
-  return "rename the key: letters, digits, '_', '-' and '.', not starting with a digit (e.g. MY_SETTING)";
+  return broken.fixed !== undefined ? `rename the key to ${JSON.stringify(broken.fixed)}: a key ${broken.reason}` : broken.hint;
 }

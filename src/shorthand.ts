@@ -218,7 +218,7 @@ function parsePortRef(text: string): Parsed<number | string> {
     return portNumber(n) ? fail(`port ${text} is out of range 1-65535`) : ok(n);
   }
   const bad = ianaServiceName(text);
-  return bad ? fail(`port "${text}" is neither a number nor a valid port name (${bad})`) : ok(text);
+  return bad ? fail(`port "${text}" is neither a number nor a valid port name (${bad.reason})`) : ok(text);
 }
 
 /**
@@ -323,7 +323,7 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     }
     const bare = host.startsWith('*.') ? host.slice(2) : host;
     const bad = dns1123Subdomain(bare);
-    if (bad) return fail(`host "${host}" ${bad}`, hostHint(host));
+    if (bad) return fail(`host "${host}" ${bad.reason}`, hostHint(host));
     if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {
       return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
     }
@@ -345,13 +345,13 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     given.add(key);
     if (key === 'tls') {
       const bad = dns1123Subdomain(value);
-      if (bad) return fail(`tls secret name "${value}" ${bad}`);
+      if (bad) return fail(`tls secret name "${value}" ${bad.reason}`);
       out.tls = value;
     } else if (key === 'svc') {
       const [name, port, ...extra] = value.split(':');
       if (extra.length || !name) return fail(`expected svc=name[:port], got "svc=${value}"`);
       const bad = dns1035Label(name);
-      if (bad) return fail(`service name "${name}" ${bad}`);
+      if (bad) return fail(`service name "${name}" ${bad.reason}`);
       if (port === undefined) out.service = { name };
       else {
         const p = parsePortRef(port);
@@ -377,7 +377,7 @@ export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?:
     return fail(`expected ${ENV_FROM_FORM}, got ${JSON.stringify(text)}`);
   }
   const bad = dns1123Subdomain(name!);
-  if (bad) return fail(`name "${name}" ${bad}`);
+  if (bad) return fail(`name "${name}" ${bad.reason}`);
   return ok(flag === undefined ? { name: name! } : { name: name!, optional: FLAG_WORDS[flag]! });
 }
 

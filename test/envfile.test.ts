@@ -139,6 +139,9 @@ test('hints say how to fix the key', () => {
   assert.match(hint('export A=1'), "remove 'export '");
   assert.match(hint('A = 1'), "write A=<value> without spaces around '='");
   assert.match(hint('A=1\n\ufeffB=2'), 'byte order mark');
+  // The rule the key breaks, not another one.
+  assert.is(hint('..e=1'), 'rename the key to "e": a key must not start with \'..\'');
+  assert.is(hint('1A=1'), 'rename the key to "_1A": a key must consist of letters, digits, \'_\', \'-\' or \'.\', and must not start with a digit');
   assert.match(hint('A=1\nA=2'), 'line 1');
   assert.match(hint('# A=1\nB=A=1\n\nA=1\nA=2'), 'line 4');
   assert.match(hint(' A=1\nA=2'), 'line 1');

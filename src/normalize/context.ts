@@ -1,5 +1,6 @@
 import { issue, warning, type Issue } from '../errors.js';
 import { confinementProblem, type LoadRestrictor, type ReadFile } from '../files.js';
+import type { Broken } from '../k8s.js';
 import { formatPath, parseConfig, type ParsedConfig, type Path } from '../parse.js';
 import type { Parsed } from '../shorthand.js';
 
@@ -46,10 +47,13 @@ export class Context {
     return undefined;
   }
 
-  /** Runs an API-server rule and reports its failure at `path` (at its key, with `onKey`). */
-  check(path: Path, code: string, what: string, problem: string | undefined, hint?: string, onKey = false): boolean {
+  /**
+   * Reports an API-server rule's failure at `path` (at its key, with `onKey`), with the rule's own
+   * hint unless the place knows a better one.
+   */
+  check(path: Path, code: string, what: string, problem: Broken | undefined, hint?: string, onKey = false): boolean {
     if (problem === undefined) return true;
-    (onKey ? this.keyError : this.error).call(this, path, code, `${what} ${problem}`, hint);
+    (onKey ? this.keyError : this.error).call(this, path, code, `${what} ${problem.reason}`, hint ?? problem.hint);
     return false;
   }
 

@@ -108,10 +108,14 @@ function collect(
   let bound = 0;
   /**
    * `keyChecked`: the key passed rules.configMapKey already (env files check their own keys, at
-   * their lines). `keyHint`: how to give the data a valid key, where the key comes from.
+   * their lines). `keyHint`: how to give the data the valid key `fixed`, where the key comes from.
    */
-  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false, keyHint?: string) => {
-    if (!keyChecked && !ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, rules.configMapKey(key), keyHint)) return;
+  const put = (filePath: (string | number)[], key: string, value: string | Uint8Array, where: string, keyChecked = false, keyHint?: (fixed: string) => string) => {
+    const broken = keyChecked ? undefined : rules.configMapKey(key);
+    if (broken) {
+      ctx.check(filePath, 'data.key', `key "${key}" from ${where}`, broken, broken.fixed !== undefined ? keyHint?.(broken.fixed) : undefined);
+      return;
+    }
     if (data.has(key)) {
       ctx.error(filePath, 'data.duplicate-key', `key "${key}" from ${where} is already set in "${gen.name}"`, 'each key may come from one source only');
       return;
@@ -125,7 +129,7 @@ function collect(
       if (!source) return;
       const bytes = ctx.read(filePath, source.path);
       if (!bytes) return;
-      put(filePath, source.key, decodeUtf8(bytes) ?? bytes, text, false, `write it as ${validKey(source.key)}=${source.path}`);
+      put(filePath, source.key, decodeUtf8(bytes) ?? bytes, text, false, (fixed) => `write it as ${fixed}=${source.path}`);
       bound += bytes.length;
       sources.push({ mode, key: source.key, path: source.path });
       return;
@@ -167,12 +171,6 @@ function collect(
 }
 
 const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey };
-
-/** `key` with what a data key may not hold replaced: a key to offer in a hint. */
-function validKey(key: string): string {
-  const replaced = key.replace(/[^-._a-zA-Z0-9]/g, '-').replace(/^\.\.+/, '').slice(0, 253);
-  return replaced === '' || replaced === '.' ? 'data' : replaced;
-}
 
 function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number)[]): GeneratedData {
   const type = secret.type!;

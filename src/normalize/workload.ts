@@ -49,8 +49,9 @@ const PULL_POLICIES = { always: 'Always', never: 'Never', ifnotpresent: 'IfNotPr
 export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
   const svc = cfg.service;
   const name = svc.name ?? cfg.name;
-  ctx.check(svc.name !== undefined ? ['service', 'name'] : ['name'], 'name.container', `container name "${name}"`, rules.dns1123Label(name),
-    svc.name === undefined ? 'the container is named after `name`; set service.name to a DNS-1123 label' : undefined);
+  const badName = rules.dns1123Label(name);
+  ctx.check(svc.name !== undefined ? ['service', 'name'] : ['name'], 'name.container', `container name "${name}"`, badName,
+    svc.name === undefined ? `the container is named after \`name\`; set service.name to ${badName?.fixed ? JSON.stringify(badName.fixed) : 'a DNS-1123 label'}` : undefined);
 
   let imagePullPolicy: ContainerModel['imagePullPolicy'];
   if (svc.imagePullPolicy !== undefined) {
@@ -131,7 +132,8 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     }
     // A page size may be written with a sign (hugepages-+2Mi), which no resource name may hold.
     if (!standard || pageSize) {
-      if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name), undefined, true)) continue;
+      const unsigned = pageSize ? `write hugepages-${name.slice('hugepages-'.length).replace(/^[+-]/, '')}` : undefined;
+      if (!ctx.check(path, 'resource.name', `resource name "${name}"`, rules.qualifiedName(name), unsigned, true)) continue;
     }
     if (!standard) {
       if (!name.includes('/')) {

@@ -1,5 +1,6 @@
 import type { Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position } from '../files.js';
+import type { Broken } from '../k8s.js';
 import type { Context } from './context.js';
 
 /** What the keys of a YAML map file must be, checked where they stand in that file. */
@@ -8,7 +9,7 @@ export interface KeyRule {
   /** What a key is: "env var", "key". */
   what: string;
   /** What is wrong with `key` (the rule it breaks), if anything. */
-  check(key: string): string | undefined;
+  check(key: string): Broken | undefined;
 }
 
 /** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
@@ -55,8 +56,8 @@ export function readYamlMap(ctx: Context, file: string, bytes: Uint8Array, keys:
   for (const [key, v] of Object.entries(value)) {
     const problem = keys.check(key);
     if (problem !== undefined) {
-      ctx.issues.push({ ...at([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem}`,
-        hint: `rename it in ${file}` });
+      ctx.issues.push({ ...at([key], { key: true }), code: keys.code, severity: 'error', message: `${keys.what} "${key}" ${problem.reason}`,
+        hint: problem.fixed !== undefined ? `rename it to ${JSON.stringify(problem.fixed)} in ${file}` : `rename it in ${file}: ${problem.hint}` });
       continue;
     }
     if (v !== null && typeof v === 'object') {

@@ -97,8 +97,8 @@ class Problems {
   add(field: string, message: string): void {
     this.out.push(`${this.where}${field ? ` ${field}` : ''}: ${message}`);
   }
-  rule(field: string, problem: string | undefined): void {
-    if (problem) this.add(field, problem);
+  rule(field: string, problem: { reason: string } | undefined): void {
+    if (problem) this.add(field, problem.reason);
   }
 }
 
@@ -450,7 +450,7 @@ function dnsConfig(p: Problems, at: string, v: unknown, policyNone: boolean): vo
   const nameservers = list('nameservers');
   if (policyNone && nameservers.length === 0) p.add(`${at}.nameservers`, 'must hold at least one nameserver when dnsPolicy is None');
   if (nameservers.length > 3) p.add(`${at}.nameservers`, 'must hold at most 3 nameservers');
-  nameservers.forEach((ns, i) => p.rule(`${at}.nameservers[${i}]`, typeof ns === 'string' ? rules.ipAddress(ns) : 'must be a string'));
+  nameservers.forEach((ns, i) => p.rule(`${at}.nameservers[${i}]`, typeof ns === 'string' ? rules.ipAddress(ns) : { reason: 'must be a string' }));
   const searches = list('searches');
   if (searches.length > 32) p.add(`${at}.searches`, 'must hold at most 32 domains');
   let searchLength = 0;
@@ -488,7 +488,7 @@ function container(p: Problems, at: string, c: Obj): void {
       onlyKeys(p, pat, port, ['name', 'containerPort', 'protocol']);
       if (!isInt(port['containerPort'], 1, 65535)) p.add(`${pat}.containerPort`, 'must be 1-65535');
       if (!['TCP', 'UDP', 'SCTP'].includes(String(port['protocol']))) p.add(`${pat}.protocol`, `unsupported ${JSON.stringify(port['protocol'])}`);
-      if (port['name'] !== undefined) p.rule(`${pat}.name`, typeof port['name'] === 'string' ? rules.ianaServiceName(port['name']) : 'must be a string');
+      if (port['name'] !== undefined) p.rule(`${pat}.name`, typeof port['name'] === 'string' ? rules.ianaServiceName(port['name']) : { reason: 'must be a string' });
     });
   }
 
