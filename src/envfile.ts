@@ -88,13 +88,8 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     }
     const invalid = envFileKey(key);
     if (invalid) {
-      issues.push(
-        issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid.reason}`, {
-          line,
-          col: col + Math.max(key.search(/^[0-9]|[^-._a-zA-Z0-9]/), 0),
-          hint: keyHint(key, invalid),
-        }),
-      );
+      const fix = keyFix(key, invalid);
+      issues.push(issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid.reason}`, { line, col: col + fix.at, hint: fix.hint }));
     } else if (eq < 0) {
       issues.push(
         warning(
@@ -180,12 +175,13 @@ function plainLineOf(whole: string, key: string): number {
   return line;
 }
 
-/** How to fix an invalid key: the rule it breaks and the key it could be. */
-function keyHint(key: string, broken: Broken): string {
+/** How to fix an invalid key, and where in it the caret goes: at what the hint says to change. */
+function keyFix(key: string, broken: Broken): { hint: string; at: number } {
   if (key.startsWith('\ufeff')) {
-    return 'delete the invisible byte order mark (U+FEFF) before the key; only line 1 may start with one (joining files with cat leaves it mid-file)';
+    return { at: 0, hint: 'delete the invisible byte order mark (U+FEFF) before the key; only line 1 may start with one (joining files with cat leaves it mid-file)' };
   }
-  if (/^export\s/.test(key)) return "remove 'export ': the file is read as KEY=value lines, not as a shell script";
-  if (key !== key.trimEnd()) return `write ${key.trimEnd()}=<value> without spaces around '='`;
-  return broken.fixed !== undefined ? `rename the key to ${JSON.stringify(broken.fixed)}: a key ${broken.reason}` : broken.hint;
+  if (/^export\s/.test(key)) return { at: 0, hint: "remove 'export ': the file is read as KEY=value lines, not as a shell script" };
+  const at = Math.max(key.search(/^[0-9]|[^-._a-zA-Z0-9]/), 0);
+  if (key !== key.trimEnd()) return { at, hint: `write ${key.trimEnd()}=<value> without spaces around '='` };
+  return { at, hint: broken.fixed !== undefined ? `rename the key to ${JSON.stringify(broken.fixed)}: a key ${broken.reason}` : broken.hint };
 }

@@ -121,7 +121,8 @@ test('every problem of a file in one run', () => {
 
 test('.env errors point into the .env file', () => {
   const files = { 'kustz.yml': `${BASE}configmaps: {envs: [{name: e, files: [app.env]}]}\n`, 'app.env': 'OK=1\nexport A=1\n' };
-  const r = fails(files, 'app.env:2:7', /./);
+  // At the 'export ' the hint says to remove.
+  const r = fails(files, 'app.env:2:1', /./);
   assert.match(r.stderr, /export/);
 });
 

@@ -34,7 +34,8 @@ const accepted: Array<[name: string, input: Input, entries: Array<[string, strin
 ];
 
 const rejected: Array<[name: string, input: Input, issues: Array<[code: string, line: number, col: number]>]> = [
-  ['export prefix', 'export A=1\n', [['envfile.invalid-key', 1, 7]]],
+  // At the 'export ' the hint says to remove, not at the blank after it.
+  ['export prefix', 'export A=1\n', [['envfile.invalid-key', 1, 1]]],
   ['spaces around =', '  A = 1\n', [['envfile.invalid-key', 1, 4]]],
   ['tab before =', 'A\t=1\n', [['envfile.invalid-key', 1, 2]]],
   ['leading digit', '1A=x\n', [['envfile.invalid-key', 1, 1]]],
@@ -58,7 +59,7 @@ const rejected: Array<[name: string, input: Input, issues: Array<[code: string, 
       ['envfile.invalid-key', 1, 1],
       ['envfile.empty-key', 2, 1],
       ['envfile.duplicate-key', 4, 1],
-      ['envfile.invalid-key', 5, 7],
+      ['envfile.invalid-key', 5, 1],
       ['envfile.invalid-utf8', 6, 3],
     ],
   ],
