@@ -21,6 +21,9 @@ export interface PortSpec {
 }
 
 const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
+const PORT_EXAMPLE = 'write e.g. "80" or "80:8080" (Service port 80 to container port 8080), "udp://53" for UDP, "!30080:80:8080" for a NodePort';
+/** What Service ports carry over TCP (their default protocol): written as a scheme, no protocol of their own. */
+const OVER_TCP = /^(https?|h2c?|grpcs?|wss?|tls)$/i;
 
 /**
  * port    = [protocol "://"] ["!"] numbers
@@ -30,35 +33,55 @@ const PORT_FORM = '[tcp|udp|sctp://][!][nodePort:]port[:targetPort]';
  * protocol is tcp, udp or sctp in any case; every number is 1-65535.
  */
 export function parsePort(text: string): Parsed<PortSpec> {
-  const bad = (why: string) => fail<PortSpec>(`${why}: expected ${PORT_FORM}, got ${JSON.stringify(text)}`);
+  // A hint offers a repaired port only when it parses.
+  const instead = (candidate: string | undefined, otherwise = PORT_EXAMPLE) =>
+    candidate !== undefined && candidate !== text && parsePort(candidate).ok ? `write ${JSON.stringify(candidate)}` : otherwise;
+  const bad = (why: string, hint: string) => fail<PortSpec>(`${why}: expected ${PORT_FORM}, got ${JSON.stringify(text)}`, hint);
+  // No Service protocol: the numbers alone are a TCP port, which is what http and the like run on.
+  const unknownProtocol = (proto: string, numbers: string) => {
+    const tcp = parsePort(numbers).ok ? JSON.stringify(numbers) : undefined;
+    if (tcp === undefined) return bad(`unknown protocol "${proto}"`, PORT_EXAMPLE);
+    return bad(`unknown protocol "${proto}"`, OVER_TCP.test(proto)
+      ? `${proto} runs over TCP, a Service port's default: write ${tcp}`
+      : `a Service port is TCP (the default), UDP or SCTP: write ${tcp} for TCP, or put udp:// or sctp:// before it`);
+  };
   // Docker Compose writes the protocol last ("8080:80/udp"); "udp:80" misses the "//".
   const suffixed = /^(!?)([0-9:]+)\/([A-Za-z]+)$/.exec(text);
   const prefixed = /^([A-Za-z]+):(!?)([0-9:]+)$/.exec(text);
   const misplaced = suffixed ? [suffixed[3]!, suffixed[1]!, suffixed[2]!] : prefixed ? [prefixed[1]!, prefixed[2]!, prefixed[3]!] : undefined;
   if (misplaced) {
-    const [proto, b, numbers] = misplaced;
-    return fail(`the protocol is written as a URL scheme: expected ${PORT_FORM}, got ${JSON.stringify(text)}`, `write "${proto!.toLowerCase()}://${b}${numbers}"`);
+    const [proto, b, numbers] = misplaced as [string, string, string];
+    if (!/^(tcp|udp|sctp)$/i.test(proto)) return unknownProtocol(proto, `${b}${numbers}`);
+    return bad('the protocol is written as a URL scheme', instead(`${proto.toLowerCase()}://${b}${numbers}`));
   }
+  const scheme = /^[A-Za-z]+:\/\//.exec(text)?.[0] ?? '';
   const m = /^(?:([A-Za-z]+):\/\/)?(!)?([^!]*)$/.exec(text);
-  if (!m) return bad('bad port');
-  const [, proto, bang, rest] = m;
+  // "!" stands once, before the numbers ("80:!8080", "!!80").
+  if (!m) return bad('bad port', instead(text.includes('!') ? `${scheme}!${text.slice(scheme.length).replace(/!/g, '')}` : undefined));
+  const [, proto, bang = '', rest] = m;
   let protocol: Protocol = 'TCP';
   if (proto !== undefined) {
     const p = proto.toUpperCase();
-    if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') return bad(`unknown protocol "${proto}"`);
+    if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') return unknownProtocol(proto, `${bang}${rest}`);
     protocol = p;
   }
   const parts = rest!.split(':');
-  if (parts.length > 3) return bad('too many numbers');
+  if (parts.length > 3) return bad('too many numbers', 'write at most three: "!nodePort:port:targetPort", e.g. "!30080:80:8080"');
   const numbers: number[] = [];
   for (const part of parts) {
-    if (!/^[0-9]+$/.test(part)) return bad(part === '' ? 'empty number' : `"${part}" is not a number`);
+    if (part === '') return bad('empty number', instead(`${scheme}${bang}${parts.filter(Boolean).join(':')}`));
+    if (!/^[0-9]+$/.test(part)) {
+      // A letter o for a zero, an l for a one: "8o8o".
+      const digits = part.replace(/[oO]/g, '0').replace(/[lI]/g, '1');
+      return bad(`"${part}" is not a number`, instead(/^[0-9]+$/.test(digits) ? `${scheme}${bang}${parts.map((x) => (x === part ? digits : x)).join(':')}` : undefined));
+    }
     const n = Number(part);
-    if (portNumber(n)) return fail(`port ${part} is out of range 1-65535 in ${JSON.stringify(text)}`);
+    const out = portNumber(n);
+    if (out) return fail(`port ${part} is out of range 1-65535 in ${JSON.stringify(text)}`, `${out.hint}: write one in place of ${part}`);
     numbers.push(n);
   }
   if (numbers.length === 3 && !bang) {
-    return fail(`a nodePort needs "!": expected !nodePort:port:targetPort, got ${JSON.stringify(text)}`, `write "!${rest}"`);
+    return fail(`a nodePort needs "!": expected !nodePort:port:targetPort, got ${JSON.stringify(text)}`, instead(`${scheme}!${rest}`));
   }
   const exposeOnNode = bang === '!';
   if (numbers.length === 3) {

@@ -38,6 +38,24 @@ function rejected<T>(name: string, parse: (s: string) => Parsed<T>, table: Array
   });
 }
 
+/** The value a hint says to write ("... write "X" ..." or "... write 1Gi ..."), if it names one. */
+function written(hint: string): string | undefined {
+  const m = /\bwrite ("(?:[^"\\]|\\.)*"|[^\s,:;]*[0-9][^\s,:;]*)/.exec(hint);
+  return m ? (m[1]!.startsWith('"') ? (JSON.parse(m[1]!) as string) : m[1]) : undefined;
+}
+
+/** Each input fails with exactly `hint`; a value the hint says to write parses. */
+function hinted<T>(name: string, parse: (s: string) => Parsed<T>, table: Array<[string, string]>) {
+  test(`${name}: hints, followed, parse`, () => {
+    for (const [input, hint] of table) {
+      const r = parse(input);
+      assert.is(r.ok ? undefined : r.hint, hint, JSON.stringify(input));
+      const value = written(hint);
+      if (value !== undefined) assert.ok(parse(value).ok, `${JSON.stringify(input)}: the hint's ${JSON.stringify(value)} does not parse`);
+    }
+  });
+}
+
 test('parseSetPath: dotted keys, list items, quoted keys', () => {
   for (const [input, expected] of [
     ['service.envs.pairs.LOG', ['service', 'envs', 'pairs', 'LOG']],
@@ -104,6 +122,31 @@ rejected('parsePort', parsePort, [
   [' 80', /is not a number/],
   ['-1', /is not a number/],
   ['!!80', /bad port/],
+  ['80/foo', /unknown protocol "foo"/],
+  ['foo:80', /unknown protocol "foo"/],
+  ['http:80', /unknown protocol "http"/],
+  ['99999999999999999999999', /port 99999999999999999999999 is out of range/],
+]);
+
+hinted('parsePort', parsePort, [
+  // The protocol stays: "!30080:80:8080" alone would be a TCP port.
+  ['udp://30080:80:8080', 'write "udp://!30080:80:8080"'],
+  ['30080:80:8080', 'write "!30080:80:8080"'],
+  // http is no Service protocol: it runs over TCP, which a port is without one.
+  ['http:80', 'http runs over TCP, a Service port\'s default: write "80"'],
+  ['https://443', 'https runs over TCP, a Service port\'s default: write "443"'],
+  ['http://!30080:80:8080', 'http runs over TCP, a Service port\'s default: write "!30080:80:8080"'],
+  ['80/foo', 'a Service port is TCP (the default), UDP or SCTP: write "80" for TCP, or put udp:// or sctp:// before it'],
+  ['foo:80', 'a Service port is TCP (the default), UDP or SCTP: write "80" for TCP, or put udp:// or sctp:// before it'],
+  ['80/UDP', 'write "udp://80"'],
+  ['80:8o8o', 'write "80:8080"'],
+  ['80::8080', 'write "80:8080"'],
+  ['udp://80:', 'write "udp://80"'],
+  ['80:!8080', 'write "!80:8080"'],
+  ['udp://!!53', 'write "udp://!53"'],
+  ['!1:2:3:4', 'write at most three: "!nodePort:port:targetPort", e.g. "!30080:80:8080"'],
+  ['80:70000', 'a port is a whole number from 1 to 65535: write one in place of 70000'],
+  ['x', 'write e.g. "80" or "80:8080" (Service port 80 to container port 8080), "udp://53" for UDP, "!30080:80:8080" for a NodePort'],
 ]);
 
 test('parseQuantity: exact values', () => {

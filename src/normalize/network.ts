@@ -33,7 +33,9 @@ export function normalizeService(ctx: Context, cfg: KustzConfig): ServiceModel |
   const nodePorts = new Map<string, number>();
   (cfg.service.ports ?? []).forEach((raw, i) => {
     const path = ['service', 'ports', i];
-    const spec = ctx.parsed(path, 'port.syntax', parsePort(String(raw)));
+    // A number as written: 99999999999999999999999 is no "1e+23" to the user.
+    const text = typeof raw === 'number' ? ctx.config.scalarText(path) ?? String(raw) : raw;
+    const spec = ctx.parsed(path, 'port.syntax', parsePort(text));
     if (!spec) return;
     const key = `${spec.port}/${spec.protocol}`;
     const first = seen.get(key);
@@ -45,7 +47,9 @@ export function normalizeService(ctx: Context, cfg: KustzConfig): ServiceModel |
     if (spec.nodePort !== undefined) {
       const other = nodePorts.get(`${spec.nodePort}/${spec.protocol}`);
       if (other !== undefined) {
-        ctx.error(path, 'port.duplicate-node-port', `nodePort ${spec.nodePort}/${spec.protocol} is already used by service.ports[${other}]`);
+        const scheme = spec.protocol === 'TCP' ? '' : `${spec.protocol.toLowerCase()}://`;
+        ctx.error(path, 'port.duplicate-node-port', `nodePort ${spec.nodePort}/${spec.protocol} is already used by service.ports[${other}]`,
+          `give it another nodePort, or write "${scheme}!${spec.port}:${spec.targetPort}" and the API server picks a free one`);
         return;
       }
       nodePorts.set(`${spec.nodePort}/${spec.protocol}`, i);
