@@ -111,9 +111,10 @@ const BINARY_SUFFIX: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, 
  */
 export function parseQuantity(text: string): Parsed<Quantity> {
   const m = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(.*)$/.exec(text);
-  if (!m) return fail(`invalid quantity ${JSON.stringify(text)}: expected ${QUANTITY_FORM}`);
+  if (!m) return fail(`invalid quantity ${JSON.stringify(text)}: expected ${QUANTITY_FORM}`, QUANTITY_EXAMPLE);
   const [, sign, number, suffix] = m;
-  if (sign === '-') return fail(`quantity ${JSON.stringify(text)} must not be negative`);
+  // No amount is written for "none" (-1 elsewhere): a resource left out has no request or limit.
+  if (sign === '-') return fail(`quantity ${JSON.stringify(text)} must not be negative`, 'leave the resource out to set none, or drop the "-"');
   const [whole, fraction = ''] = number!.split('.');
   let numerator = BigInt((whole || '0') + fraction);
   let denominator = 10n ** BigInt(fraction.length);
@@ -123,12 +124,38 @@ export function parseQuantity(text: string): Parsed<Quantity> {
   if (Object.hasOwn(DECIMAL_SUFFIX, suffix!)) exponent10 = DECIMAL_SUFFIX[suffix!]!;
   else if (Object.hasOwn(BINARY_SUFFIX, suffix!)) exponent2 = BINARY_SUFFIX[suffix!]!;
   else if (/^[eE][+-]?[0-9]+$/.test(suffix!)) exponent10 = Number(suffix!.slice(1));
-  else return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`, byteSuffixHint(number!, suffix!));
-  if (Math.abs(exponent10) > 1000) return fail(`quantity ${JSON.stringify(text)} is out of range`);
+  else {
+    const repaired = repairQuantity(text);
+    return fail(`invalid quantity ${JSON.stringify(text)}: unknown suffix "${suffix}", expected ${QUANTITY_FORM}`,
+      byteSuffixHint(number!, suffix!) ?? (repaired ? `write ${repaired}` : QUANTITY_EXAMPLE));
+  }
+  if (Math.abs(exponent10) > 1000) return fail(`quantity ${JSON.stringify(text)} is out of range`, 'write the amount with a suffix such as G or Gi, e.g. 64Gi');
   if (exponent10 >= 0) numerator *= 10n ** BigInt(exponent10);
   else denominator *= 10n ** BigInt(-exponent10);
   numerator *= 2n ** BigInt(exponent2);
   return ok({ text, numerator, denominator });
+}
+
+const QUANTITY_EXAMPLE = 'write a number with an optional suffix, e.g. 500m (half a CPU) or 128Mi (128 mebibytes)';
+
+/** Suffixes as people write them that mean one Kubernetes spells otherwise. */
+const SUFFIX_WORDS: Record<string, string> = { core: '', cores: '', cpu: '', cpus: '', mc: 'm', millicore: 'm', millicores: 'm' };
+
+/**
+ * A quantity that failed, written as one that parses where the mistake is plain: a blank, a
+ * suffix's case (1gi), a byte unit (1GB, 1GiB, as powers of 1024), a word (2 cores).
+ */
+function repairQuantity(text: string): string | undefined {
+  const m = /^\+?\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(.*?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const [, number, suffix] = m as unknown as [string, string, string];
+  const lower = suffix.toLowerCase();
+  const known = [...Object.keys(DECIMAL_SUFFIX), ...Object.keys(BINARY_SUFFIX)];
+  // "e" alone is the start of an exponent, not exa.
+  const folded = lower === 'e' ? undefined : known.find((k) => k.toLowerCase() === lower)
+    ?? (/^[kmgtpe]i?b$/.test(lower) ? `${lower[0]!.toUpperCase()}i` : Object.hasOwn(SUFFIX_WORDS, lower) ? SUFFIX_WORDS[lower] : undefined);
+  const out = folded === undefined ? undefined : `${number}${folded}`;
+  return out !== undefined && out !== text && parseQuantity(out).ok ? out : undefined;
 }
 
 /** `1Gb`, `512MB`: byte units as people write them; Kubernetes spells them Gi (or G). */
@@ -159,16 +186,27 @@ export function parseResource(text: string): Parsed<{ request?: Quantity; limit?
   const parts = text.split('/');
   const [requestText, limitText = requestText] = parts.map((p) => p.trim());
   // Blank sides (" ", " / ") are no amount at all, as "" and "/" are.
-  if (parts.length > 2 || (!requestText && !limitText)) return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`);
+  if (!requestText && !limitText) return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, 'write an amount, e.g. 100m/200m or 128Mi, or leave the resource out');
+  if (parts.length > 2) {
+    const two = `${parts[0]!.trim()}/${parts[1]!.trim()}`;
+    return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, parseResource(two).ok ? `write ${two}: one "/" between request and limit` : 'write request/limit with one "/", e.g. 100m/200m');
+  }
   const out: { request?: Quantity; limit?: Quantity } = {};
   for (const [side, t] of [['request', requestText], ['limit', limitText]] as const) {
     if (!t) continue;
     const q = parseQuantity(t);
-    if (!q.ok) return q;
-    out[side] = q.value;
+    if (q.ok) {
+      out[side] = q.value;
+      continue;
+    }
+    // Of "request/limit", the hint repairs both sides, so that following it fixes the value.
+    if (parts.length === 1) return q;
+    const both = parts.map((p) => p.trim()).map((p) => (p && !parseQuantity(p).ok ? repairQuantity(p) ?? p : p)).join('/');
+    return both !== text && parseResource(both).ok ? fail(q.message, `write ${both}`) : q;
   }
   if (out.request && out.limit && compareQuantities(out.request, out.limit) > 0) {
-    return fail(`request ${out.request.text} is greater than limit ${out.limit.text}`, 'a request must be less than or equal to its limit');
+    return fail(`request ${out.request.text} is greater than limit ${out.limit.text}`,
+      `a request is at most its limit: write ${out.limit.text}/${out.request.text} if the two are swapped (request first), or raise the limit`);
   }
   return ok(out);
 }

@@ -421,7 +421,7 @@ test('resource amounts no Pod wants are warned about', () => {
   const r = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 100, memory: 128}\n` }) });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /kustz: warning: kustz.yml:4:20: cpu 100 means 100 CPU cores .*\n  hint: for millicores write 100m/);
-  assert.match(r.stderr, /kustz: warning: kustz.yml:4:33: memory 128 is less than 1 MiB .*\n  hint: for mebibytes write 128Mi/);
+  assert.match(r.stderr, /kustz: warning: kustz.yml:4:33: memory 128 is less than 1 MiB .*\n  hint: a bare number counts bytes: for 128 MiB write 128Mi/);
   const fine = kustz(['render'], { cwd: project({ 'kustz.yml': `${BASE}  resources: {cpu: 2, memory: 64Mi}\n` }) });
   assert.is(fine.stderr, '');
 });

@@ -211,6 +211,23 @@ rejected('parseResource', parseResource, [
   ['10x/20m', /invalid quantity|unknown suffix/],
 ]);
 
+hinted('parseResource', parseResource, [
+  ['1gi', 'write 1Gi'],
+  ['10 Mi', 'write 10Mi'],
+  ['1GiB', 'write 1Gi'],
+  ['2 cores', 'write 2'],
+  ['100mc', 'write 100m'],
+  // Both sides: "1Gi/2gi" would fail on its limit.
+  ['1gi/2gi', 'write 1Gi/2Gi'],
+  ['512MB/1GB', 'write 512Mi/1Gi'],
+  ['-1', 'leave the resource out to set none, or drop the "-"'],
+  ['-1/2', 'leave the resource out to set none, or drop the "-"'],
+  ['1/2/3', 'write 1/2: one "/" between request and limit'],
+  [' / ', 'write an amount, e.g. 100m/200m or 128Mi, or leave the resource out'],
+  ['200m/100m', 'a request is at most its limit: write 100m/200m if the two are swapped (request first), or raise the limit'],
+  ['1e2000', 'write the amount with a suffix such as G or Gi, e.g. 64Gi'],
+]);
+
 accepted('parseProbeAction', parseProbeAction, [
   ['http://:8080/healthy', { kind: 'httpGet', scheme: 'HTTP', port: 8080, path: '/healthy' }],
   ['https://:8443/ready', { kind: 'httpGet', scheme: 'HTTPS', port: 8443, path: '/ready' }],

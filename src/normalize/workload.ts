@@ -155,7 +155,9 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     if (!standard || name.startsWith('hugepages-')) {
       const whole = (q?: Quantity) => !q || isWholeQuantity(q) || name.startsWith('hugepages-');
       if (!whole(request) || !whole(limit)) {
-        ctx.error(path, 'resource.extended', `extended resource ${name} must be a whole number, got "${text}"`);
+        const units = wholeUnits(limit ?? request!);
+        ctx.error(path, 'resource.extended', `extended resource ${name} must be a whole number, got "${text}"`,
+          `write ${units}: extended resources come in whole units`);
         continue;
       }
       if (request && limit && compareQuantities(request, limit) !== 0) {
@@ -169,11 +171,11 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
       const page = pageSize?.ok ? pageSize.value : undefined;
       const misfit = page && [request, limit].find((q) => q && wholeUnits(q) % wholeUnits(page) !== 0n);
       if (misfit) {
-        ctx.error(path, 'resource.hugepages', `${name} must be a multiple of the page size ${page.text}, got "${misfit.text}"`);
+        ctx.error(path, 'resource.hugepages', `${name} must be a multiple of the page size ${page.text}, got "${misfit.text}"`, `write ${pagesOf(page, misfit)}, the next whole number of pages`);
         continue;
       }
     }
-    const unlikely = unlikelyAmount(name, request, limit);
+    const unlikely = unlikelyAmount(name, text, request, limit);
     if (unlikely) ctx.warn(path, 'resource.unit', unlikely.message, unlikely.hint);
     if (request) requests.push([name, request.text]);
     if (limit) limits.push([name, limit.text]);
@@ -183,6 +185,13 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     ctx.error(['service', 'resources'], 'resource.hugepages', 'huge pages need a cpu or memory request or limit beside them (the API server rejects them alone)', 'add e.g. memory: 128Mi');
   }
   return { requests, limits };
+}
+
+/** `amount` rounded up to whole pages of `page`, written in the page size's unit ("4Mi" for 3Mi of 2Mi pages). */
+function pagesOf(page: Quantity, amount: Quantity): string {
+  const pages = (wholeUnits(amount) + wholeUnits(page) - 1n) / wholeUnits(page);
+  const m = /^\+?([0-9]+)([A-Za-z]*)$/.exec(page.text);
+  return m ? `${pages * BigInt(m[1]!)}${m[2]}` : `${pages * wholeUnits(page)}`;
 }
 
 /** The quantity rounded up to a whole number, as the API server's Quantity.Value() does. */
@@ -198,8 +207,10 @@ const FEW_BYTES = 1024n * 1024n;
  * quantities that no Pod wants: the first is never scheduled, the second is OOM-killed at once.
  * A limit of 0 is valid too, and means no limit at all (kubernetes/kubernetes#70017); a request
  * of 0 reserves nothing, as meant (a request above its limit is parseResource's error).
+ * `text` is the whole value (request/limit): a hint rewrites both sides, so that following it
+ * leaves no request above its limit.
  */
-function unlikelyAmount(name: string, request: Quantity | undefined, limit: Quantity | undefined): { message: string; hint: string } | undefined {
+function unlikelyAmount(name: string, text: string, request: Quantity | undefined, limit: Quantity | undefined): { message: string; hint: string } | undefined {
   if (limit?.numerator === 0n && (name === 'cpu' || name === 'memory')) {
     return {
       message: `a ${name} limit of 0 sets no limit at all: the container may use all of the node's ${name === 'cpu' ? 'CPU' : 'memory'}`,
@@ -209,16 +220,44 @@ function unlikelyAmount(name: string, request: Quantity | undefined, limit: Quan
   const q = limit ?? request!;
   if (q.numerator === 0n) return undefined;
   const bare = /^[0-9.]+$/.test(q.text);
+  // A rewritten value is offered only when kustz takes it without a word.
+  const clean = (candidate: string) => {
+    const r = parseResource(candidate);
+    return r.ok && !unlikelyAmount(name, candidate, r.value.request, r.value.limit) ? candidate : undefined;
+  };
   if (name === 'cpu' && q.numerator >= MANY_CORES * q.denominator) {
+    const millicores = bare ? clean(rewriteSides(text, (side) => (/^[1-9][0-9]*$/.test(side) ? `${side}m` : side))) : undefined;
     return {
       message: `cpu ${q.text} means ${bare ? q.text : wholeUnits(q)} CPU cores`,
-      hint: bare ? `for millicores write ${q.text}m` : 'write millicores (500m) or a few whole cores (2)',
+      hint: millicores ? `for millicores write ${millicores}` : 'write millicores (500m) or a few whole cores (2)',
     };
   }
   if (name === 'memory' && q.numerator < FEW_BYTES * q.denominator) {
-    return { message: `memory ${q.text} is less than 1 MiB`, hint: bare ? `for mebibytes write ${q.text}Mi` : 'a container needs at least a few MiB' };
+    // People count memory in GB or MB: a small number (0.5, 2) means GiB, a larger one (128) MiB.
+    const gib = q.numerator < GIB_OR_MIB * q.denominator;
+    const meant = bare ? clean(rewriteSides(text, (side) => (/^[0-9.]+$/.test(side) && Number(side) > 0 ? mebibytes(side, gib) : side))) : undefined;
+    const sides = new Set(text.split('/').map((side) => side.trim()).filter((side) => /^[0-9.]+$/.test(side) && Number(side) > 0));
+    return {
+      message: `memory ${q.text} is less than 1 MiB`,
+      hint: meant ? `a bare number counts bytes: for ${[...sides].join(' and ')} ${gib ? 'GiB' : 'MiB'} write ${meant}` : 'a container needs at least a few MiB: write e.g. 64Mi',
+    };
   }
   return undefined;
+}
+
+/** Below this, a bare memory amount was most likely meant in GiB; from it on, in MiB. */
+const GIB_OR_MIB = 32n;
+
+/** `text` (request/limit) with each side rewritten, trimmed; a blank side stays empty. */
+function rewriteSides(text: string, rewrite: (side: string) => string): string {
+  return text.split('/').map((side) => (side.trim() ? rewrite(side.trim()) : '')).join('/');
+}
+
+/** A bare amount of GiB (or of MiB) in the unit it is whole in: 1 GiB is 1Gi, 0.5 GiB 512Mi. */
+function mebibytes(amount: string, gib: boolean): string {
+  const mib = Number(amount) * (gib ? 1024 : 1);
+  if (gib && Number.isInteger(Number(amount))) return `${amount}Gi`;
+  return `${Number.isInteger(mib) ? mib : Math.max(1, Math.round(mib))}Mi`;
 }
 
 const DEFAULTED_TIMINGS: readonly string[] = ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'];
