@@ -218,6 +218,8 @@ export type ProbeAction =
   | { kind: 'exec'; command: string[] };
 
 const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:port[/service] or a command';
+const PROBE_SCHEMES = ['http', 'https', 'tcp', 'grpc'];
+const PROBE_EXAMPLE: Record<string, string> = { http: 'http://:8080/healthz', https: 'https://:8443/healthz', tcp: 'tcp://:8080', grpc: 'grpc://:9090' };
 
 /**
  * action = ("http" | "https") "://" [host] [":" port] [path]   port defaults to 80 / 443, path to /
@@ -228,25 +230,44 @@ const PROBE_FORM = 'http(s)://[host][:port][/path], tcp://[host]:port, grpc://:p
  * port is a number 1-65535 or a named container port.
  */
 export function parseProbeAction(text: string): Parsed<ProbeAction> {
+  // A hint offers a repaired action only when it parses.
+  const parses = (candidate: string | undefined) => (candidate !== undefined && candidate !== text && parseProbeAction(candidate).ok ? candidate : undefined);
   // A host may be an IPv6 address in brackets (http://[::1]:8080/); a query may follow the port.
   const url = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?[]*)(?::([^/?]*))?([/?].*)?$/.exec(text);
   const scheme = url?.[1]!.toLowerCase();
-  if (!url || !['http', 'https', 'tcp', 'grpc'].includes(scheme!)) {
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
-      return fail(`unsupported probe scheme in ${JSON.stringify(text)}: expected ${PROBE_FORM}`);
+  if (!url || !PROBE_SCHEMES.includes(scheme!)) {
+    const written = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
+    if (written && PROBE_SCHEMES.includes(written[1]!.toLowerCase())) {
+      const example = `write e.g. ${JSON.stringify(PROBE_EXAMPLE[written[1]!.toLowerCase()])}`;
+      if (/^\[[^\]/?]*(?:[/?]|$)/.test(text.slice(written[0].length))) {
+        const closed = parses(text.replace(/^([^:]*:\/\/\[[^\]/?]*)/, '$1]'));
+        return fail(`the IPv6 address in ${JSON.stringify(text)} has no closing "]": expected ${PROBE_FORM}`, closed ? `write ${JSON.stringify(closed)}` : example);
+      }
+      return fail(`${JSON.stringify(text)} is a malformed URL: expected ${PROBE_FORM}`, example);
+    }
+    if (written) {
+      const tcp = parses(url?.[3] !== undefined ? `tcp://${url[2]}:${url[3]}` : undefined);
+      return fail(`unsupported probe scheme in ${JSON.stringify(text)}: expected ${PROBE_FORM}`, tcp
+        ? `the kubelet probes over HTTP, TCP or gRPC, or runs a command: write ${JSON.stringify(tcp)} to check that the port takes connections`
+        : 'the kubelet probes over http://, https://, tcp:// or grpc://, or runs a command: write e.g. "http://:8080/healthz"');
     }
     const words = splitWords(text);
     if (!words.ok) return words;
-    if (words.value.length === 0) return fail(`empty probe command: expected ${PROBE_FORM}`);
+    if (words.value.length === 0) return fail(`empty probe command: expected ${PROBE_FORM}`, 'write a command, e.g. "cat /tmp/healthy", or a URL, e.g. "http://:8080/healthz"');
     return ok({ kind: 'exec', command: words.value });
   }
-  const [, , bracketed, portText, pathOrQuery] = url;
+  const [, written, bracketed, portText, pathOrQuery] = url;
   const host = bracketed!.startsWith('[') ? bracketed!.slice(1, -1) : bracketed;
   const path = pathOrQuery?.startsWith('?') ? `/${pathOrQuery}` : pathOrQuery;
+  const withPort = (p: string | number, rest = pathOrQuery ?? '') => `${written}://${bracketed}:${p}${rest}`;
   let port: number | string | undefined;
   if (portText !== undefined) {
     const p = parsePortRef(portText);
-    if (!p.ok) return fail(`${p.message} in probe ${JSON.stringify(text)}`);
+    if (!p.ok) {
+      // A named port would not do either (see probe.port-name): the hint asks for a number.
+      const hint = /^[0-9]+$/.test(portText) ? p.hint : `write the port's number, e.g. ${JSON.stringify(withPort(8080))}`;
+      return fail(`${p.message} in probe ${JSON.stringify(text)}`, hint);
+    }
     port = p.value;
   }
   const hostOrNothing = host ? { host } : {};
@@ -261,12 +282,19 @@ export function parseProbeAction(text: string): Parsed<ProbeAction> {
         path: path ?? '/',
       });
     case 'tcp':
-      if (port === undefined) return fail(`a tcp probe needs a port: expected tcp://[host]:port, got ${JSON.stringify(text)}`);
-      if (path !== undefined) return fail(`a tcp probe has no path: expected tcp://[host]:port, got ${JSON.stringify(text)}`);
+      if (port === undefined) {
+        return fail(`a tcp probe needs a port: expected tcp://[host]:port, got ${JSON.stringify(text)}`,
+          `add the port the container listens on, e.g. ${JSON.stringify(withPort(8080, ''))}`);
+      }
+      if (path !== undefined) {
+        return fail(`a tcp probe has no path: expected tcp://[host]:port, got ${JSON.stringify(text)}`,
+          `write ${JSON.stringify(withPort(portText!, ''))}: a tcp probe only opens a connection`);
+      }
       return ok({ kind: 'tcpSocket', ...hostOrNothing, port });
     default:
       if (typeof port !== 'number' || host) {
-        return fail(`a grpc probe needs a port number and no host: expected grpc://:port[/service], got ${JSON.stringify(text)}`);
+        return fail(`a grpc probe needs a port number and no host: expected grpc://:port[/service], got ${JSON.stringify(text)}`,
+          typeof port === 'number' ? `write ${JSON.stringify(`${written}://:${port}${pathOrQuery ?? ''}`)}` : `write e.g. ${JSON.stringify(PROBE_EXAMPLE['grpc'])}`);
       }
       return ok({ kind: 'grpc', port, ...(path && path !== '/' ? { service: path.slice(1) } : {}) });
   }
@@ -275,11 +303,11 @@ export function parseProbeAction(text: string): Parsed<ProbeAction> {
 /** A port given as a number (1-65535) or as a named port (IANA_SVC_NAME). */
 function parsePortRef(text: string): Parsed<number | string> {
   if (/^[0-9]+$/.test(text)) {
-    const n = Number(text);
-    return portNumber(n) ? fail(`port ${text} is out of range 1-65535`) : ok(n);
+    const out = portNumber(Number(text));
+    return out ? fail(`port ${text} is out of range 1-65535`, `${out.hint}: write one in place of ${text}`) : ok(Number(text));
   }
   const bad = ianaServiceName(text);
-  return bad ? fail(`port "${text}" is neither a number nor a valid port name (${bad.reason})`) : ok(text);
+  return bad ? fail(`port "${text}" is neither a number nor a valid port name (${bad.reason})`, bad.hint) : ok(text);
 }
 
 /**
@@ -297,7 +325,7 @@ export function splitWords(text: string): Parsed<string[]> {
       word = undefined;
     } else if (c === "'") {
       const end = text.indexOf("'", i + 1);
-      if (end < 0) return fail(`unterminated ' quote in ${JSON.stringify(text)}`);
+      if (end < 0) return fail(`unterminated ' quote in ${JSON.stringify(text)}`, `close the quote: write ${JSON.stringify(`${text}'`)}`);
       word = (word ?? '') + text.slice(i + 1, end);
       i = end;
     } else if (c === '"') {
@@ -307,7 +335,11 @@ export function splitWords(text: string): Parsed<string[]> {
         if (text[j] === '\\' && j + 1 < text.length && '"\\$`'.includes(text[j + 1]!)) j++;
         word += text[j];
       }
-      if (j >= text.length) return fail(`unterminated " quote in ${JSON.stringify(text)}`);
+      if (j >= text.length) {
+        // A backslash at the end would escape the closing quote, and is then escaped itself.
+        const closed = [`${text}"`, `${text}\\"`].find((c) => splitWords(c).ok)!;
+        return fail(`unterminated " quote in ${JSON.stringify(text)}`, `close the quote: write ${JSON.stringify(closed)}`);
+      }
       i = j;
     } else if (c === '\\' && i + 1 < text.length) {
       word = (word ?? '') + text[++i];

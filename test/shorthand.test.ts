@@ -254,6 +254,28 @@ rejected('parseProbeAction', parseProbeAction, [
   ['ftp://host/file', /unsupported probe scheme/],
   ['   ', /empty probe command/],
   [`sh -c 'unterminated`, /unterminated ' quote/],
+  ['http://[::1/', /the IPv6 address in "http:\/\/\[::1\/" has no closing "\]"/],
+  ['http://a[b/', /"http:\/\/a\[b\/" is a malformed URL/],
+  ['grpc://:http', /grpc probe needs a port number/],
+]);
+
+hinted('parseProbeAction', parseProbeAction, [
+  ['http://[::1/', 'write "http://[::1]/"'],
+  ['https://[::1?x=1', 'write "https://[::1]?x=1"'],
+  ['http://a[b/', 'write e.g. "http://:8080/healthz"'],
+  ['ftp://:21/health', 'the kubelet probes over HTTP, TCP or gRPC, or runs a command: write "tcp://:21" to check that the port takes connections'],
+  ['ftp://host/file', 'the kubelet probes over http://, https://, tcp:// or grpc://, or runs a command: write e.g. "http://:8080/healthz"'],
+  ['tcp://localhost', 'add the port the container listens on, e.g. "tcp://localhost:8080"'],
+  ['tcp://:8080/path', 'write "tcp://:8080": a tcp probe only opens a connection'],
+  ['grpc://host:9090/svc', 'write "grpc://:9090/svc"'],
+  ['http://:99999/', 'a port is a whole number from 1 to 65535: write one in place of 99999'],
+  // A named port would fail too (probe.port-name): the hint asks for a number.
+  ['http://:Web_Port/x', 'write the port\'s number, e.g. "http://:8080/x"'],
+  [`sh -c 'test -f /tmp/x`, `close the quote: write "sh -c 'test -f /tmp/x'"`],
+  ['sh -c "a', 'close the quote: write "sh -c \\"a\\""'],
+  // A backslash at the end escapes the quote that would close: it is escaped in turn.
+  ['echo "a\\', String.raw`close the quote: write "echo \"a\\\\\""`],
+  ['   ', 'write a command, e.g. "cat /tmp/healthy", or a URL, e.g. "http://:8080/healthz"'],
 ]);
 
 accepted('splitWords', splitWords, [

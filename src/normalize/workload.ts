@@ -284,7 +284,8 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
     for (const name of Object.keys(probe.headers ?? {})) {
       const headerPath = [...path, 'headers', name];
       if (action && action.kind !== 'httpGet') {
-        ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`);
+        ctx.error(headerPath, 'probe.headers', `headers only apply to http:// and https:// probes, this ${kind} probe is ${action.kind}`,
+          `remove service.probes.${kind}.headers, or probe over http://`);
         break;
       }
       if (!HTTP_HEADER_NAME.test(name)) {
@@ -300,10 +301,12 @@ function containerProbes(ctx: Context, cfg: KustzConfig): ContainerModel['probes
       } else headers.push([name, value]);
     }
     if (kind !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 0 && probe.successThreshold !== 1) {
-      ctx.error([...path, 'successThreshold'], 'probe.success-threshold', `successThreshold of a ${kind} probe must be 1`);
+      ctx.error([...path, 'successThreshold'], 'probe.success-threshold', `successThreshold of a ${kind} probe must be 1`,
+        'write successThreshold: 1, or leave it out; only a readiness probe may ask for several successes in a row');
     }
     if (kind === 'readiness' && probe.terminationGracePeriodSeconds !== undefined) {
-      ctx.error([...path, 'terminationGracePeriodSeconds'], 'probe.grace-period', 'a readiness probe has no terminationGracePeriodSeconds');
+      ctx.error([...path, 'terminationGracePeriodSeconds'], 'probe.grace-period', 'a readiness probe has no terminationGracePeriodSeconds',
+        'remove it: a failed readiness probe only takes the Pod out of the Service, it does not stop the container');
     }
     // 0 is the API server's "unset" for these (it defaults them), as it was to tangx/kustz.
     const timings = TIMINGS.flatMap((t) => (probe[t] === undefined || (probe[t] === 0 && DEFAULTED_TIMINGS.includes(t)) ? [] : [[t, probe[t]] as [string, number]]));
