@@ -2,6 +2,7 @@
  * The short-string grammars of kustz.yml. Each parser is pure: one string in, one typed value
  * or a message naming the expected form out. Positions are added by the caller.
  */
+import { closest } from './errors.js';
 import { dns1035Label, dns1123Subdomain, ianaServiceName, portNumber } from './k8s.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string };
@@ -406,17 +407,31 @@ function hostHint(host: string): string | undefined {
  * query = tls=<secret name> and/or svc=<service>[:<port number or name>]
  */
 export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
+  // A hint offers a repaired rule only when it parses.
+  const parses = (candidate: string | undefined) => (candidate !== undefined && candidate !== text && parseIngressRule(candidate).ok ? candidate : undefined);
+  const instead = (candidate: string | undefined, otherwise: string, why = '') => {
+    const repaired = parses(candidate);
+    return repaired ? `${why}write ${JSON.stringify(repaired)}` : otherwise;
+  };
   const m = /^([A-Za-z]+):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?$/.exec(text);
-  if (!m || !/^https?$/i.test(m[1]!)) return fail(`expected ${INGRESS_FORM}, got ${JSON.stringify(text)}`);
-  const [, , host, rawPath, query] = m;
+  if (!m || !/^https?$/i.test(m[1]!)) {
+    // "https:/host", "ftp://host", "host/path": the URL as an Ingress serves it.
+    const url = /^https?:/i.test(text) ? text.replace(/^(https?):\/*/i, '$1://') : /:\/\//.test(text) ? text.replace(/^[^:]*:\/\//, 'http://') : `http://${text}`;
+    return fail(`expected ${INGRESS_FORM}, got ${JSON.stringify(text)}`, instead(url.replace(/#.*$/, ''), `write e.g. ${JSON.stringify(INGRESS_EXAMPLE)}`));
+  }
+  const [, scheme, host, rawPath, query] = m as unknown as [string, string, string, string, string | undefined];
+  const rebuilt = (parts: { host?: string; path?: string; params?: string[] }) => {
+    const params = parts.params ?? query?.split('&');
+    return `${scheme}://${parts.host ?? host}${parts.path ?? rawPath}${params?.length ? `?${params.join('&')}` : ''}`;
+  };
   const out: IngressRuleSpec = { path: '/', pathType: 'Prefix' };
   if (host) {
     if (host.includes(':')) {
       return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`, 'drop the port: the Ingress listens on 80/443, and ?svc=name:port picks the backend port');
     }
-    const bare = host.startsWith('*.') ? host.slice(2) : host;
-    const bad = dns1123Subdomain(bare);
-    if (bad) return fail(`host "${host}" ${bad.reason}`, hostHint(host));
+    const wildcard = host.startsWith('*.') ? '*.' : '';
+    const bad = dns1123Subdomain(host.slice(wildcard.length));
+    if (bad) return fail(`host "${host}" ${bad.reason}`, hostHint(host) ?? instead(bad.fixed && rebuilt({ host: wildcard + bad.fixed }), bad.hint));
     if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {
       return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
     }
@@ -425,37 +440,77 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   if (rawPath) {
     const prefix = rawPath.endsWith('*');
     const path = prefix ? rawPath.slice(0, -1) : rawPath;
-    if (path.includes('*')) return fail(`"*" may only end a path, got ${JSON.stringify(rawPath)}`);
+    if (path.includes('*')) {
+      const cut = rawPath.slice(0, rawPath.indexOf('*') + 1);
+      return fail(`"*" may only end a path, got ${JSON.stringify(rawPath)}`,
+        instead(rebuilt({ path: cut }), 'write the "*" at the end of the path, e.g. "http://shop.example.com/api/*"',
+          `an Ingress path matches a prefix, not a pattern: to route everything under ${cut.slice(0, -1)}, `));
+    }
     const seq = INVALID_PATH_SEQUENCES.find((s) => path.includes(s)) ?? INVALID_PATH_SUFFIXES.find((s) => path.endsWith(s));
-    if (seq) return fail(`path ${JSON.stringify(path)} must not contain "${seq}" (the API server rejects it)`);
+    if (seq) {
+      return fail(`path ${JSON.stringify(path)} must not contain "${seq}" (the API server rejects it)`,
+        instead(rebuilt({ path: `${resolvedPath(path)}${prefix ? '*' : ''}` }), `write the path without "${seq}"`));
+    }
     out.path = path === '' ? '/' : path;
     out.pathType = prefix ? 'Prefix' : 'Exact';
   }
+  // The query's own parts, as written: hints repair them where they stand.
+  const written = (query ?? '').split('&');
+  const replaced = (key: string, value: string, by: string | undefined) => {
+    const at = written.indexOf(`${key}=${value}`);
+    return at < 0 ? undefined : rebuilt({ params: written.flatMap((p, i) => (i !== at ? [p] : by === undefined ? [] : [by])) });
+  };
   const given = new Set<string>();
   for (const [key, value] of queryParams(query ?? '')) {
     // One backend and one certificate per rule: a second value once won without a word.
-    if (given.has(key) && (key === 'tls' || key === 'svc')) return fail(`"${key}" is given twice in ${JSON.stringify(text)}; a rule has one ${key === 'tls' ? 'TLS secret' : 'backend'}`);
+    if (given.has(key) && (key === 'tls' || key === 'svc')) {
+      return fail(`"${key}" is given twice in ${JSON.stringify(text)}; a rule has one ${key === 'tls' ? 'TLS secret' : 'backend'}`,
+        instead(replaced(key, value, undefined), `keep one ${key}=`, `keep the first ${key}=: `));
+    }
     given.add(key);
     if (key === 'tls') {
       const bad = dns1123Subdomain(value);
-      if (bad) return fail(`tls secret name "${value}" ${bad.reason}`);
+      if (bad) return fail(`tls secret name "${value}" ${bad.reason}`, instead(bad.fixed && replaced(key, value, `tls=${bad.fixed}`), bad.fixed ? `write tls=${bad.fixed}` : bad.hint));
       out.tls = value;
     } else if (key === 'svc') {
       const [name, port, ...extra] = value.split(':');
-      if (extra.length || !name) return fail(`expected svc=name[:port], got "svc=${value}"`);
+      if (extra.length || !name) return fail(`expected svc=name[:port], got "svc=${value}"`, 'write svc=<Service name> or svc=<Service name>:<port>, e.g. svc=web:8080');
       const bad = dns1035Label(name);
-      if (bad) return fail(`service name "${name}" ${bad.reason}`);
+      const portPart = port === undefined ? '' : `:${port}`;
+      if (bad) {
+        return fail(`service name "${name}" ${bad.reason}`, instead(bad.fixed && replaced(key, value, `svc=${bad.fixed}${portPart}`), bad.fixed ? `write svc=${bad.fixed}${portPart}` : bad.hint));
+      }
       if (port === undefined) out.service = { name };
       else {
         const p = parsePortRef(port);
-        if (!p.ok) return fail(`${p.message} in "svc=${value}"`);
+        const named = /^[0-9]+$/.test(port) ? undefined : ianaServiceName(port)?.fixed;
+        if (!p.ok) return fail(`${p.message} in "svc=${value}"`, instead(named && replaced(key, value, `svc=${name}:${named}`), p.hint!));
         out.service = { name, port: p.value };
       }
     } else {
-      return fail(`unknown rule parameter "${key}": expected tls=<secret> or svc=<name>[:<port>]`);
+      const meant = closest(key, ['tls', 'svc']) ?? PARAMETER_WORDS[key.toLowerCase()];
+      return fail(`unknown rule parameter "${key}": expected tls=<secret> or svc=<name>[:<port>]`, meant
+        ? instead(replaced(key, value, `${meant}=${value}`), `write ${meant}=${value}`)
+        : instead(replaced(key, value, undefined), `remove ${key}=${value}`, `a rule takes tls= and svc= only: `));
     }
   }
   return ok(out);
+}
+
+const INGRESS_EXAMPLE = 'http://shop.example.com/api/*';
+
+/** What people call the parameters of a rule. */
+const PARAMETER_WORDS: Record<string, string> = { service: 'svc', backend: 'svc', secret: 'tls', cert: 'tls', certificate: 'tls' };
+
+/** `path` as the URL it names: "%2F" a "/", no empty, "." or ".." segment (they move up one). */
+function resolvedPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.replace(/%2f/gi, '/').split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  const directory = /\/(\.{0,2})$/.test(path) && segments.length > 0;
+  return `/${segments.join('/')}${directory ? '/' : ''}`;
 }
 
 const ENV_FROM_FORM = 'name[:true|false]';

@@ -314,6 +314,28 @@ rejected('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/?svc=web:99999', /out of range/],
   ['http://a.example.com/?svc=a:b:c', /expected svc=name\[:port\]/],
   ['http://a.example.com/?tsl=x', /unknown rule parameter "tsl"/],
+  ['http://a_b.com/', /host "a_b.com" must be a DNS-1123 subdomain/],
+]);
+
+hinted('parseIngressRule', parseIngressRule, [
+  ['shop.example.com/api/*', 'write "http://shop.example.com/api/*"'],
+  ['https:/shop.example.com/', 'write "https://shop.example.com/"'],
+  ['ftp://shop.example.com/', 'write "http://shop.example.com/"'],
+  ['http://shop.example.com/x#top', 'write "http://shop.example.com/x"'],
+  ['http://a_b.com/', 'write "http://a-b.com/"'],
+  ['http://*.A_B.com/x', 'write "http://*.a-b.com/x"'],
+  ['http://a.example.com/api/*/v1', 'an Ingress path matches a prefix, not a pattern: to route everything under /api/, write "http://a.example.com/api/*"'],
+  ['http://a.example.com/api//v1', 'write "http://a.example.com/api/v1"'],
+  ['http://a.example.com/a/./b/../c*', 'write "http://a.example.com/a/c*"'],
+  ['http://a.example.com/%2Fx?svc=web', 'write "http://a.example.com/x?svc=web"'],
+  ['http://a.example.com/x?svc=foo:80&svc=bar:81', 'keep the first svc=: write "http://a.example.com/x?svc=foo:80"'],
+  ['http://a.example.com/?tls=Bad_Name', 'write "http://a.example.com/?tls=bad-name"'],
+  ['http://a.example.com/?svc=1web:80', 'write "http://a.example.com/?svc=web:80"'],
+  ['http://a.example.com/?svc=web:Http_x', 'write "http://a.example.com/?svc=web:http-x"'],
+  ['http://a.example.com/?svc=a:b:c', 'write svc=<Service name> or svc=<Service name>:<port>, e.g. svc=web:8080'],
+  ['http://a.example.com/?tsl=x', 'write "http://a.example.com/?tls=x"'],
+  ['http://a.example.com/?service=cart:80', 'write "http://a.example.com/?svc=cart:80"'],
+  ['http://a.example.com/?port=80&svc=x', 'a rule takes tls= and svc= only: write "http://a.example.com/?svc=x"'],
 ]);
 
 test('parseIngressRule: a host in the wrong case or not in ASCII gets the one to write', () => {
@@ -321,8 +343,9 @@ test('parseIngressRule: a host in the wrong case or not in ASCII gets the one to
     ['http://API.example.com/', 'write "api.example.com"'],
     ['http://bücher.example/', 'write "xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
     ['http://*.BÜCHER.example/', 'write "*.xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
-    ['http://ex_ample.com/', undefined],
-    ['http://-a.example.com/', undefined],
+    // Other mistakes get the host as the rule repairs it.
+    ['http://ex_ample.com/', 'write "http://ex-ample.com/"'],
+    ['http://-a.example.com/', 'write "http://a.example.com/"'],
   ] as const) {
     const r = parseIngressRule(rule);
     assert.not.ok(r.ok, rule);

@@ -109,7 +109,8 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
     const pathKey = `${hostKey} ${rule.path} ${rule.pathType}`;
     const first = seenPaths.get(pathKey);
     if (first !== undefined) {
-      ctx.error(path, 'ingress.duplicate', `host "${hostKey}" path ${rule.path} (${rule.pathType}) is already routed by ingress.rules[${first}]`);
+      ctx.error(path, 'ingress.duplicate', `host "${hostKey}" path ${rule.path} (${rule.pathType}) is already routed by ingress.rules[${first}]`,
+        'remove one of the two rules, or give this one another host or path');
       return;
     }
     seenPaths.set(pathKey, i);
