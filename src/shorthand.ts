@@ -5,10 +5,11 @@
 import { closest } from './errors.js';
 import { dns1035Label, dns1123Subdomain, ianaServiceName, portNumber } from './k8s.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string };
+/** A failure says what is wrong and, in its hint, what to write instead. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(message: string, hint?: string): Parsed<T> => ({ ok: false, message, ...(hint ? { hint } : {}) });
+const fail = <T>(message: string, hint: string): Parsed<T> => ({ ok: false, message, hint });
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -484,7 +485,7 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
       else {
         const p = parsePortRef(port);
         const named = /^[0-9]+$/.test(port) ? undefined : ianaServiceName(port)?.fixed;
-        if (!p.ok) return fail(`${p.message} in "svc=${value}"`, instead(named && replaced(key, value, `svc=${name}:${named}`), p.hint!));
+        if (!p.ok) return fail(`${p.message} in "svc=${value}"`, instead(named && replaced(key, value, `svc=${name}:${named}`), p.hint));
         out.service = { name, port: p.value };
       }
     } else {
@@ -518,14 +519,21 @@ const ENV_FROM_FORM = 'name[:true|false]';
 /** What tangx/kustz took for the flag: the words of Go's strconv.ParseBool. */
 const FLAG_WORDS: Record<string, boolean> = { true: true, True: true, TRUE: true, t: true, T: true, 1: true, false: false, False: false, FALSE: false, f: false, F: false, 0: false };
 
+/** What people write for the flag, and the word it means. */
+const FLAG_MEANT: Record<string, string> = { optional: 'true', yes: 'true', y: 'true', on: 'true', required: 'false', no: 'false', n: 'false', off: 'false' };
+
 /** ref = name [":" flag]      a true flag (true, 1, t, ...) marks the source optional */
 export function parseEnvFromRef(text: string): Parsed<{ name: string; optional?: boolean }> {
   const [name, flag, ...extra] = text.split(':');
   if (extra.length || (flag !== undefined && !Object.hasOwn(FLAG_WORDS, flag))) {
-    return fail(`expected ${ENV_FROM_FORM}, got ${JSON.stringify(text)}`);
+    const meant = extra.length === 0 && Object.hasOwn(FLAG_MEANT, flag!.toLowerCase()) ? `${name}:${FLAG_MEANT[flag!.toLowerCase()]}` : undefined;
+    const hint = meant && parseEnvFromRef(meant).ok
+      ? `write ${JSON.stringify(meant)}`
+      : `write ${JSON.stringify(`${name}:true`)} if the source may be missing, or ${JSON.stringify(name)} if it must exist`;
+    return fail(`expected ${ENV_FROM_FORM}, got ${JSON.stringify(text)}`, hint);
   }
   const bad = dns1123Subdomain(name!);
-  if (bad) return fail(`name "${name}" ${bad.reason}`);
+  if (bad) return fail(`name "${name}" ${bad.reason}`, bad.fixed ? `write ${JSON.stringify(bad.fixed + (flag === undefined ? '' : `:${flag}`))}` : bad.hint);
   return ok(flag === undefined ? { name: name! } : { name: name!, optional: FLAG_WORDS[flag]! });
 }
 
@@ -536,6 +544,11 @@ export function parseFileSource(text: string): Parsed<{ key: string; path: strin
   const eq = text.indexOf('=');
   const key = eq >= 0 ? text.slice(0, eq) : text.slice(text.lastIndexOf('/') + 1);
   const path = eq >= 0 ? text.slice(eq + 1) : text;
-  if (path === '' || key === '') return fail(`expected ${FILE_SOURCE_FORM}, got ${JSON.stringify(text)}`);
+  if (path === '' || key === '') {
+    const named = key === '' && path !== '' && path !== text && parseFileSource(path).ok;
+    return fail(`expected ${FILE_SOURCE_FORM}, got ${JSON.stringify(text)}`, named
+      ? `write ${JSON.stringify(path)} for the key ${JSON.stringify(path.slice(path.lastIndexOf('/') + 1))}, or name the key: "<key>=${path}"`
+      : 'name a file, and the key before "=" if it is not the file\'s name: e.g. "app.properties" or "settings.json=config/app.json"');
+  }
   return ok({ key, path });
 }

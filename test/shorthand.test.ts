@@ -29,11 +29,14 @@ function accepted<T>(name: string, parse: (s: string) => Parsed<T>, table: Array
 }
 
 function rejected<T>(name: string, parse: (s: string) => Parsed<T>, table: Array<[string, RegExp]>) {
-  test(`${name}: rejected`, () => {
+  test(`${name}: rejected, with a hint`, () => {
     for (const [input, message] of table) {
       const r = parse(input);
       assert.not.ok(r.ok, `${JSON.stringify(input)} was accepted`);
-      if (!r.ok) assert.match(r.message, message, JSON.stringify(input));
+      if (!r.ok) {
+        assert.match(r.message, message, JSON.stringify(input));
+        assert.ok(r.hint.trim(), `${JSON.stringify(input)}: no hint`);
+      }
     }
   });
 }
@@ -381,6 +384,13 @@ rejected('parseEnvFromRef', parseEnvFromRef, [
   [':true', /must be a DNS-1123 subdomain/],
 ]);
 
+hinted('parseEnvFromRef', parseEnvFromRef, [
+  ['shop-envs:optional', 'write "shop-envs:true"'],
+  ['shop-envs:no', 'write "shop-envs:false"'],
+  ['a:true:false', 'write "a:true" if the source may be missing, or "a" if it must exist'],
+  ['Shop_Envs:true', 'write "shop-envs:true"'],
+]);
+
 accepted('parseFileSource', parseFileSource, [
   ['tls.crt=catsecret/tls.crt', { key: 'tls.crt', path: 'catsecret/tls.crt' }],
   ['certs/tls.crt', { key: 'tls.crt', path: 'certs/tls.crt' }],
@@ -392,6 +402,10 @@ rejected('parseFileSource', parseFileSource, [
   ['=path', /expected key=path or path/],
   ['key=', /expected key=path or path/],
   ['dir/', /expected key=path or path/],
+]);
+
+hinted('parseFileSource', parseFileSource, [
+  ['=app.properties', 'write "app.properties" for the key "app.properties", or name the key: "<key>=app.properties"'],
 ]);
 
 test.run();
