@@ -330,20 +330,28 @@ function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'd
   }
   const { nameservers = [], searches = [], options = [] } = config;
   if (policy === 'None' && nameservers.length === 0) {
-    ctx.error(['dns', 'config'], 'dns.nameservers', 'dns policy None needs at least one nameserver in dns.config.nameservers');
+    ctx.error(['dns', 'config'], 'dns.nameservers', 'dns policy None needs at least one nameserver in dns.config.nameservers',
+      'add one, e.g. nameservers: [10.96.0.10], or choose another policy: ClusterFirst, ClusterFirstWithHostNet, Default');
   }
-  if (nameservers.length > MAX_NAMESERVERS) ctx.error(['dns', 'config', 'nameservers'], 'dns.nameservers', `at most ${MAX_NAMESERVERS} nameservers are allowed, got ${nameservers.length}`);
+  if (nameservers.length > MAX_NAMESERVERS) {
+    ctx.error(['dns', 'config', 'nameservers', MAX_NAMESERVERS], 'dns.nameservers', `at most ${MAX_NAMESERVERS} nameservers are allowed, got ${nameservers.length}`,
+      `remove this one and those after it: the resolver reads the first ${MAX_NAMESERVERS} only`);
+  }
   nameservers.forEach((ns, i) => ctx.check(['dns', 'config', 'nameservers', i], 'dns.nameserver', `nameserver "${ns}"`, rules.ipAddress(ns)));
-  if (searches.length > MAX_SEARCHES) ctx.error(['dns', 'config', 'searches'], 'dns.searches', `at most ${MAX_SEARCHES} search domains are allowed, got ${searches.length}`);
+  if (searches.length > MAX_SEARCHES) {
+    ctx.error(['dns', 'config', 'searches', MAX_SEARCHES], 'dns.searches', `at most ${MAX_SEARCHES} search domains are allowed, got ${searches.length}`,
+      `remove this one and those after it, keeping ${MAX_SEARCHES}`);
+  }
   searches.forEach((s, i) => ctx.check(['dns', 'config', 'searches', i], 'dns.search', `search domain "${s}"`, s === '.' ? undefined : rules.dns1123Subdomain(s.replace(/\.$/, ''))));
   const searchChars = searches.join(' ').length;
   if (searchChars > MAX_SEARCH_CHARS) {
-    ctx.error(['dns', 'config', 'searches'], 'dns.searches', `the search list has ${searchChars} characters (spaces between domains included); the API server allows ${MAX_SEARCH_CHARS}`);
+    ctx.error(['dns', 'config', 'searches'], 'dns.searches', `the search list has ${searchChars} characters (spaces between domains included); the API server allows ${MAX_SEARCH_CHARS}`,
+      `remove or shorten domains to take off ${searchChars - MAX_SEARCH_CHARS} characters`);
   }
   const parsedOptions = options.map((o, i) => {
     const colon = o.indexOf(':');
     const name = colon >= 0 ? o.slice(0, colon) : o;
-    if (!name) ctx.error(['dns', 'config', 'options', i], 'dns.option', `dns option "${o}" has no name: expected name or name:value`);
+    if (!name) ctx.error(['dns', 'config', 'options', i], 'dns.option', `dns option "${o}" has no name: expected name or name:value`, `write the option's name before the ":", e.g. ndots${o}`);
     return colon >= 0 ? { name, value: o.slice(colon + 1) } : { name };
   });
   return {
