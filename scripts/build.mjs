@@ -57,9 +57,32 @@ const collectAllowedKeys = (node, place, underFreeMap) => {
   if (typeof node.additionalProperties === 'object') collectAllowedKeys(node.additionalProperties, `${place}/*`, true);
 };
 collectAllowedKeys(schema, '', false);
+// An example value for each place that has one, for the hints of schema errors: the schema's
+// first example, or for a map one made of its required keys' examples.
+const exampleValues = {};
+const exampleOf = (node) => {
+  const examples = node?.examples ?? definition(node)?.examples;
+  if (examples) return examples[0];
+  node = definition(node);
+  if (!node?.required || !node.properties) return undefined;
+  const out = {};
+  for (const key of node.required) if ((out[key] = exampleOf(node.properties[key])) === undefined) return undefined;
+  return out;
+};
+const collectExamples = (node, place) => {
+  const example = exampleOf(node);
+  if (example !== undefined) exampleValues[place] = example;
+  node = definition(node);
+  if (!node || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node.properties ?? {})) collectExamples(value, `${place}/${key}`);
+  if (node.items) collectExamples(node.items, `${place}/*`);
+  if (typeof node.additionalProperties === 'object') collectExamples(node.additionalProperties, `${place}/*`);
+};
+collectExamples(schema, '');
 writeFileSync(
   join(root, 'src/generated/schema-validator.js'),
-  runtimeImports.map((i) => i + '\n').join('') + validatorCode + `\nexport const allowedKeys = ${JSON.stringify(allowedKeys)};\n`,
+  runtimeImports.map((i) => i + '\n').join('') + validatorCode +
+    `\nexport const allowedKeys = ${JSON.stringify(allowedKeys)};\nexport const exampleValues = ${JSON.stringify(exampleValues)};\n`,
 );
 writeFileSync(
   join(root, 'src/generated/schema-validator.d.ts'),
@@ -67,7 +90,9 @@ writeFileSync(
     'declare const validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };\n' +
     'export default validate;\n' +
     '/** The keys of each closed map by its place in a kustz.yml: "/service", "/secrets/dockerRegistry/*". */\n' +
-    'export declare const allowedKeys: Record<string, string[]>;\n',
+    'export declare const allowedKeys: Record<string, string[]>;\n' +
+    '/** An example value for each place that has one: what a schema error\'s hint offers to write. */\n' +
+    'export declare const exampleValues: Record<string, unknown>;\n',
 );
 
 // Two CommonJS files. CommonJS, not ESM: Node starts a CommonJS entry about 10 ms sooner (no ES

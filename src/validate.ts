@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { closest, issue, REDACTED, type Issue } from './errors.js';
-import validateSchema, { allowedKeys } from './generated/schema-validator.js';
+import validateSchema, { allowedKeys, exampleValues } from './generated/schema-validator.js';
 import { defineOwn, formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
 /**
@@ -91,26 +91,111 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
     }
     case 'required': {
       const key = (e.params as { missingProperty: string }).missingProperty;
-      return issue('schema.missing-key', `missing required key "${key}" in ${where}`, { ...config.locate(path), path: formatPath(path) });
+      const example = exampleAt([...path, key], config.value);
+      return issue('schema.missing-key', `missing required key "${key}" in ${where}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+        hint: `add ${key}:${example === undefined ? '' : ` ${flow(example)}`} ${path.length ? `to ${where}` : 'at the top level'}`,
+      });
     }
     case 'type': {
-      const want = String((e.params as { type: string | string[] }).type).replace(/,/g, ' or ');
-      return issue('schema.type', `${where} must be ${article(want)}, got ${got}`, { ...config.locate(path), path: formatPath(path) });
+      const types = ([] as string[]).concat((e.params as { type: string | string[] }).type);
+      const want = types.join(' or ');
+      return issue('schema.type', `${where} must be ${article(want)}, got ${got}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+        hint: typeHint(types, path, config, got === REDACTED),
+      });
     }
     case 'enum':
     case 'const': {
       const allowed = e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
+      const guess = typeof value === 'string' ? closest(value, allowed.map(String)) : undefined;
       return issue('schema.enum', `${where} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${got}`, {
         ...config.locate(path),
         path: formatPath(path),
-        hint: typeof value === 'string' && closest(value, allowed.map(String)) ? `did you mean "${closest(value, allowed.map(String))}"?` : undefined,
+        hint: guess ? `did you mean "${guess}"?` : `write ${entry(path, allowed[0])}`,
       });
     }
     case 'minLength':
-      return issue('schema.empty', `${where} must not be empty`, { ...config.locate(path), path: formatPath(path) });
+      return issue('schema.empty', `${where} must not be empty`, { ...config.locate(path), path: formatPath(path), hint: exampleHint(path, config.value, 'write a value') });
+    case 'minimum':
+    case 'maximum': {
+      const { limit } = e.params as { limit: number };
+      return issue(`schema.${e.keyword}`, `${where} ${e.message ?? 'is invalid'}, got ${got}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+        hint: `write ${limit} or ${e.keyword === 'minimum' ? 'more' : 'less'}`,
+      });
+    }
     default:
-      return issue(`schema.${e.keyword}`, `${where} ${e.message ?? 'is invalid'}, got ${got}`, { ...config.locate(path), path: formatPath(path) });
+      return issue(`schema.${e.keyword}`, `${where} ${e.message ?? 'is invalid'}, got ${got}`, {
+        ...config.locate(path),
+        path: formatPath(path),
+        hint: exampleHint(path, config.value, 'write the value as the schema (schemas/kustz.schema.json) describes it'),
+      });
   }
+}
+
+/**
+ * How to write a value of `types` at `path`, from what was written: quoted or unquoted, in a
+ * list, as a map. A credential's value (`redacted`) is never shown, not even in the hint.
+ */
+function typeHint(types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string {
+  const value = valueAt(config.value, path);
+  const text = redacted ? undefined : config.scalarText(path);
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
+    return text === undefined ? 'quote the value' : `quote it: ${entry(path, text)}`;
+  }
+  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    const n = Number(value);
+    if (types.includes('number') || Number.isInteger(n)) return `remove the quotes: ${entry(path, n)}`;
+  }
+  if (types.includes('integer') && typeof value === 'number' && !Number.isInteger(value)) return `write a whole number: ${entry(path, Math.round(value))}`;
+  if (types.length === 1 && types[0] === 'boolean') return 'write true or false';
+  if (types.includes('array') && value !== null && typeof value !== 'object' && text !== undefined) return `write a list: ${entry(path, [text])}`;
+  if (types.includes('object') && Array.isArray(value)) {
+    return `remove the "- " before ${path.length ? 'its keys' : 'the top-level keys'}: ${path.length ? formatPath(path) : 'a kustz.yml'} is one map of key: value lines`;
+  }
+  if (types.includes('object') && value === null) return exampleHint(path, config.value, 'write its keys indented under it', 'write its keys indented under it, e.g. ');
+  if (!types.includes('object') && !types.includes('array') && value !== null && typeof value === 'object') {
+    return exampleHint(path, config.value, `write one value, not ${describe(value)}`, `write one value, not ${describe(value)}: e.g. `);
+  }
+  return exampleHint(path, config.value, `write ${article(types.join(' or '))}`);
+}
+
+/** `write e.g. key: <example>` where the schema has an example for `path`, else `otherwise`. */
+function exampleHint(path: Path, root: unknown, otherwise: string, lead = 'write e.g. '): string {
+  const example = exampleAt(path, root);
+  return example === undefined ? otherwise : `${lead}${entry(path, example)}`;
+}
+
+/** The schema's example for `path`'s place; for a list item, the list example's first item; for a map entry, its own. */
+function exampleAt(path: Path, root: unknown): unknown {
+  const place = placeOf(path, root);
+  if (Object.hasOwn(exampleValues, place)) return exampleValues[place];
+  const parentPlace = placeOf(path.slice(0, -1), root);
+  const parent = path.length ? exampleValues[parentPlace] : undefined;
+  const last = path[path.length - 1]!;
+  if (Array.isArray(parent)) return parent[0];
+  if (parent === null || typeof parent !== 'object') return undefined;
+  if (Object.hasOwn(parent, last)) return (parent as Record<string, unknown>)[last];
+  // A map of free keys (env pairs, annotations): any of its example's values shows the kind.
+  return Object.hasOwn(allowedKeys, parentPlace) ? undefined : Object.values(parent)[0];
+}
+
+/** `key: value` as a line of YAML writes it, or the value alone for a list item or the whole file. */
+function entry(path: Path, value: unknown): string {
+  const last = path[path.length - 1];
+  return typeof last === 'string' ? `${flow(last)}: ${flow(value)}` : flow(value);
+}
+
+/** A value in YAML's flow style, plain where YAML reads it back as the same string. */
+function flow(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${flow(k)}: ${flow(v)}`).join(', ')}}`;
+  if (typeof value === 'string' && /^[A-Za-z][-\w./]*(:[-\w./]+)*$/.test(value) && !/^(true|false|yes|no|on|off|y|n|null)$/i.test(value)) return value;
+  return JSON.stringify(value);
 }
 
 function article(type: string): string {
