@@ -183,8 +183,8 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
       fd = opened;
       const bytes = readOpen(fd, read);
       if (bytes === 'directory') return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
-      if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file` };
-      if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+      if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file`, hint: NOT_REGULAR_HINT };
+      if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
       return { ok: true, bytes };
     } catch (e) {
       return cannotRead(path, e);
@@ -195,8 +195,28 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
 }
 
 function cannotRead(path: string, e: unknown): ReadResult {
-  const missing = (e as NodeJS.ErrnoException)?.code === 'ENOENT';
-  return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, ...(missing ? { hint: "paths in kustz.yml are relative to the kustz.yml's directory" } : {}) };
+  return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, hint: readErrorHint(e, "paths in kustz.yml are relative to the kustz.yml's directory") };
+}
+
+const NOT_REGULAR_HINT = 'kustz reads regular files only, no device, FIFO or socket: copy what it holds into a file and name that';
+const TOO_LARGE_HINT = `keep it under ${MAX_INPUT_BYTES / 1024 / 1024} MiB; a ConfigMap or Secret holds 1 MiB at most`;
+
+/** What to do about a failed read; `missing`, about a file not found, says where paths start from. */
+function readErrorHint(e: unknown, missing: string): string {
+  if (describeError(e).includes('NUL character')) return 'take the NUL character out of the path';
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT':
+      return missing;
+    case 'ELOOP':
+      return 'a symlink on the path leads back to itself: point it at the file (ls -l shows where each link leads)';
+    case 'EACCES':
+    case 'EPERM':
+      return 'make the file readable for this user (chmod a+r), and its directories searchable (chmod a+x)';
+    case 'ENOTDIR':
+      return 'a part of the path names a file: name the directories that lead to the file';
+    default:
+      return 'check that the file can be read, e.g. with cat';
+  }
 }
 
 /**
@@ -217,16 +237,16 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor, read?: 
     }
     fd = opened;
     const bytes = readOpen(fd, read);
-    if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file' };
-    if (bytes === 'special') return { ok: false, message: 'it is not a regular file' };
-    if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes` };
+    if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file', hint: 'name a kustz.yml file, not a directory' };
+    if (bytes === 'special') return { ok: false, message: 'it is not a regular file', hint: NOT_REGULAR_HINT };
+    if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
     return { ok: true, bytes };
   } catch (e) {
     if (isPipe(path)) {
       return { ok: false, message: 'it is a pipe (/dev/stdin or a <(...) process substitution), not a file',
         hint: "kustz.yml names its files relative to its own directory, which a pipe has none of: write it to a file first, e.g. envsubst < kustz.tpl.yml > kustz.yml" };
     }
-    return { ok: false, message: `cannot read the file: ${describeError(e)}` };
+    return { ok: false, message: `cannot read the file: ${describeError(e)}`, hint: readErrorHint(e, 'check the name: a path given to kustz starts from the current directory') };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -255,6 +275,7 @@ export function describeError(e: unknown): string {
   if (code === 'EROFS') return 'the file system is read-only';
   if (code === 'EPERM') return 'operation not permitted (an immutable or append-only file?)';
   if (code === 'ENXIO') return 'nothing reads from it (a FIFO without a reader, or no such device)';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
   // Node's own message ends with the call and the path it was given (a temporary file's, at times).
   return ((e as Error)?.message ?? String(e)).replace(/, \w+ '.*'$/s, '');
 }

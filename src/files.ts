@@ -2,7 +2,7 @@
  * How the core sees the files a kustz.yml names: an injected reader, so that the core does no
  * I/O and tests can hand it a plain map.
  */
-export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; hint?: string };
+export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; hint: string };
 
 /** Reads `path` (relative to the kustz.yml's directory, `/`-separated). */
 export type ReadFile = (path: string) => ReadResult;
@@ -37,7 +37,10 @@ export function readFromMap(files: Record<string, string | Uint8Array>): ReadFil
   return (path) => {
     const key = path.replace(/^\.\//, '');
     const content = Object.hasOwn(files, key) ? files[key] : undefined;
-    if (content === undefined) return { ok: false, message: `file "${path}" not found` };
+    if (content === undefined) {
+      const names = Object.keys(files);
+      return { ok: false, message: `file "${path}" not found`, hint: names.length ? `name one of the files given: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'no files were given' };
+    }
     return { ok: true, bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content };
   };
 }

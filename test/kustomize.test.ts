@@ -758,7 +758,7 @@ test('KRM protocol errors: on stderr and as results, non-zero; no arguments and 
   assert.match(broken.stderr, /^kustz: stdin:3:1: stdin is not valid YAML: /);
   const nul = kustz(['fn'], { input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: a}, spec: {config: "a\\0b"}}\n' });
   assert.is(nul.status, 1);
-  assert.is(nul.stderr, 'kustz: a\\u0000b: cannot read the file: the path holds a NUL character, which no file name can\n');
+  assert.is(nul.stderr, 'kustz: a\\u0000b: cannot read the file: the path holds a NUL character, which no file name can\n  hint: take the NUL character out of the path\n');
   const notAList = kustz(['fn'], { input: 'name: x\n' });
   assert.is(notAList.status, 1);
   assert.is(notAList.stdout, '');

@@ -136,9 +136,10 @@ test('devices and FIFOs are refused instead of read forever', () => {
   const r = kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: dir });
   failsCleanly(r, 'a link to /dev/zero');
   assert.match(r.stderr, /"zero" is not a regular file/);
+  assert.match(r.stderr, /\n  hint: kustz reads regular files only/);
   const c = kustz(['render', '-c', 'dev.yml', '--load-restrictor', 'none'], { cwd: dir });
   failsCleanly(c, 'kustz.yml linked to /dev/zero');
-  assert.match(c.stderr, /kustz: dev.yml: it is not a regular file/);
+  assert.match(c.stderr, /kustz: dev.yml: it is not a regular file\n  hint: kustz reads regular files only/);
 
   // Files are opened before their type is known: a FIFO must not make the open wait for a writer.
   const fifoDir = project({ 'kustz.yml': `${BASE}configmaps: {files: [{name: fifo, files: [pipe]}]}\n` });
@@ -156,6 +157,18 @@ test('devices and FIFOs are refused instead of read forever', () => {
   const stdin = kustz(['render', '-c', '/dev/stdin'], { input: BASE });
   failsCleanly(stdin, '-c /dev/stdin');
   assert.match(stdin.stderr, /^kustz: \/dev\/stdin: it is a pipe \(\/dev\/stdin or a <\(\.\.\.\) process substitution\), not a file\n {2}hint: .*write it to a file first/);
+});
+
+test('a symlink loop is named as one, with what to do about it', () => {
+  const dir = project({ 'kustz.yml': `${BASE}configmaps: {envs: [{name: loop, files: [loop-a]}]}\n` }, { 'loop-a': 'loop-b', 'loop-b': 'loop-a', 'self.yml': 'self.yml' });
+  for (const restrictor of ['rootonly', 'none']) {
+    const r = kustz(['render', '-c', 'kustz.yml', '--load-restrictor', restrictor], { cwd: dir });
+    failsCleanly(r, `a loop as a data file (${restrictor})`);
+    assert.match(r.stderr, /cannot read "loop-a": too many levels of symbolic links[^\n]*\n(  \|[^\n]*\n)*  hint: a symlink on the path leads back to itself/);
+    const c = kustz(['render', '-c', 'self.yml', '--load-restrictor', restrictor], { cwd: dir });
+    failsCleanly(c, `a loop as kustz.yml (${restrictor})`);
+    assert.match(c.stderr, /kustz: self.yml: cannot read the file: too many levels of symbolic links\n  hint: a symlink on the path leads back to itself/);
+  }
 });
 
 test('a file that reports no size (procfs) is read to its end', () => {
