@@ -74,7 +74,8 @@ interface Command extends CommandSpec {
   run(args: string[], flags: Flags, io: IO): number | Promise<number>;
 }
 
-const COMMANDS: Command[] = [
+/** Every command kustz knows; the hint test reads a golden case's command line with them, as kustz does. */
+export const COMMANDS: Command[] = [
   {
     name: 'render',
     args: '[...files]',
