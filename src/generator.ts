@@ -131,8 +131,9 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
     const inConfig = (issues: Issue[]): Issue[] =>
       issues.map((i) => {
         if (i.path === undefined) return i;
-        const message = i.path === '' ? i.message.replace(/ in the top level$/, ' in spec') : i.message;
-        return { ...i, message, path: config.inConfig!(i.path) };
+        if (i.path !== '') return { ...i, path: config.inConfig!(i.path) };
+        const hint = i.hint?.replace(/ at the top level$/, ' to spec');
+        return { ...i, message: i.message.replace(/ in the top level$/, ' in spec'), ...(hint === undefined ? {} : { hint }), path: config.inConfig!(i.path) };
       });
     let result;
     try {

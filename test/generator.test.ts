@@ -65,7 +65,7 @@ test('an inline spec: paths name the field where it is in the generator config, 
   assert.match(bad.stderr, /\(at metadata\.name\)\n/);
   assert.not.match(bad.stderr, /\(at (service|name)/);
   const missing = plugin(`${HEAD}spec:\n  namespace: shop\n`);
-  assert.is(missing.stderr, `kustz: ${missing.file}:5:3: missing required key "service" in spec (at spec)\n  |   namespace: shop\n  |   ^\n`);
+  assert.is(missing.stderr, `kustz: ${missing.file}:5:3: missing required key "service" in spec (at spec)\n  |   namespace: shop\n  |   ^\n  hint: add service: {image: docker.io/library/nginx:alpine} to spec\n`);
   // A KRM result's field is the same path; warnings too.
   const list = (spec: string) => `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: ${spec}}\n`;
   const fn = kustz(['fn'], { input: list('{service: {image: nginx, ports: ["x:y"]}}') });
