@@ -82,7 +82,7 @@ collectExamples(schema, '');
 writeFileSync(
   join(root, 'src/generated/schema-validator.js'),
   runtimeImports.map((i) => i + '\n').join('') + validatorCode +
-    `\nexport const allowedKeys = ${JSON.stringify(allowedKeys)};\nexport const exampleValues = ${JSON.stringify(exampleValues)};\n`,
+    `\nexport const allowedKeys = ${JSON.stringify(allowedKeys)};\nexport const exampleValuesJson = ${JSON.stringify(JSON.stringify(exampleValues))};\n`,
 );
 writeFileSync(
   join(root, 'src/generated/schema-validator.d.ts'),
@@ -92,7 +92,7 @@ writeFileSync(
     '/** The keys of each closed map by its place in a kustz.yml: "/service", "/secrets/dockerRegistry/*". */\n' +
     'export declare const allowedKeys: Record<string, string[]>;\n' +
     '/** An example value for each place that has one: what a schema error\'s hint offers to write. */\n' +
-    'export declare const exampleValues: Record<string, unknown>;\n',
+    'export declare const exampleValuesJson: string;\n',
 );
 
 // Two CommonJS files. CommonJS, not ESM: Node starts a CommonJS entry about 10 ms sooner (no ES

@@ -73,17 +73,22 @@ function openConfined(full: string, confinement?: Confinement): number | { outsi
 /** Real paths of directories, by path: kept for one run, where a thousand kustz.yml files share their parents. */
 export type RealDirectories = Map<string, string>;
 
+/** From this many directories on, a run looks directories up by their parents (realDirOf). */
+const MANY_DIRECTORIES = 8;
+
 /**
- * The real path of directory `dir`, as realpath gives it. A directory that is no symlink is its
- * parent's real path plus its name: one lstat, where libc's realpath reads every component of the
- * path as a link again (a run over 1,000 kustz.yml files spent 4% of its time there). A `..` or
- * `.` component is taken where it stands, after the links before it, as the kernel does.
+ * The real path of directory `dir`, as realpath gives it. libc's realpath reads every component
+ * of the path as a link again: a run over 1,000 kustz.yml files spent 4% of its time there. So
+ * once a run has looked up a few directories, a directory that is no symlink is its parent's real
+ * path plus its name, for one lstat. Not before: the first lstat costs a cold run more (Node
+ * compiles its JavaScript for it, 1 M instructions) than the few realpaths of one kustz.yml. A
+ * `..` or `.` component is taken where it stands, after the links before it, as the kernel does.
  */
 function realDirOf(dirs: RealDirectories, dir: string): string {
   let real = dirs.get(dir);
   if (real !== undefined) return real;
   const parent = dirname(dir);
-  if (parent === dir) real = realpathSync.native(dir);
+  if (parent === dir || dirs.size < MANY_DIRECTORIES) real = realpathSync.native(dir);
   else {
     const realParent = realDirOf(dirs, parent);
     real = lstatSync(dir).isSymbolicLink() ? realpathSync.native(dir) : join(realParent, basename(dir));

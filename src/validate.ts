@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { closest, issue, REDACTED, type Issue } from './errors.js';
-import validateSchema, { allowedKeys, exampleValues } from './generated/schema-validator.js';
+import validateSchema, { allowedKeys, exampleValuesJson } from './generated/schema-validator.js';
 import { defineOwn, formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
 /**
@@ -170,8 +170,12 @@ function exampleHint(path: Path, root: unknown, otherwise: string, lead = 'write
   return example === undefined ? otherwise : `${lead}${entry(path, example)}`;
 }
 
+/** The schema's examples by place, parsed when a hint first needs one: a render without errors never does. */
+let examples: Record<string, unknown> | undefined;
+
 /** The schema's example for `path`'s place; for a list item, the list example's first item; for a map entry, its own. */
 function exampleAt(path: Path, root: unknown): unknown {
+  const exampleValues = (examples ??= JSON.parse(exampleValuesJson) as Record<string, unknown>);
   const place = placeOf(path, root);
   if (Object.hasOwn(exampleValues, place)) return exampleValues[place];
   const parentPlace = placeOf(path.slice(0, -1), root);

@@ -87,6 +87,34 @@ test('symlinks that lead out of the project are refused: to a file, to a directo
   assert.ok(kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: linked }).stderr.includes('unknown key'), 'none lifts it');
 });
 
+test('many kustz.yml files in one run find links as one file alone does (directories looked up by their parents)', () => {
+  // Eleven services: a run of many looks directories up by their parents, a run of one with realpath.
+  const files: Record<string, string> = { 'shared/a.txt': 'shared\n', 's9/real/a.txt': 's9\n' };
+  const links: Record<string, string> = { 's8/data': '../shared', 's9/data': 'real', 's10': 's7' };
+  const configs: string[] = [];
+  for (let i = 0; i < 11; i++) {
+    configs.push(`s${i}/kustz.yml`);
+    if (i === 10) continue;
+    files[`s${i}/kustz.yml`] = `name: s${i}\nservice: {image: nginx}\nconfigmaps: {files: [{name: c${i}, files: [data/a.txt]}]}\n`;
+    if (i < 8) files[`s${i}/data/a.txt`] = `s${i}\n`;
+  }
+  const dir = project(files, links);
+  // s10 is s7 through a linked directory: the same file named twice.
+  const together = kustz(['render', ...configs], { cwd: dir });
+  assert.is(together.status, 2);
+  assert.match(together.stderr, /s7\/kustz.yml and s10\/kustz.yml are the same file/);
+  // s8's data leads out of its directory, s9's stays inside it.
+  const alone = configs.map((c) => kustz(['render', c], { cwd: dir }));
+  assert.equal(alone.map((r) => r.status), [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+  const many = configs.filter((c) => c !== 's10/kustz.yml');
+  const refused = kustz(['render', ...many], { cwd: dir });
+  assert.is(refused.stderr, alone[8]!.stderr);
+  assert.match(refused.stderr, /^kustz: s8\/kustz.yml:3:41: "data\/a.txt" resolves to \.\.\/shared\/a.txt, outside the kustz.yml's directory/);
+  const ok = kustz(['render', ...many.filter((c) => c !== 's8/kustz.yml')], { cwd: dir });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.equal(ok.stdout, many.filter((c) => c !== 's8/kustz.yml').map((c) => alone[configs.indexOf(c)]!.stdout).join('---\n'));
+});
+
 test('an output a pull request made a symlink is never followed: check shows nothing of its target, --write and kustomize replace it', () => {
   const outside = project({ 'kubeconfig': `users: [{name: ci, user: {token: ${OUTSIDE_SECRET}}}]\n` });
   const links = { 'manifests.yaml': join(outside, 'kubeconfig'), 'zero.yaml': '/dev/zero', 'deploy/service.yml': '/dev/zero' };
