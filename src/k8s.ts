@@ -208,7 +208,9 @@ function isIPv6(value: string): boolean {
   const tail = halves.length === 2 ? groups(halves[1]!) : [];
   const all = [...head, ...tail];
   let count = all.length;
-  const last = all[all.length - 1];
+  // A dotted IPv4 tail ends the address: "1.2.3.4::" is none (Go's ParseIP refuses it).
+  const final = halves.length === 2 ? tail : head;
+  const last = final[final.length - 1];
   if (last !== undefined && last.includes('.')) {
     if (!IPV4.test(last)) return false;
     count += 1;

@@ -364,7 +364,8 @@ export interface IngressRuleSpec {
 const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
 
 /** What the API server's net.ParseIPSloppy takes for an IPv4 address (leading zeros too). */
-const IPV4_LIKE = /^[0-9]{1,3}(\.[0-9]{1,3}){3}$/;
+/** What the API server's ParseIPSloppy reads as an IPv4 address: leading zeros are stripped, any number of them. */
+const IPV4_LIKE = /^[0-9]+(\.[0-9]+){3}$/;
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_PATH_SUFFIXES = ['/..', '/.'];
 
@@ -431,6 +432,8 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
       return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`, 'drop the port: the Ingress listens on 80/443, and ?svc=name:port picks the backend port');
     }
     const wildcard = host.startsWith('*.') ? '*.' : '';
+    // IsWildcardDNS1123Subdomain counts the "*." in the 253 characters.
+    if (wildcard && host.length > 253) return fail(`host "${host}" must be no more than 253 characters, "*." included (it has ${host.length})`, 'shorten the domain');
     const bad = dns1123Subdomain(host.slice(wildcard.length));
     if (bad) return fail(`host "${host}" ${bad.reason}`, hostHint(host) ?? instead(bad.fixed && rebuilt({ host: wildcard + bad.fixed }), bad.hint));
     if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {

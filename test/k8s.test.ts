@@ -42,6 +42,11 @@ test('a refused value gets the value it was likely meant as', () => {
   }
 });
 
+test("IP addresses as Go's ParseIP reads them: a dotted IPv4 tail ends an IPv6 address", () => {
+  for (const ok of ['10.0.0.10', '::1', '::ffff:1.2.3.4', '64:ff9b::1.2.3.4', '1:2:3:4:5:6:1.2.3.4', 'fe80::1']) assert.is(rules.ipAddress(ok), undefined, ok);
+  for (const bad of ['1.2.3.4::', '1.2.3.4::1', '::1.2.3.4:1', '1:2:3:4:5:6:7:1.2.3.4', '256.0.0.1', '::g']) assert.ok(rules.ipAddress(bad), bad);
+});
+
 test('where no value can be made, the hint says what to write', () => {
   assert.equal(rules.envVarName(''), { reason: 'must not be empty', hint: 'name the variable with letters, digits and \'_\', e.g. "LOG_LEVEL"' });
   assert.ok(rules.ipAddress('dns.example.com')?.hint.includes('10.96.0.10'));

@@ -342,7 +342,11 @@ function podDns(ctx: Context, cfg: KustzConfig): Pick<PodModel, 'dnsPolicy' | 'd
     ctx.error(['dns', 'config', 'searches', MAX_SEARCHES], 'dns.searches', `at most ${MAX_SEARCHES} search domains are allowed, got ${searches.length}`,
       `remove this one and those after it, keeping ${MAX_SEARCHES}`);
   }
-  searches.forEach((s, i) => ctx.check(['dns', 'config', 'searches', i], 'dns.search', `search domain "${s}"`, s === '.' ? undefined : rules.dns1123Subdomain(s.replace(/\.$/, ''))));
+  searches.forEach((s, i) => {
+    // "." (no search) is valid from v1.33 (RelaxedDNSSearchValidation, alpha and off in v1.32).
+    if (s === '.') ctx.warn(['dns', 'config', 'searches', i], 'dns.search', 'search domain "." is accepted by the API server from Kubernetes v1.33 on; v1.32 and older reject the Pod', 'leave it out on clusters before v1.33');
+    else ctx.check(['dns', 'config', 'searches', i], 'dns.search', `search domain "${s}"`, rules.dns1123Subdomain(s.replace(/\.$/, '')));
+  });
   const searchChars = searches.join(' ').length;
   if (searchChars > MAX_SEARCH_CHARS) {
     ctx.error(['dns', 'config', 'searches'], 'dns.searches', `the search list has ${searchChars} characters (spaces between domains included); the API server allows ${MAX_SEARCH_CHARS}`,
