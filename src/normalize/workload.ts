@@ -68,7 +68,12 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
   }
 
   const imagePullSecrets = svc.imagePullSecrets ?? [];
-  imagePullSecrets.forEach((s, i) => ctx.check(['service', 'imagePullSecrets', i], 'name.secret', `imagePullSecrets name "${s}"`, rules.dns1123Subdomain(s)));
+  imagePullSecrets.forEach((s, i) => {
+    const first = imagePullSecrets.indexOf(s);
+    // The list is keyed by name (patchMergeKey): a second entry adds nothing, and merges trip on it.
+    if (first < i) ctx.error(['service', 'imagePullSecrets', i], 'name.duplicate-secret', `imagePullSecrets names "${s}" twice (first at imagePullSecrets[${first}])`, 'remove one of the two');
+    else ctx.check(['service', 'imagePullSecrets', i], 'name.secret', `imagePullSecrets name "${s}"`, rules.dns1123Subdomain(s));
+  });
 
   const container: ContainerModel = {
     name,
