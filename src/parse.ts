@@ -100,16 +100,14 @@ function overIndentedKey(lines: readonly string[], index: number): { line: numbe
 }
 
 /**
- * The key a duplicate-key error stands at (`offset`), and the line of its first appearance: in a
+ * The key a duplicate-key error stands at (`line`, 0-based `col`), and the line of its first appearance: in a
  * block map the last line above at the same column that starts with it, before a line less
  * indented ends the map; in a flow map, earlier on the same line.
  */
-function firstOfKey(source: string, lines: readonly string[], offset: number): { key: string; line?: number } | undefined {
-  const token = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#"'][^:,{}[\]\n]*?)(?=\s*:)/.exec(source.slice(offset))?.[0];
+function firstOfKey(lines: readonly string[], line: number, col: number): { key: string; line?: number } | undefined {
+  // Line by line, never the whole source per error: a file of 20,000 duplicate keys has as many errors.
+  const token = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#"'][^:,{}[\]\n]*?)(?=\s*:)/.exec(lines[line - 1]!.slice(col))?.[0];
   if (token === undefined) return undefined;
-  const start = source.lastIndexOf('\n', offset - 1) + 1;
-  const line = source.slice(0, start).split('\n').length;
-  const col = offset - start;
   const startsKey = (text: string, at: number) => text.startsWith(token, at) && /^\s*:/.test(text.slice(at + token.length));
   const key = token.startsWith('"') || token.startsWith("'") ? token : `"${token}"`;
   const before = lines[line - 1]!.slice(0, col);
@@ -304,7 +302,7 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       const where = syntaxAt(e.pos[0]);
       const secret = where.frame === undefined;
       const tag = e.code === 'TAG_RESOLVE_FAILED' ? tagAt(source, e.pos[0]) : undefined;
-      const duplicate = e.code === 'DUPLICATE_KEY' ? firstOfKey(source, lines, e.pos[0]) : undefined;
+      const duplicate = e.code === 'DUPLICATE_KEY' ? firstOfKey(lines, line, lineCounter.linePos(e.pos[0]).col - 1) : undefined;
       const hint = UNCLOSED_FLOW.test(e.message)
         ? UNCLOSED_FLOW_HINT
         : tag?.alone
