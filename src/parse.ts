@@ -65,22 +65,27 @@ const UNQUOTED_MESSAGES: Partial<Record<string, string>> = {
 };
 
 /**
- * Whether a line may hold a registry credential. For YAML syntax errors, which come before any
- * path is known: a line that names a password or a user, or one inside a dockerRegistry block.
+ * Which lines may hold a registry credential. For YAML syntax errors, which come before any
+ * path is known: a line that names a password, a user or an auth, or one inside a dockerRegistry
+ * block (by indentation). One pass over the file, made at its first syntax error.
  */
-function mayHoldCredential(lines: readonly string[], index: number): boolean {
-  if (/password|username|auth/i.test(lines[index] ?? '')) return true;
-  let indent = Infinity;
-  for (let i = index; i >= 0; i--) {
-    const text = lines[i]!.trimStart();
-    if (text === '' || text.startsWith('#')) continue;
-    const n = lines[i]!.length - text.length;
-    if (n >= indent) continue;
-    if (/^(?:-\s+)?["']?dockerRegistry["']?\s*:/.test(text)) return true;
-    indent = n;
-    if (n === 0) break;
-  }
-  return false;
+function credentialLines(lines: readonly string[]): boolean[] {
+  const marked: boolean[] = [];
+  // Indentation of the open keys above the current line, and how many of them are dockerRegistry.
+  const open: Array<{ indent: number; registry: boolean }> = [];
+  let registries = 0;
+  lines.forEach((line, i) => {
+    const text = line.trimStart();
+    if (text !== '' && !text.startsWith('#')) {
+      const indent = line.length - text.length;
+      while (open.length && open[open.length - 1]!.indent >= indent) registries -= open.pop()!.registry ? 1 : 0;
+      const registry = /^(?:-\s+)?["']?dockerRegistry["']?\s*:/.test(text);
+      open.push({ indent, registry });
+      if (registry) registries++;
+    }
+    marked[i] = registries > 0 || /password|username|auth/i.test(line);
+  });
+  return marked;
 }
 
 /**
@@ -127,10 +132,15 @@ function firstOfKey(lines: readonly string[], line: number, col: number): { key:
 
 /** The token a tag error is about: `!word` up to a space or a flow indicator. */
 function tagAt(source: string, offset: number): { tag: string; alone: boolean } | undefined {
-  const tag = /^![^\s,[\]{}]*/.exec(source.slice(offset))?.[0];
+  // Sticky expressions read from `offset` on, never a copy of the rest of the source per error.
+  const tagAtOffset = /![^\s,[\]{}]*/y;
+  tagAtOffset.lastIndex = offset;
+  const tag = tagAtOffset.exec(source)?.[0];
   if (!tag) return undefined;
   // Nothing after the tag on its line (or a flow separator): the tag is all of the value.
-  return { tag, alone: /^[ \t]*(?:#.*)?(?:$|\r?\n|[,\]}])/.test(source.slice(offset + tag.length)) };
+  const rest = /[ \t]*(?:#[^\n]*)?(?:$|\r?\n|[,\]}])/y;
+  rest.lastIndex = offset + tag.length;
+  return { tag, alone: rest.test(source) };
 }
 
 const UNCLOSED_FLOW = /end with an? [\]}]/;
@@ -243,9 +253,10 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
     return { file, line, col, frame: codeFrame(lines[line - 1] ?? '', col) };
   };
   // Syntax errors come before any path is known: the line decides whether it may be shown.
+  let secretLines: boolean[] | undefined;
   const syntaxAt = (offset: number): Position => {
     const where = at(offset);
-    if (!dataFile && mayHoldCredential(lines, where.line! - 1)) delete where.frame;
+    if (!dataFile && (secretLines ??= credentialLines(lines))[where.line! - 1]) delete where.frame;
     return where;
   };
 
