@@ -128,7 +128,8 @@ function scalarWithYaml(raw: string, origin: string, pathText: string | undefine
     // An alias (`*a`) with no anchor, or an alias bomb, throws here.
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    throw new UsageError(`${origin}: ${(e as Error).message}; quote the value to keep it as text`);
+    // An alias's name is the value's text: for a credential, not shown.
+    throw new UsageError(`${origin}: ${pathText === undefined ? 'an alias (*name) with no anchor, or too many aliases' : (e as Error).message}; quote the value to keep it as text`);
   }
   return { value, text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
 }

@@ -1,5 +1,6 @@
 import type { Document, Node } from 'yaml';
 import { codeFrame, issue, type Issue } from './errors.js';
+import { allowedKeys } from './generated/schema-validator.js';
 import { yamlLib } from './yaml/lib.js';
 import { nodeAt as fastNodeAt, readYaml, type YamlNode } from './yaml/read.js';
 
@@ -66,26 +67,27 @@ const UNQUOTED_MESSAGES: Partial<Record<string, string>> = {
 
 /**
  * Which lines may hold a registry credential. For YAML syntax errors, which come before any
- * path is known: a line that names a password, a user or an auth, or one inside a dockerRegistry
- * block (by indentation). One pass over the file, made at its first syntax error.
+ * path is known, so the guess is generous: a line that names a password, a user or an auth, and
+ * every line from the first that names dockerRegistry to a line that starts another top-level
+ * key of kustz.yml (continuation lines of a broken value may stand at any column). One pass over
+ * the file, made at its first syntax error.
  */
 function credentialLines(lines: readonly string[]): boolean[] {
-  const marked: boolean[] = [];
-  // Indentation of the open keys above the current line, and how many of them are dockerRegistry.
-  const open: Array<{ indent: number; registry: boolean }> = [];
-  let registries = 0;
-  lines.forEach((line, i) => {
-    const text = line.trimStart();
-    if (text !== '' && !text.startsWith('#')) {
-      const indent = line.length - text.length;
-      while (open.length && open[open.length - 1]!.indent >= indent) registries -= open.pop()!.registry ? 1 : 0;
-      const registry = /^(?:-\s+)?["']?dockerRegistry["']?\s*:/.test(text);
-      open.push({ indent, registry });
-      if (registry) registries++;
-    }
-    marked[i] = registries > 0 || /password|username|auth/i.test(line);
+  const otherTopKey = new RegExp(`^["']?(?:${(allowedKeys[''] ?? []).filter((k) => k !== 'secrets').join('|')})["']?\\s*:`);
+  let inRegistries = false;
+  return lines.map((line) => {
+    if (/dockerRegistry/.test(line)) inRegistries = true;
+    else if (otherTopKey.test(line)) inRegistries = false;
+    return inRegistries || /password|username|auth/i.test(line);
   });
-  return marked;
+}
+
+/**
+ * yaml's message in words that quote none of the text: on a line that may hold a credential.
+ * Most of its messages put the text at fault after a colon ("Unresolved tag: !x").
+ */
+export function unquotedMessage(code: string, message: string): string {
+  return UNQUOTED_MESSAGES[code] ?? message.split('\n')[0]!.replace(/:\s.*$/s, '').replace(/ character \S+$/, ' character');
 }
 
 /**
@@ -317,15 +319,18 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       const hint = UNCLOSED_FLOW.test(e.message)
         ? UNCLOSED_FLOW_HINT
         : tag?.alone
-          ? secret ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
+          // A data file's value may be a Secret's: its hint quotes nothing either.
+          ? secret || dataFile ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
           : e.code === 'TAG_RESOLVE_FAILED' && dataFile
             ? 'remove the !tag: data files take plain values (binary data goes under files:, in a file of its own)'
             : /^Unexpected , in flow/.test(e.message)
               ? 'remove the extra ","'
               : YAML_HINTS[e.code];
-      const message = duplicate
-        ? `the key ${duplicate.key} appears twice in one map${duplicate.line ? `; the first is on line ${duplicate.line}` : ''}`
-        : (secret ? UNQUOTED_MESSAGES[e.code] : undefined) ?? e.message.split('\n')[0]!;
+      const message = secret
+        ? unquotedMessage(e.code, e.message)
+        : duplicate
+          ? `the key ${duplicate.key} appears twice in one map${duplicate.line ? `; the first is on line ${duplicate.line}` : ''}`
+          : e.message.split('\n')[0]!;
       issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, message, { ...where, ...(hint ? { hint } : {}) }));
     }
   }
@@ -351,8 +356,9 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
     // toJS throws only for aliases: too many expansions, or one whose anchor is not defined yet.
     let first: Node | undefined;
     visit(doc, { Alias: (_, node) => ((first = node), visit.BREAK) });
-    const where = first?.range ? at(first.range[0]) : { file, line: 1, col: 1 };
-    const message = (e as Error).message.split('\n')[0]!;
+    const where = first?.range ? syntaxAt(first.range[0]) : { file, line: 1, col: 1 };
+    // An alias's name is the text of the line, which may be a password (`password: *S3cret`).
+    const message = first?.range && !where.frame ? unquotedMessage('BAD_ALIAS', (e as Error).message) : (e as Error).message.split('\n')[0]!;
     return {
       issues: [
         /Excessive alias count/.test(message)

@@ -77,7 +77,8 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
   const path = pointerToPath(e.instancePath);
   const where = formatPath(path) || 'the top level';
   const value = valueAt(config.value, path);
-  const got = isCredentialPath(path) && path.length > 3 ? REDACTED : describe(value);
+  // Any scalar under dockerRegistry may be a credential put in the wrong place (dockerRegistry[0]=PASSWORD).
+  const got = isCredentialPath(path) && value !== null && typeof value !== 'object' ? REDACTED : describe(value);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;

@@ -464,20 +464,37 @@ secrets:
 
 test('a YAML syntax error on a credential line shows neither the line nor the text; --set shows no credential', () => {
   const head = 'name: demo\nservice:\n  image: registry.example.com/demo:1.0\n  imagePullSecrets: [pull]\nsecrets:\n  dockerRegistry:\n    - name: pull\n      server: registry.example.com\n';
-  const broken = [`      username: robot\n      password: @${LITERAL}\n`, `      username: robot\n      password: !${LITERAL}\n`, `      username: robot\n      password: "${LITERAL}\\q"\n`, `      username: !${LITERAL}\n      password: x\n`, `      email: !${LITERAL}\n`];
+  const broken = [
+    `      username: robot\n      password: @${LITERAL}\n`, `      username: robot\n      password: !${LITERAL}\n`, `      username: robot\n      password: "${LITERAL}\\q"\n`,
+    `      username: !${LITERAL}\n      password: x\n`, `      email: !${LITERAL}\n`, `      username: robot\n      password: *${LITERAL}\n`, `      username: robot\n      password: |${LITERAL}\n`,
+    // A broken value continues on lines of any indentation.
+    `      username: robot\n      password: "pa\n${LITERAL}"\n`, `      username: robot\n      password: "pa\n  ${LITERAL}\\q"\n`,
+  ];
   for (const tail of broken) {
     const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': head + tail }) });
     failsCleanly(r, tail);
-    assert.match(r.stderr, /^kustz: kustz\.yml:(9|10):\d+: /, tail);
+    assert.match(r.stderr, /^kustz: kustz\.yml:(9|10|11):\d+: /, tail);
     assert.not.match(r.stderr, /\n {2}\|/, `${tail}: no code frame`);
     assertNoCredential(r.stderr, tail, [LITERAL]);
   }
   const config = project({ 'kustz.yml': `${head}      username: robot\n      password: "\${REGISTRY_PASSWORD}"\n` });
-  for (const value of [LITERAL, `!${LITERAL}`, `[${LITERAL}]`, `!!int ${LITERAL}`]) {
+  for (const value of [LITERAL, `!${LITERAL}`, `[${LITERAL}]`, `!!int ${LITERAL}`, `*${LITERAL}`]) {
     const r = kustz(['render', '-c', 'kustz.yml', '--set', `secrets.dockerRegistry[0].password=${value}`], { cwd: config, env: { REGISTRY_PASSWORD: 'x' } });
     assert.ok(r.status === 1 || r.status === 2, `--set password=${value}: fails (${r.status})`);
     assert.match(r.stderr, 'kustz: --set secrets.dockerRegistry[0].password=<redacted>', value);
     assertNoCredential(r.stderr, `--set password=${value}`, [LITERAL]);
+  }
+  // A credential set where an entry or the list goes.
+  for (const path of ['secrets.dockerRegistry[0]', 'secrets.dockerRegistry']) {
+    const r = kustz(['render', '-c', 'kustz.yml', '--set', `${path}=${LITERAL}`], { cwd: config, env: { REGISTRY_PASSWORD: 'x' } });
+    assert.is(r.status, 1, path);
+    assertNoCredential(r.stderr, `--set ${path}`, [LITERAL]);
+  }
+  // A Secret's YAML file: yaml's messages would quote the value.
+  for (const line of [`API_TOKEN: *${LITERAL}\n`, `DB_PASSWORD: |${LITERAL}\n`, `TOKEN: !${LITERAL}\n`]) {
+    const r = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}secrets: {literals: [{name: d, files: [d.yml]}]}\n`, 'd.yml': line }) });
+    failsCleanly(r, line);
+    assertNoCredential(r.stderr, line, [LITERAL]);
   }
 });
 

@@ -1,6 +1,7 @@
 import type { Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position } from '../files.js';
 import type { Broken } from '../k8s.js';
+import { unquotedMessage } from '../parse.js';
 import type { Context } from './context.js';
 
 /** What the keys of a YAML map file must be, checked where they stand in that file. */
@@ -13,6 +14,9 @@ export interface KeyRule {
 }
 
 /** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
+/** Problems parse.ts words itself, quoting no value. */
+const OWN_MESSAGES = new Set(['yaml.empty', 'yaml.multiple-documents', 'yaml.missing-char', 'yaml.unquoted-reference', 'yaml.bad-indent', 'yaml.cr-line-endings', 'yaml.duplicate-key', 'yaml.invalid-utf8']);
+
 function asDataFile(i: Issue): Issue {
   if (i.code === 'yaml.empty') return { ...i, hint: 'write one `NAME: value` per line, or leave the file out' };
   if (i.code === 'yaml.multiple-documents') {
@@ -42,7 +46,9 @@ export function readYamlMap(ctx: Context, file: string, bytes: Uint8Array, keys:
   };
   const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
   if (!config) {
-    ctx.issues.push(...issues.map((i) => shownLine(asDataFile(i))));
+    // yaml's own messages quote the text at fault, which in a Secret's file may be a value.
+    const unquoted = (i: Issue): Issue => (secret && !OWN_MESSAGES.has(i.code) ? { ...i, message: unquotedMessage(i.code.slice(5).toUpperCase().replace(/-/g, '_'), i.message) } : i);
+    ctx.issues.push(...issues.map((i) => shownLine(asDataFile(unquoted(i)))));
     return [];
   }
   const at = (p: (string | number)[], options?: { key: boolean }) => shownLine(config.locate(p, options));
