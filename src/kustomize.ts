@@ -178,23 +178,38 @@ function sourcePositions(input: KustomizeInput): SourcePositions {
     const path = entryPath(g, k);
     return path ? { ...result.locate(path), path: formatPath(path) } : { file: configFile };
   };
+  const decoded = new Map<string, { bytes: Uint8Array; text: string } | undefined>();
   const read = (path: string): { bytes: Uint8Array; text: string } | undefined => {
+    if (decoded.has(path)) return decoded.get(path);
     const found = input.readFile(path);
     const text = found.ok ? decodeUtf8(found.bytes) : undefined;
-    return text === undefined || !found.ok ? undefined : { bytes: found.bytes, text };
+    const file = text === undefined || !found.ok ? undefined : { bytes: found.bytes, text };
+    decoded.set(path, file);
+    return file;
   };
+  // Each source's keys and each YAML file's parse once per run: a file may hold a problem per key.
+  const keysOf = new Map<DataSource, ReadonlySet<string>>();
+  const parsedOf = new Map<string, ReturnType<typeof parseConfig>['config']>();
   // Keys are unique in a generator (render fails on a second one), so one source gives `key`.
-  const gives = (s: DataSource, key: string): boolean =>
-    s.mode === 'files' ? s.key === key
-    : s.mode === 'literals' ? s.entries.some(([name]) => name === key)
-    : s.mode === 'envs' && parseEnvFile(read(s.path)?.bytes ?? new Uint8Array()).entries.has(key);
+  const gives = (s: DataSource, key: string): boolean => {
+    if (s.mode === 'files') return s.key === key;
+    if (s.mode === 'dockerRegistry') return false;
+    let keys = keysOf.get(s);
+    if (!keys) {
+      keys = s.mode === 'literals' ? new Set(s.entries.map(([name]) => name)) : new Set(parseEnvFile(read(s.path)?.bytes ?? new Uint8Array()).entries.keys());
+      keysOf.set(s, keys);
+    }
+    return keys.has(key);
+  };
   // A literal's value stands at its key in the YAML map; a file's value is the file's text. An
   // env file's lines are the env parser's, which keeps no positions: the entry naming the file.
   const inFile = (s: DataSource, key: string, offset: number): Position | undefined => {
     if (s.mode !== 'literals' && s.mode !== 'files') return undefined;
     const file = read(s.path);
     if (!file) return undefined;
-    return s.mode === 'literals' ? parseConfig(file.text, shown(s.path)).config?.locate([key]) : textPosition(file.text, offset, shown(s.path));
+    if (s.mode === 'files') return textPosition(file.text, offset, shown(s.path));
+    if (!parsedOf.has(s.path)) parsedOf.set(s.path, parseConfig(file.text, shown(s.path), true).config);
+    return parsedOf.get(s.path)?.locate([key]);
   };
   return {
     entry,

@@ -68,8 +68,10 @@ export function normalizePod(ctx: Context, cfg: KustzConfig): PodModel {
   }
 
   const imagePullSecrets = svc.imagePullSecrets ?? [];
+  const firstOf = new Map<string, number>();
   imagePullSecrets.forEach((s, i) => {
-    const first = imagePullSecrets.indexOf(s);
+    const first = firstOf.get(s) ?? i;
+    firstOf.set(s, first);
     // The list is keyed by name (patchMergeKey): a second entry adds nothing, and merges trip on it.
     if (first < i) ctx.error(['service', 'imagePullSecrets', i], 'name.duplicate-secret', `imagePullSecrets names "${s}" twice (first at imagePullSecrets[${first}])`, 'remove one of the two');
     else ctx.check(['service', 'imagePullSecrets', i], 'name.secret', `imagePullSecrets name "${s}"`, rules.dns1123Subdomain(s));
