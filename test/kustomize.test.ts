@@ -42,7 +42,18 @@ function project(name: string, files: Record<string, string | Buffer>): string {
 
 /** kustz prints YAML 1.2; kubectl prints Go's YAML, which quotes by 1.1 rules (`0o17` stays bare). */
 function parse(text: string, version: '1.1' | '1.2' = '1.2'): KubeObject[] {
-  return parseAllDocuments(text, { version }).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);
+  return parseAllDocuments(text, { version }).map((d) => asGoReadsIt(d.toJS()) as KubeObject).filter((o) => o !== null);
+}
+
+/**
+ * yaml's YAML 1.1 floats take a lone "." (kubectl kustomize prints a DNS search "." plain); Go's
+ * yaml.v2, whose reading this stands for, keeps it a string. Quoted ".nan" stays a string anyway.
+ */
+function asGoReadsIt(value: unknown): unknown {
+  if (typeof value === 'number' && Number.isNaN(value)) return '.';
+  if (Array.isArray(value)) return value.map(asGoReadsIt);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asGoReadsIt(v)]));
+  return value;
 }
 
 function kubectlKustomize(dir: string, options: { args?: string[]; env?: Record<string, string> } = {}): KubeObject[] {
