@@ -113,21 +113,29 @@ function overIndentedKey(lines: readonly string[], index: number): { line: numbe
  */
 function firstOfKey(lines: readonly string[], line: number, col: number): { key: string; line?: number } | undefined {
   // Line by line, never the whole source per error: a file of 20,000 duplicate keys has as many errors.
-  const token = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#"'][^:,{}[\]\n]*?)(?=\s*:)/.exec(lines[line - 1]!.slice(col))?.[0];
-  if (token === undefined) return undefined;
-  const startsKey = (text: string, at: number) => text.startsWith(token, at) && /^\s*:/.test(text.slice(at + token.length));
-  const key = token.startsWith('"') || token.startsWith("'") ? token : `"${token}"`;
+  // A key's text at `at`, its quotes taken off: "files" and files are one key.
+  const keyText = (text: string, at: number) => {
+    const token = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s:,{}[\]#"'][^:,{}[\]\n]*?)(?=\s*:)/.exec(text.slice(at))?.[0];
+    return token !== undefined && /^["']/.test(token) ? token.slice(1, -1) : token;
+  };
+  const name = keyText(lines[line - 1]!, col);
+  if (name === undefined) return undefined;
+  const startsKey = (text: string, at: number) => keyText(text, at) === name;
+  const key = JSON.stringify(name);
   const before = lines[line - 1]!.slice(0, col);
-  for (let at = before.lastIndexOf(token); at >= 0; at = before.lastIndexOf(token, at - 1)) {
-    if (startsKey(before, at) && /[{,]\s*$/.test(before.slice(0, at))) return { key, line };
+  // In a flow map on the same line: an earlier key after "{" or ",".
+  for (const m of before.matchAll(/[{,]\s*/g)) {
+    if (startsKey(before, m.index! + m[0].length)) return { key, line };
   }
   for (let i = line - 2; i >= 0; i--) {
     const text = lines[i]!;
     if (/^\s*(?:#.*)?$/.test(text)) continue;
+    // A list item's first key stands after its "- " (and any spaces): the map starts there.
+    const item = /^\s*-\s+/.exec(text)?.[0].length;
+    if (item === col) return startsKey(text, col) ? { key, line: i + 1 } : { key };
     const indent = text.length - text.trimStart().length;
-    if (indent < col && !(indent + 2 <= col && /^\s*- /.test(text))) return { key };
+    if (indent < col) return { key };
     if (indent === col && startsKey(text, col)) return { key, line: i + 1 };
-    if (/^\s*- /.test(text) && text.indexOf('- ') + 2 === col && startsKey(text, col)) return { key, line: i + 1 };
   }
   return { key };
 }
