@@ -3,7 +3,7 @@
  * or a message naming the expected form out. Positions are added by the caller.
  */
 import { closest } from './errors.js';
-import { dns1035Label, dns1123Subdomain, ianaServiceName, portNumber } from './k8s.js';
+import { dns1035Label, dns1123Subdomain, ianaServiceName, ipAddress, portNumber } from './k8s.js';
 
 /** A failure says what is wrong and, in its hint, what to write instead. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
@@ -153,8 +153,9 @@ function repairQuantity(text: string): string | undefined {
   const [, number, suffix] = m as unknown as [string, string, string];
   const lower = suffix.toLowerCase();
   const known = [...Object.keys(DECIMAL_SUFFIX), ...Object.keys(BINARY_SUFFIX)];
-  // "e" alone is the start of an exponent, not exa.
-  const folded = lower === 'e' ? undefined : known.find((k) => k.toLowerCase() === lower)
+  // "e" alone is the start of an exponent, not exa. A suffix of the right case is kept as it is:
+  // "512 M" is 512M, where folding case first would find m (milli), 10^9 times less.
+  const folded = lower === 'e' ? undefined : known.includes(suffix) ? suffix : known.find((k) => k.toLowerCase() === lower)
     ?? (/^[kmgtpe]i?b$/.test(lower) ? `${lower[0]!.toUpperCase()}i` : Object.hasOwn(SUFFIX_WORDS, lower) ? SUFFIX_WORDS[lower] : undefined);
   const out = folded === undefined ? undefined : `${number}${folded}`;
   return out !== undefined && out !== text && parseQuantity(out).ok ? out : undefined;
@@ -242,8 +243,13 @@ export function parseProbeAction(text: string): Parsed<ProbeAction> {
     if (written && PROBE_SCHEMES.includes(written[1]!.toLowerCase())) {
       const example = `write e.g. ${JSON.stringify(PROBE_EXAMPLE[written[1]!.toLowerCase()])}`;
       if (/^\[[^\]/?]*(?:[/?]|$)/.test(text.slice(written[0].length))) {
-        const closed = parses(text.replace(/^([^:]*:\/\/\[[^\]/?]*)/, '$1]'));
-        return fail(`the IPv6 address in ${JSON.stringify(text)} has no closing "]": expected ${PROBE_FORM}`, closed ? `write ${JSON.stringify(closed)}` : example);
+        // Where the address ends is a guess when a port may follow ("[::1:8080" is an address too):
+        // a value is offered only when no ":" could start one.
+        const open = /^[^:]*:\/\/\[([^\]/?]*)/.exec(text)![1]!;
+        const port = /^(.*):[0-9]{1,5}$/.exec(open);
+        const closed = port && ipAddress(port[1]!) === undefined ? undefined : parses(text.replace(/^([^:]*:\/\/\[[^\]/?]*)/, '$1]'));
+        return fail(`the IPv6 address in ${JSON.stringify(text)} has no closing "]": expected ${PROBE_FORM}`,
+          closed ? `write ${JSON.stringify(closed)}` : `close the address with "]" before the port, e.g. ${JSON.stringify(PROBE_EXAMPLE[written[1]!.toLowerCase()]!.replace(/\/\/[^/:]*/, '//[::1]'))}`);
       }
       return fail(`${JSON.stringify(text)} is a malformed URL: expected ${PROBE_FORM}`, example);
     }
@@ -391,15 +397,15 @@ export function queryParams(query: string): Array<[string, string]> {
  * The host as an Ingress takes it, when the one written only differs in case or is an
  * internationalised name (bücher.example is xn--bcher-kva.example): as a browser writes it.
  */
-function hostHint(host: string): string | undefined {
+/** The host as a browser sends it (lower case, punycode), where that is a valid Ingress host. */
+function browserHost(host: string): string | undefined {
   let ascii: string;
   try {
     ascii = new URL(`http://${host}/`).hostname;
   } catch {
     return undefined;
   }
-  if (ascii === host || dns1123Subdomain(ascii.startsWith('*.') ? ascii.slice(2) : ascii)) return undefined;
-  return `write "${ascii}"${/[^\x00-\x7f]/.test(host) ? ' (the name in punycode, as browsers send it)' : ''}`;
+  return ascii === host || dns1123Subdomain(ascii.startsWith('*.') ? ascii.slice(2) : ascii) ? undefined : ascii;
 }
 
 /**
@@ -435,7 +441,12 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     // IsWildcardDNS1123Subdomain counts the "*." in the 253 characters.
     if (wildcard && host.length > 253) return fail(`host "${host}" must be no more than 253 characters, "*." included (it has ${host.length})`, 'shorten the domain');
     const bad = dns1123Subdomain(host.slice(wildcard.length));
-    if (bad) return fail(`host "${host}" ${bad.reason}`, hostHint(host) ?? instead(bad.fixed && rebuilt({ host: wildcard + bad.fixed }), bad.hint));
+    if (bad) {
+      // A whole rule to write, never a bare host: the hint is followed where the rule stands.
+      const sent = browserHost(host);
+      const hint = instead(rebuilt({ host: sent ?? wildcard + (bad.fixed ?? '') }), bad.hint);
+      return fail(`host "${host}" ${bad.reason}`, sent && /[^\x00-\x7f]/.test(host) && hint.startsWith('write ') ? `${hint} (the host in punycode, as browsers send it)` : hint);
+    }
     if (IPV4_LIKE.test(host) && host.split('.').every((part) => Number(part) <= 255)) {
       return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
     }

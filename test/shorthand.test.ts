@@ -217,6 +217,9 @@ rejected('parseResource', parseResource, [
 hinted('parseResource', parseResource, [
   ['1gi', 'write 1Gi'],
   ['10 Mi', 'write 10Mi'],
+  // The suffix's own case first: M is mega, m milli.
+  ['512 M', 'write 512M'],
+  ['1 m', 'write 1m'],
   ['1GiB', 'write 1Gi'],
   ['2 cores', 'write 2'],
   ['100mc', 'write 100m'],
@@ -264,6 +267,8 @@ rejected('parseProbeAction', parseProbeAction, [
 
 hinted('parseProbeAction', parseProbeAction, [
   ['http://[::1/', 'write "http://[::1]/"'],
+  // "::1:8080" is an address too: where it ends is a guess, so no value is offered.
+  ['http://[::1:8080/healthz', 'close the address with "]" before the port, e.g. "http://[::1]:8080/healthz"'],
   ['https://[::1?x=1', 'write "https://[::1]?x=1"'],
   ['http://a[b/', 'write e.g. "http://:8080/healthz"'],
   ['ftp://:21/health', 'the kubelet probes over HTTP, TCP or gRPC, or runs a command: write "tcp://:21" to check that the port takes connections'],
@@ -343,9 +348,10 @@ hinted('parseIngressRule', parseIngressRule, [
 
 test('parseIngressRule: a host in the wrong case or not in ASCII gets the one to write', () => {
   for (const [rule, hint] of [
-    ['http://API.example.com/', 'write "api.example.com"'],
-    ['http://bücher.example/', 'write "xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
-    ['http://*.BÜCHER.example/', 'write "*.xn--bcher-kva.example" (the name in punycode, as browsers send it)'],
+    // The whole rule, which is what stands where the hint is followed.
+    ['http://API.example.com/api', 'write "http://api.example.com/api"'],
+    ['http://bücher.example/', 'write "http://xn--bcher-kva.example/" (the host in punycode, as browsers send it)'],
+    ['http://*.BÜCHER.example/', 'write "http://*.xn--bcher-kva.example/" (the host in punycode, as browsers send it)'],
     // Other mistakes get the host as the rule repairs it.
     ['http://ex_ample.com/', 'write "http://ex-ample.com/"'],
     ['http://-a.example.com/', 'write "http://a.example.com/"'],

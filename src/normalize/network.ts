@@ -74,8 +74,9 @@ export function normalizeIngress(ctx: Context, cfg: KustzConfig, service: Servic
   const annotations: Array<[string, string]> = [];
   for (const key of Object.keys(ingress.annotations ?? {})) {
     const path = ['ingress', 'annotations', key];
-    // The API server checks annotation keys in lower case (ValidateAnnotations): Example.COM/x is fine.
-    if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key.toLowerCase()), undefined, true)) {
+    // The API server checks annotation keys in lower case (ValidateAnnotations): Example.COM/x is
+    // fine. A key that fails is repaired from what was written: names are case-sensitive.
+    if (ctx.check(path, 'annotation.key', `annotation key "${key}"`, rules.qualifiedName(key.toLowerCase()) && rules.qualifiedName(key), undefined, true)) {
       const value = ctx.config.scalarText(path) ?? '';
       // kustz keeps `yes` as written (tangx/kustz made it "true"); controllers read flags with Go's
       // strconv.ParseBool, which takes true/false/1/0 but not YAML 1.1's yes/no/on/off.
