@@ -113,12 +113,15 @@ export function render(input: RenderInput): RenderResult {
     return text;
   };
   sources.forEach((g, i) => {
-    // JSON spells a byte in at most 6, a key in at most 260 with its quotes: below that, no need to count.
-    if (6 * g.sizeBound + 260 * g.data.size < rules.MAX_ANNOTATIONS_BYTES) return;
+    // JSON spells a byte in at most 6, a key in at most 260 with its quotes, and the rest of the
+    // object (names, labels) takes under 2 KiB: below that, no need to count.
+    if (6 * g.sizeBound + 260 * g.data.size + 2048 < rules.MAX_ANNOTATIONS_BYTES) return;
     const size = lastAppliedBytes(data[i]!, jsonOf(data[i]!));
-    if (size <= rules.MAX_ANNOTATIONS_BYTES) return;
+    // The count can miss kubectl's by a few bytes (field order aside, its JSON is its own): a
+    // margin errs on the side of the warning.
+    if (size + LAST_APPLIED_MARGIN <= rules.MAX_ANNOTATIONS_BYTES) return;
     ctx.warn([...g.at, 'name'], 'size.last-applied',
-      `${g.kind} "${g.name}" is too large for a client-side \`kubectl apply\`: its JSON copy in the annotation ${LAST_APPLIED} makes ${size} bytes of annotations, over the ${rules.MAX_ANNOTATIONS_BYTES} the API server allows ("metadata.annotations: Too long")`,
+      `${g.kind} "${g.name}" is too large for a client-side \`kubectl apply\`: its JSON copy in the annotation ${LAST_APPLIED} makes about ${size} bytes of annotations, where the API server allows ${rules.MAX_ANNOTATIONS_BYTES} ("metadata.annotations: Too long")`,
       'apply with `kubectl apply --server-side` (Argo CD: the ServerSideApply=true sync option), or create it with `kubectl create`; or make the data smaller');
   });
   const used = input.hash ? [] : usedData(pod.container.envFrom, pod.imagePullSecrets, data);
@@ -172,6 +175,8 @@ function configHash(objects: readonly KubeObject[], dataJson: (o: KubeObject) =>
 
 /** Where a client-side `kubectl apply` keeps the object it applied, as JSON. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Bytes by which lastAppliedBytes may fall short of kubectl's own count. */
+const LAST_APPLIED_MARGIN = 64;
 
 /**
  * The bytes of annotations an object has after a client-side `kubectl apply`: its own, and
@@ -181,7 +186,8 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 function lastAppliedBytes(o: KubeObject, dataJson: string): number {
   const { data, binaryData, ...rest } = o;
   const goBytes = (json: string) => Buffer.byteLength(json) + 5 * (json.match(/[<>&]/g)?.length ?? 0) + 3 * (json.match(/[\u2028\u2029]/g)?.length ?? 0);
-  let size = LAST_APPLIED.length + goBytes(JSON.stringify(rest)) + 1;
+  // kubectl encodes the object after giving it an annotations map, empty if it had none.
+  let size = LAST_APPLIED.length + goBytes(JSON.stringify(rest)) + 1 + (o.metadata.annotations ? 0 : ',"annotations":{}'.length);
   if (data !== undefined) size += ',"data":'.length + goBytes(dataJson);
   if (binaryData !== undefined) size += ',"binaryData":'.length + goBytes(JSON.stringify(binaryData));
   for (const [key, value] of Object.entries(o.metadata.annotations ?? {})) size += Buffer.byteLength(key) + Buffer.byteLength(value);
