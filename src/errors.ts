@@ -110,7 +110,7 @@ const FRAME_WIDTH = 160;
  * Characters a terminal gives two cells (East Asian wide and fullwidth, emoji) and ones it gives
  * none (combining marks), so that the caret stands under the column.
  */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const WIDE = /[\u1100-\u115f\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]/u;
 const ZERO_WIDTH = /[\u0300-\u036f\u200b-\u200d\ufe00-\ufe0f]/;
 
 /**
@@ -121,10 +121,10 @@ export function codeFrame(sourceLine: string, col: number): string {
   const line = pictureUnprintable(sourceLine.replace(/\r$/, ''));
   const at = Math.min(Math.max(0, col - 1), line.length);
   let start = line.length > FRAME_WIDTH ? Math.max(0, Math.min(at - FRAME_WIDTH / 2, line.length - FRAME_WIDTH)) : 0;
-  // A window never starts or ends inside a surrogate pair.
-  if (start > 0 && /[\udc00-\udfff]/.test(line[start]!)) start--;
   let end = Math.min(line.length, start + FRAME_WIDTH);
-  if (end < line.length && /[\ud800-\udbff]/.test(line[end - 1]!)) end--;
+  // A window never starts or ends inside a surrogate pair: it grows to take the whole pair.
+  if (start > 0 && /[\udc00-\udfff]/.test(line[start]!)) start--;
+  if (end < line.length && /[\ud800-\udbff]/.test(line[end - 1]!)) end++;
   const shown = `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
   let pad = start > 0 ? ' ' : '';
   for (const c of line.slice(start, at)) pad += c === '\t' ? '\t' : WIDE.test(c) ? '  ' : ZERO_WIDTH.test(c) ? '' : ' ';

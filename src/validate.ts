@@ -154,7 +154,8 @@ function typeHint(types: readonly string[], path: Path, config: ParsedConfig, re
   }
   if (types.includes('integer') && typeof value === 'number' && !Number.isInteger(value)) return `write a whole number: ${entry(path, Math.round(value))}`;
   if (types.length === 1 && types[0] === 'boolean') return 'write true or false';
-  if (types.includes('array') && value !== null && typeof value !== 'object' && text !== undefined) return `write a list: ${entry(path, [text])}`;
+  // An empty value makes no item: the schema's example does.
+  if (types.includes('array') && value !== null && typeof value !== 'object' && text !== undefined && text !== '') return `write a list: ${entry(path, [text])}`;
   if (types.includes('object') && Array.isArray(value)) {
     return `remove the "- " before ${path.length ? 'its keys' : 'the top-level keys'}: ${path.length ? formatPath(path) : 'a kustz.yml'} is one map of key: value lines`;
   }

@@ -11,6 +11,7 @@ test('the caret counts a tab as a tab, a wide character as two cells and a combi
   // 服务名称 and 描述 take two cells each in a terminal.
   assert.is(codeFrame('pairs: {X: 服务名称, 描述: x}', 18), '  | pairs: {X: 服务名称, 描述: x}\n  |                      ^');
   assert.is(codeFrame('a: 😀 x', 6), '  | a: 😀 x\n  |      ^');
+  assert.is(codeFrame('a: 🚀✅ x', 7), '  | a: 🚀✅ x\n  |        ^');
   assert.is(codeFrame('a: e\u0301 x', 6), '  | a: e\u0301 x\n  |     ^');
 });
 
@@ -26,6 +27,10 @@ test('a long line is shown around the column, with … where it is cut', () => {
   assert.ok(start[0].endsWith('…') && !start[0].startsWith('  | …'), start[0]);
   assert.is(start[1], '  |     ^');
   // A window never starts inside a surrogate pair: no lone half is printed.
+  // The character under the caret stays in the window, also when the window moved for a pair.
+  const last = codeFrame(`${'😀'.repeat(100)}X`, 201).split('\n') as [string, string];
+  assert.ok(last[0].endsWith('X'), last[0]);
+  assert.is(last[1].length - 1, [...last[0]].reduce((cells, c, i, all) => (i < all.length - 1 ? cells + (c === '😀' ? 2 : 1) : cells), 0));
   for (const col of [200, 201, 202]) {
     const shown = codeFrame('😀'.repeat(200), col).split('\n')[0]!;
     assert.not.match(shown, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, `col ${col}`);

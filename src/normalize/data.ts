@@ -193,7 +193,8 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
   for (const key of rule?.nonEmpty ?? []) {
     const value = secret.data.get(key);
     if (value !== undefined && (typeof value === 'string' ? value.length : value.byteLength) === 0) {
-      ctx.error(typePath, 'secret.keys', `the ${key} of a ${type} Secret may not be empty, and in "${secret.name}" it is`, 'the file it is read from is empty: put the private key in it');
+      ctx.error(typePath, 'secret.keys', `the ${key} of a ${type} Secret may not be empty, and in "${secret.name}" it is`,
+        mode === 'files' ? 'the file it is read from is empty: put the private key in it' : `give ${key} the private key; a key of several lines reads best from a file: secrets.files with files: [${key}=${KEY_EXAMPLES[key]}]`);
     }
   }
   if (type === TLS) {
