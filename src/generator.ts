@@ -128,12 +128,14 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
     }
     // render names kustz.yml paths, which the positions already follow into spec; the paths
     // (the message's "at", a KRM result's field) must name the same place.
+    // Messages and hints name fields too ("set service.name to ..."): as spec.service.name here.
+    const inSpec = (text: string) => text.replace(/(?<![\w.\-/:])(service|configmaps|secrets|ingress|dns)\.(?=[a-zA-Z])/g, 'spec.$1.');
     const inConfig = (issues: Issue[]): Issue[] =>
       issues.map((i) => {
         if (i.path === undefined) return i;
-        if (i.path !== '') return { ...i, path: config.inConfig!(i.path) };
-        const hint = i.hint?.replace(/ at the top level$/, ' to spec');
-        return { ...i, message: i.message.replace(/ in the top level$/, ' in spec'), ...(hint === undefined ? {} : { hint }), path: config.inConfig!(i.path) };
+        const message = inSpec(i.path === '' ? i.message.replace(/ in the top level$/, ' in spec') : i.message);
+        const hint = i.hint === undefined ? undefined : inSpec(i.path === '' ? i.hint.replace(/ at the top level$/, ' to spec') : i.hint);
+        return { ...i, message, ...(hint === undefined ? {} : { hint }), path: config.inConfig!(i.path) };
       });
     let result;
     try {

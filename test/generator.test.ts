@@ -64,6 +64,8 @@ test('an inline spec: paths name the field where it is in the generator config, 
   assert.match(bad.stderr, `kustz: ${bad.file}:3:18: name "Web_1" must be a DNS-1123 subdomain`);
   assert.match(bad.stderr, /\(at metadata\.name\)\n/);
   assert.not.match(bad.stderr, /\(at (service|name)/);
+  // Hints name fields in spec too.
+  assert.match(bad.stderr, 'hint: the container is named after `name`; set spec.service.name to "web-1"\n');
   const missing = plugin(`${HEAD}spec:\n  namespace: shop\n`);
   assert.is(missing.stderr, `kustz: ${missing.file}:5:3: missing required key "service" in spec (at spec)\n  |   namespace: shop\n  |   ^\n  hint: add service: {image: docker.io/library/nginx:alpine} to spec\n`);
   // A KRM result's field is the same path; warnings too.
