@@ -102,10 +102,11 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
     case 'type': {
       const types = ([] as string[]).concat((e.params as { type: string | string[] }).type);
       const want = types.join(' or ');
+      const at = config.locate(path);
       return issue('schema.type', `${where} must be ${article(want)}, got ${got}`, {
-        ...config.locate(path),
+        ...at,
         path: formatPath(path),
-        hint: typeHint(types, path, config, got === REDACTED),
+        hint: flagHint(at.file, types, path, config, got === REDACTED) ?? typeHint(types, path, config, got === REDACTED),
       });
     }
     case 'enum':
@@ -142,6 +143,21 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
  * How to write a value of `types` at `path`, from what was written: quoted or unquoted, in a
  * list, as a map. A credential's value (`redacted`) is never shown, not even in the hint.
  */
+/**
+ * For a value set on the command line, the flag to write instead (`--replicas 2`,
+ * `--set 'service.ports[0]=80'`); undefined for a value from the file, or where no flag fits.
+ */
+function flagHint(origin: string, types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string | undefined {
+  if (origin.startsWith('--replicas')) return 'write a whole number, e.g. --replicas 2';
+  if (!origin.startsWith('--set')) return undefined;
+  const value = valueAt(config.value, path);
+  const text = redacted ? 'VALUE' : config.scalarText(path);
+  if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: --set '${formatPath([...path, 0])}=${text}'`;
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: --set '${formatPath(path)}="${text}"'`;
+  const example = exampleAt(path, config.value);
+  return example !== undefined && example !== null && typeof example !== 'object' ? `write e.g. --set '${formatPath(path)}=${example}'` : undefined;
+}
+
 function typeHint(types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string {
   const value = valueAt(config.value, path);
   const text = redacted ? undefined : config.scalarText(path);

@@ -202,6 +202,15 @@ test('overrides: --image, --replicas, --set, and errors located at the flag', ()
   const bad = kustz(['render', '--replicas', 'many'], { cwd: dir });
   assert.is(bad.status, 1);
   assert.match(bad.stderr, /^kustz: --replicas many: service.replicas must be an integer, got "many"/);
+  // A value from a flag gets the flag to write, and following it works.
+  assert.match(bad.stderr, /\n {2}hint: write a whole number, e.g. --replicas 2\n/);
+  for (const [flag, hint] of [['service.ports=80', "set the list item by item: --set 'service.ports[0]=80'"], ['name=7', `quote it: --set 'name="7"'`]] as const) {
+    const r = kustz(['render', '--set', flag], { cwd: dir });
+    assert.is(r.status, 1, flag);
+    assert.match(r.stderr, `\n  hint: ${hint}\n`, flag);
+    const followed = kustz(['render', '--set', hint.replace(/^.*--set '(.*)'$/, '$1')], { cwd: dir });
+    assert.is(followed.status, 0, `${flag}: ${followed.stderr}`);
+  }
   const typo = kustz(['render', '--set', 'service.imag=x'], { cwd: dir });
   assert.is(typo.status, 1);
   assert.match(typo.stderr, /kustz: --set service.imag=x: unknown key "imag" in service/);
