@@ -95,7 +95,8 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
     const what = list ? 'list' : 'map';
     // --replicas [3] comes here too, where only the number is meant.
     if (!origin.startsWith('--set')) throw new UsageError(`${origin}: expected one value, not a ${what}`);
-    throw new UsageError(`${origin}: --set takes one value, not a ${what}; set each ${list ? 'item' : 'key'} with a --set of its own, e.g. --set ${formatPath([...path, list ? 0 : 'KEY'])}=VALUE, or quote the value to keep it as text`);
+    // What the field is (a list or a map) is the schema's to say, later: both forms are named.
+    throw new UsageError(`${origin}: --set takes one value, not a ${what}; set each item or key with a --set of its own, e.g. --set '${formatPath([...path, 0])}=VALUE' for a list or --set '${formatPath([...path, 'KEY'])}=VALUE' for a map, or quote the value to keep it as text`);
   }
   return { path, ...scalar, origin };
 }

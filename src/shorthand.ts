@@ -434,6 +434,9 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   };
   const out: IngressRuleSpec = { path: '/', pathType: 'Prefix' };
   if (host) {
+    if (host.startsWith('[')) {
+      return fail(`an Ingress host must be a DNS name, not an IP address, got "${host}"`, 'leave the host out (http:///path) to match requests to any host');
+    }
     if (host.includes(':')) {
       return fail(`an Ingress host has no port, got "${host}" in ${JSON.stringify(text)}`, 'drop the port: the Ingress listens on 80/443, and ?svc=name:port picks the backend port');
     }
