@@ -8,6 +8,8 @@ export interface EnvFile {
   issues: Issue[];
 }
 
+const SECRET_LINE_HINT = 'the file is read as KEY=value lines: a YAML file goes under literals, and a value of several lines (a PEM key) under files, as a file of its own';
+
 /** Both tools read lines with Go's bufio.Scanner, whose buffer holds 64 KiB including the LF. */
 const MAX_LINE_BYTES = 65535;
 /** Lines of up to this many UTF-16 units are below MAX_LINE_BYTES whatever they hold. */
@@ -47,7 +49,11 @@ const LEADING_SPACE = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
  * Columns are 1-based UTF-16 offsets into the line without its BOM. Messages and hints name
  * keys but never values: the same files feed Secrets.
  */
-export function parseEnvFile(bytes: Uint8Array): EnvFile {
+/**
+ * `secret`: the file feeds a Secret. A line that is no KEY=value line (a YAML file or a PEM key
+ * put here by mistake) may then hold a value where a key should be: messages do not quote it.
+ */
+export function parseEnvFile(bytes: Uint8Array, secret = false): EnvFile {
   const entries: EnvFile['entries'] = new Map();
   const issues: Issue[] = [];
   /** Where each key was first seen, but for the keys of plain lines (see plainLineOf). */
@@ -89,15 +95,17 @@ export function parseEnvFile(bytes: Uint8Array): EnvFile {
     const invalid = envFileKey(key);
     if (invalid) {
       const fix = keyFix(key, invalid);
-      issues.push(issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid.reason}`, { line, col: col + fix.at, hint: fix.hint }));
+      issues.push(secret
+        ? issue('envfile.invalid-key', `the key of this line ${invalid.reason}`, { line, col, hint: SECRET_LINE_HINT })
+        : issue('envfile.invalid-key', `key ${JSON.stringify(key)} ${invalid.reason}`, { line, col: col + fix.at, hint: fix.hint }));
     } else if (eq < 0) {
-      issues.push(
-        warning(
-          'envfile.no-equals',
-          `line has no '=': ${key} gets the value "" (kubectl would read ${key} from its environment instead)`,
-          { line, col, hint: `write ${key}= to make the empty value explicit` },
-        ),
-      );
+      issues.push(secret
+        ? warning('envfile.no-equals', 'line has no \'=\': the whole line becomes a key with the value "" (kubectl would read it from its environment instead)', { line, col, hint: SECRET_LINE_HINT })
+        : warning(
+            'envfile.no-equals',
+            `line has no '=': ${key} gets the value "" (kubectl would read ${key} from its environment instead)`,
+            { line, col, hint: `write ${key}= to make the empty value explicit` },
+          ));
     }
 
     const earlier = firstLine.get(key) ?? (entries.has(key) ? plainLineOf(whole!, key) : undefined);

@@ -7,7 +7,7 @@
 import type { Document, Node, YAMLMap } from 'yaml';
 import { issue, type Issue } from './errors.js';
 import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
-import { configFromYamlNode, MAX_ALIAS_COUNT, type ParsedConfig } from './parse.js';
+import { configFromYamlNode, MAX_ALIAS_COUNT, unquotedMessage, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
@@ -47,7 +47,8 @@ export function runFunction(text: string, io: IO): number {
   try {
     functionConfig = !missing && isNode(node) ? configFromYamlNode(doc, node, 'functionConfig') : undefined;
   } catch (e) {
-    return fail(io, issue('fn.input', `the functionConfig cannot be read: ${(e as Error).message}`));
+    // yaml's messages end in the text at fault, which may be a password of the generator config.
+    return fail(io, issue('fn.input', `the functionConfig cannot be read: ${unquotedMessage('', (e as Error).message)}`, { hint: 'define each anchor (&name) before its aliases (*name), and expand at most 100 aliases' }));
   }
   const { objects, issues } = missing ? { objects: undefined, issues: [missing] } : generate(functionConfig, io);
   // On stderr for kustomize, which shows a failed function's stderr; as results for kpt, which
@@ -81,7 +82,7 @@ function notAResourceList(text: string): Issue {
   const lineCounter = new LineCounter();
   const error = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'error', prettyErrors: false }).errors[0];
   if (error) {
-    return issue('fn.input', `stdin is not valid YAML: ${error.message.split('\n')[0]}`, { file: 'stdin', ...lineCounter.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
+    return issue('fn.input', `stdin is not valid YAML: ${unquotedMessage(error.code, error.message)}`, { file: 'stdin', ...lineCounter.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
   }
   return issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
     hint: 'kustz fn is run by kustomize or kpt; to render a kustz.yml, run kustz render',

@@ -77,15 +77,32 @@ export interface Override {
  * set = path "=" value     path: dotted keys, with ["a.b"] for keys that hold dots
  *                          value: a YAML scalar (3 is a number, "3" a string)
  */
+/**
+ * A --set whose value may be a credential: CI jobs pass them as --set ...password="$SECRET", and
+ * no message or hint may repeat one. Judged by the words of the path, which catch a path spelled
+ * wrong (secrets.dockerregistry) and one without its "=".
+ */
+export function setsCredential(text: string): boolean {
+  const eq = text.indexOf('=');
+  const pathText = eq < 0 ? text : text.slice(0, eq);
+  return /password|username|auth|token|dockerregistry/i.test(pathText);
+}
+
+/** A --set as messages and hints show it: a credential's value as <redacted>. */
+export function shownSetFlag(text: string): string {
+  if (!setsCredential(text)) return text;
+  const eq = text.indexOf('=');
+  return eq < 0 ? REDACTED : `${text.slice(0, eq)}=${REDACTED}`;
+}
+
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${text}" (e.g. --set service.replicas=3)`);
+  if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${shownSetFlag(text)}" (e.g. --set service.replicas=3)`);
   const pathText = text.slice(0, eq);
   const path = parseSetPath(pathText);
   const raw = text.slice(eq + 1);
-  // A CI job passes credentials as --set ...password="$SECRET": no message may repeat the value.
-  const secret = isCredentialPath(path);
-  if (secret) origin = origin.replace(text, `${pathText}=${REDACTED}`);
+  const secret = isCredentialPath(path) || setsCredential(text);
+  if (secret && origin === `--set ${text}`) origin = `--set ${shownSetFlag(text)}`;
   const read = readYaml(raw);
   const scalar = read ? { value: read.value, text: read.source ?? raw } : scalarWithYaml(raw, origin, secret ? undefined : pathText);
   // A list or map would replace the whole one in the file, which no one reading `--set a={b: c}`

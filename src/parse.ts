@@ -35,7 +35,9 @@ export interface ParsedConfig {
  * may hold a password (SPEC 4.4).
  */
 export function isCredentialPath(path: Path): boolean {
-  return path[0] === 'secrets' && path[1] === 'dockerRegistry';
+  // A generator config holds the kustz.yml fields under spec.
+  const at = path[0] === 'spec' ? 1 : 0;
+  return path[at] === 'secrets' && path[at + 1] === 'dockerRegistry';
 }
 
 /** What to do about the yaml library's errors, by code; its messages say only what is wrong. */
@@ -65,6 +67,9 @@ const UNQUOTED_MESSAGES: Partial<Record<string, string>> = {
   BAD_DIRECTIVE: 'invalid directive',
 };
 
+/** A line with a credential field as a key, in any case: its code frame could show the value. */
+const NAMES_CREDENTIAL = /(?:^|[\s{,"'])(?:password|username|auth)["']?\s*:/i;
+
 /**
  * Which lines may hold a registry credential. For YAML syntax errors, which come before any
  * path is known, so the guess is generous: a line that names a password, a user or an auth, and
@@ -78,7 +83,7 @@ function credentialLines(lines: readonly string[]): boolean[] {
   return lines.map((line) => {
     if (/dockerRegistry/.test(line)) inRegistries = true;
     else if (otherTopKey.test(line)) inRegistries = false;
-    return inRegistries || /password|username|auth/i.test(line);
+    return inRegistries || NAMES_CREDENTIAL.test(line);
   });
 }
 
@@ -191,14 +196,14 @@ export function parseConfig(text: string, file: string, dataFile = false): { con
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;
   const root = readYaml(source);
   // A document that is only `null` or `~` is an empty file to parseWithYaml.
-  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file) } : parseWithYaml(source, file, dataFile);
+  return root && root.value !== null ? { issues: [], config: quickConfig(root, source, file, dataFile) } : parseWithYaml(source, file, dataFile);
 }
 
 /**
  * A file that yaml/read.ts could read: the same answers as parseWithYaml gives, from its tree.
  * Only the position of an empty value (`key:` with nothing) is asked from yaml.
  */
-function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig {
+function quickConfig(root: YamlNode, source: string, file: string, dataFile: boolean): ParsedConfig {
   let lines: string[] | undefined;
   const lineStarts: number[] = [];
   const at = (offset: number, path: Path): Position => {
@@ -214,7 +219,7 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
       else high = mid - 1;
     }
     const col = offset - lineStarts[low]! + 1;
-    return isCredentialPath(path) ? { file, line: low + 1, col } : { file, line: low + 1, col, frame: codeFrame(lines[low]!, col) };
+    return isCredentialPath(path) || (!dataFile && NAMES_CREDENTIAL.test(lines[low]!)) ? { file, line: low + 1, col } : { file, line: low + 1, col, frame: codeFrame(lines[low]!, col) };
   };
   let withYaml: ParsedConfig | undefined;
   return {
@@ -230,7 +235,7 @@ function quickConfig(root: YamlNode, source: string, file: string): ParsedConfig
         const node = fastNodeAt(root, path, n);
         if (!node) continue;
         if (node.start !== undefined) return at(node.start, path);
-        withYaml ??= parseWithYaml(source, file, false).config;
+        withYaml ??= parseWithYaml(source, file, dataFile).config;
         return withYaml?.locate(path, options) ?? { file };
       }
       return { file };
@@ -260,7 +265,9 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
   const lines = source.split('\n');
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col, frame: codeFrame(lines[line - 1] ?? '', col) };
+    const text = lines[line - 1] ?? '';
+    // A problem elsewhere on a line that also holds a password (flow style) shows no frame either.
+    return !dataFile && NAMES_CREDENTIAL.test(text) ? { file, line, col } : { file, line, col, frame: codeFrame(text, col) };
   };
   // Syntax errors come before any path is known: the line decides whether it may be shown.
   let secretLines: boolean[] | undefined;
@@ -297,10 +304,15 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       const deeper = e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY' ? overIndentedKey(lines, line - 1) : undefined;
       if (deeper) {
         overIndented.add(line).add(deeper.line);
-        issues.push(issue('yaml.bad-indent', `"${deeper.key}" is indented deeper than "${deeper.above}" above it, so YAML reads it as more of ${deeper.above}'s value`, {
-          ...syntaxAt(lineCounter.lineStarts[deeper.line - 1]! + deeper.col - 1),
-          hint: `start "${deeper.key}" in column ${deeper.indent + 1}, under "${deeper.above}", to make it a key of the same map`,
-        }));
+        const where = syntaxAt(lineCounter.lineStarts[deeper.line - 1]! + deeper.col - 1);
+        // On a credential line the "key" may be the rest of a password: named by its column only.
+        issues.push(where.frame || dataFile
+          ? issue('yaml.bad-indent', `"${deeper.key}" is indented deeper than "${deeper.above}" above it, so YAML reads it as more of ${deeper.above}'s value`, {
+              ...where, hint: `start "${deeper.key}" in column ${deeper.indent + 1}, under "${deeper.above}", to make it a key of the same map`,
+            })
+          : issue('yaml.bad-indent', 'this line is indented deeper than the key above it, so YAML reads it as more of that value', {
+              ...where, hint: `start a key in column ${deeper.indent + 1}, under the one above; a value goes on the key's own line`,
+            }));
         continue;
       }
       const reference = source[e.pos[0] - 1] === '$' && source[e.pos[0]] === '{' ? /^\$\{[^}\s]*\}/.exec(source.slice(e.pos[0] - 1))?.[0] : undefined;
@@ -363,7 +375,9 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
   } catch (e) {
     // toJS throws only for aliases: too many expansions, or one whose anchor is not defined yet.
     let first: Node | undefined;
-    visit(doc, { Alias: (_, node) => ((first = node), visit.BREAK) });
+    // The alias the message names, else the first: its line decides what may be shown.
+    const named = /: (\S+)$/.exec((e as Error).message.split('\n')[0]!)?.[1];
+    visit(doc, { Alias: (_, node) => (node.source === named || first === undefined ? (first = node) : undefined, node.source === named ? visit.BREAK : undefined) });
     const where = first?.range ? syntaxAt(first.range[0]) : { file, line: 1, col: 1 };
     // An alias's name is the text of the line, which may be a password (`password: *S3cret`).
     const message = first?.range && !where.frame ? unquotedMessage('BAD_ALIAS', (e as Error).message) : (e as Error).message.split('\n')[0]!;

@@ -83,6 +83,14 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = allowedKeys[placeOf(path, config.value)] ?? [];
+      // `{password:S3cret}` makes one key of field and value: under dockerRegistry it is not quoted.
+      if (isCredentialPath(path) && /[:=]/.test(key)) {
+        return issue('schema.unknown-key', `unknown key in ${where}, holding a ":" or "=" (a field and its value without the space between them?)`, {
+          ...config.locate([...path, key], { key: true }),
+          path: where,
+          hint: 'write a space after the colon: password: "${REGISTRY_PASSWORD}"',
+        });
+      }
       const guess = closest(key, allowed);
       return issue('schema.unknown-key', `unknown key "${key}" in ${where}`, {
         ...config.locate([...path, key], { key: true }),

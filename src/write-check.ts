@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { changesFileRead, describeError, readOutputFile, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
 import { escapeUnprintable, issue, UNPRINTABLE, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
+import { shownSetFlag } from './overrides.js';
 import { serialize } from './serialize.js';
 import { configFiles, list, ObjectRegistry, outputFile, realDirectory, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
@@ -171,7 +172,8 @@ function renderFlagWords(flags: OutputFlags): string[] {
     ...(flags.hash ? ['--hash'] : []),
     ...(flags.image === undefined ? [] : ['--image', String(flags.image)]),
     ...(flags.replicas === undefined ? [] : ['--replicas', String(flags.replicas)]),
-    ...list(flags.set).flatMap((s) => ['--set', s]),
+    // A hint goes to a CI log: a credential's value stays out of it.
+    ...list(flags.set).flatMap((s) => ['--set', shownSetFlag(s)]),
     ...(flags.loadRestrictor === undefined ? [] : ['--load-restrictor', flags.loadRestrictor]),
   ];
 }

@@ -253,10 +253,10 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
     assert.is(r.stderr, message);
   }
   // One value per flag: a list or map would replace the file's whole one.
-  for (const [flag, what, example] of [['service.ports=[81]', 'list', 'service.ports[0]'], ['service.envs.pairs=!!map {B: c}', 'map', 'service.envs.pairs.KEY']] as const) {
+  for (const [flag, what, path] of [['service.ports=[81]', 'list', 'service.ports'], ['service.envs.pairs=!!map {B: c}', 'map', 'service.envs.pairs']] as const) {
     const r = kustz(['render', '--set', flag], { cwd: dir });
     assert.is(r.status, 2, flag);
-    assert.is(r.stderr, `kustz: --set ${flag}: --set takes one value, not a ${what}; set each ${what === 'list' ? 'item' : 'key'} with a --set of its own, e.g. --set ${example}=VALUE, or quote the value to keep it as text\n`);
+    assert.is(r.stderr, `kustz: --set ${flag}: --set takes one value, not a ${what}; set each item or key with a --set of its own, e.g. --set '${path}[0]=VALUE' for a list or --set '${path}.KEY=VALUE' for a map, or quote the value to keep it as text\n`);
   }
   const replicas = kustz(['render', '--replicas', '[3]'], { cwd: dir });
   assert.is(replicas.stderr, 'kustz: --replicas [3]: expected one value, not a list\n');

@@ -498,6 +498,42 @@ test('a YAML syntax error on a credential line shows neither the line nor the te
   }
 });
 
+test('no credential on stderr from other paths a review found: Secret env files, inline specs, check hints, registry addresses, glued keys, shared files', () => {
+  const head = 'name: app\nservice: {image: registry.example.com/app}\n';
+  const cases: Array<[string, Record<string, string>, string[], Record<string, string>?, string?]> = [
+    // A YAML file or a PEM key put under secrets.envs: its lines are no keys, and hold values.
+    ['YAML under secrets.envs', { 'kustz.yml': `${head}secrets: {envs: [{name: s, files: [s.yml]}]}\n`, 's.yml': `USER: robot\nPASSWORD: ${LITERAL}\n` }, ['render']],
+    ['PEM under secrets.envs', { 'kustz.yml': `${head}secrets: {envs: [{name: s, files: [k.env]}]}\n`, 'k.env': `KEY=-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl${LITERAL}\nb3/Bl+${LITERAL}\n-----END OPENSSH PRIVATE KEY-----\n` }, ['render']],
+    // A password glued to its key in flow style, and one in an undefined alias after another alias.
+    ['glued key', { 'kustz.yml': `${head}secrets:\n  dockerRegistry:\n    - {name: reg, username: robot, password:${LITERAL}}\n` }, ['render']],
+    ['alias after an alias', { 'kustz.yml': `name: &n app\nnamespace: *n\nservice: {image: registry.example.com/app}\nsecrets:\n  dockerRegistry:\n    - name: reg\n      username: robot\n      password: *${LITERAL}\n` }, ['render']],
+    // Another problem on a flow-style line that holds a password.
+    ['flow line', { 'kustz.yml': `${head}secrets: {dockerRegistry: [{name: reg, username: robot, password: ${LITERAL}}], literals: [{name: Bad_Name, files: []}]}\n` }, ['render']],
+    // A file a Secret reads, read by the container too.
+    ['shared file', { 'kustz.yml': `name: app\nservice: {image: registry.example.com/app, envs: {files: [c.yml]}}\nsecrets: {literals: [{name: s, files: [c.yml]}]}\n`, 'c.yml': `PASSWORD: "${LITERAL}\\q"\n` }, ['render']],
+    ['over-indented secret line', { 'kustz.yml': `${head}secrets: {literals: [{name: s, files: [s.yml]}]}\n`, 's.yml': `DB_URL: postgres://app\n  ${LITERAL}: x\n` }, ['render']],
+    // Registry addresses with a password holding "@" or "/", or a token alone.
+    ['registry addresses', { 'kustz.yml': `name: app\nservice: {image: ghcr.io/acme/app, imagePullSecrets: [reg]}\nsecrets: {files: [{name: reg, type: kubernetes.io/dockerconfigjson, files: [.dockerconfigjson=c.json]}]}\n`,
+      'c.json': `{"auths": {"https://robot:pa@${LITERAL}@registry.example.com": {"auth": "eDp5"}, "https://robot:${LITERAL}/pw@r.example.com": {"auth": "eDp5"}, "https://${LITERAL}@h.example.com": {"auth": "eDp5"}}}` }, ['render']],
+    // check's hint repeats the flags: not a credential's value.
+    ['check hint', { 'kustz.yml': `name: app\nservice: {image: registry.example.com/app, imagePullSecrets: [reg]}\nsecrets:\n  dockerRegistry:\n    - {name: reg, server: registry.example.com, username: robot, password: "\${PW}"}\n` },
+      ['check', 'kustz.yml', '--set', `secrets.dockerRegistry[0].username=${LITERAL}`], { PW: 'x' }],
+    ['--set spelled wrong', { 'kustz.yml': head }, ['render', '--set', `secrets.dockerregistry[0].password=${LITERAL}`]],
+    ['--set without =', { 'kustz.yml': head }, ['render', '--set', `secrets.dockerRegistry[0].password:${LITERAL}`]],
+    ['KRM stdin', {}, ['fn'], undefined, `kind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: kustz/v1\n  kind: Kustz\n  metadata: {name: web}\n  spec:\n    service: {image: nginx}\n    secrets:\n      dockerRegistry:\n        - {name: r, username: u, password: |${LITERAL}}\n`],
+  ];
+  for (const [what, files, args, env, input] of cases) {
+    const r = kustz(args, { cwd: project(files), ...(env ? { env } : {}), ...(input ? { input } : {}) });
+    assert.ok(r.status !== 0 || r.stderr !== '', `${what}: reports something`);
+    assertNoCredential(r.stderr, what, [LITERAL]);
+  }
+  // The legacy plugin with an inline spec: a literal password is reported without its line.
+  const dir = project({ 'kustz.yml': head, 'gen.yaml': `apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: app}\nspec:\n  secrets:\n    dockerRegistry:\n    - name: reg\n      password: ${LITERAL}\n      username: robot\n  service: {image: registry.example.com/app}\n` });
+  const plugin = kustz([join(dir, 'gen.yaml')], { cwd: dir, env: { KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir } });
+  assert.match(plugin.stderr, /password holds a literal secret \(<redacted>\)/);
+  assertNoCredential(plugin.stderr, 'inline spec', [LITERAL]);
+});
+
 test('a YAML file of a Secret is never quoted in a message; the same file of a ConfigMap is', () => {
   const problems: Record<string, string> = {
     'a value holding ": "': `DB_PASSWORD: ${FILE_PASSWORD}: x\n`,

@@ -3,6 +3,7 @@ import { confinementProblem, type LoadRestrictor, type ReadFile } from '../files
 import type { Broken } from '../k8s.js';
 import { formatPath, parseConfig, type ParsedConfig, type Path } from '../parse.js';
 import type { Parsed } from '../shorthand.js';
+import type { KustzConfig } from '../types.js';
 
 /**
  * What every normalizer needs: the config with its positions, a place to put problems, and
@@ -12,6 +13,7 @@ export class Context {
   readonly issues: Issue[] = [];
   /** By the bytes the reader gave: a file named twice (env vars and Secret literals) is parsed once. */
   private readonly yamlFiles = new WeakMap<Uint8Array, ReturnType<typeof parseConfig>>();
+  private secretFiles: Set<string> | undefined;
 
   constructor(
     readonly config: ParsedConfig,
@@ -70,6 +72,18 @@ export class Context {
     if (result.ok) return result.bytes;
     this.error(path, 'file.read', result.message, result.hint);
     return undefined;
+  }
+
+  /**
+   * Whether a Secret reads `file` (as named in kustz.yml): then every use of it, a ConfigMap's or
+   * the container's too, keeps its values out of messages.
+   */
+  readBySecret(file: string): boolean {
+    if (!this.secretFiles) {
+      const secrets = (this.config.value as KustzConfig).secrets;
+      this.secretFiles = new Set([...(secrets?.literals ?? []), ...(secrets?.envs ?? [])].flatMap((g) => g.files ?? []));
+    }
+    return this.secretFiles.has(file);
   }
 
   /** `text` (decoded from `bytes`) parsed as YAML, its positions shown under `shown`. */

@@ -138,7 +138,7 @@ function collect(
     const bytes = ctx.read(filePath, text);
     if (!bytes) return;
     if (mode === 'envs') {
-      const parsed = parseEnvFile(bytes);
+      const parsed = parseEnvFile(bytes, secretType !== undefined || ctx.readBySecret(text));
       bound += bytes.length;
       ctx.addFileIssues(ctx.displayName(text), parsed.issues);
       // Its keys are checked and never repeat (parseEnvFile reports both): the first source of a
@@ -147,7 +147,7 @@ function collect(
       else for (const [key, value] of parsed.entries) put(filePath, key, value, text, true);
       sources.push({ mode, path: text });
     } else {
-      const entries = readYamlMap(ctx, text, bytes, DATA_KEYS, secretType !== undefined);
+      const entries = readYamlMap(ctx, text, bytes, DATA_KEYS, secretType !== undefined || ctx.readBySecret(text));
       // Escapes and aliases make a YAML value longer than its text: each value counts on its own.
       for (const [key, value] of entries) {
         put(filePath, key, value, text, true);

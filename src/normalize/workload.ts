@@ -99,7 +99,7 @@ function containerEnv(ctx: Context, cfg: KustzConfig): Map<string, string> {
     const path = ['service', 'envs', 'files', i];
     const bytes = ctx.read(path, file);
     if (!bytes) return;
-    for (const [key, value] of readYamlMap(ctx, file, bytes, ENV_NAMES)) env.set(key, value);
+    for (const [key, value] of readYamlMap(ctx, file, bytes, ENV_NAMES, ctx.readBySecret(file))) env.set(key, value);
   });
   for (const key of Object.keys(envs.pairs ?? {})) {
     const path = ['service', 'envs', 'pairs', key];

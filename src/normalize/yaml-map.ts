@@ -15,7 +15,14 @@ export interface KeyRule {
 
 /** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
 /** Problems parse.ts words itself, quoting no value. */
-const OWN_MESSAGES = new Set(['yaml.empty', 'yaml.multiple-documents', 'yaml.missing-char', 'yaml.unquoted-reference', 'yaml.bad-indent', 'yaml.cr-line-endings', 'yaml.duplicate-key', 'yaml.invalid-utf8']);
+const OWN_MESSAGES = new Set(['yaml.empty', 'yaml.multiple-documents', 'yaml.missing-char', 'yaml.cr-line-endings', 'yaml.invalid-utf8']);
+
+/** Problems parse.ts words itself that quote the text (a key, a reference), and words that do not. */
+const QUOTING_MESSAGES: Record<string, { message: string; hint: string }> = {
+  'yaml.bad-indent': { message: 'a line is indented deeper than the key above it, so YAML reads it as more of that value', hint: 'start each key in the column of the keys of its map' },
+  'yaml.unquoted-reference': { message: 'a ${...} inside [...] or {...} must be quoted: YAML reads its "{" as the start of a map', hint: 'quote the value' },
+  'yaml.duplicate-key': { message: 'a key appears twice in one map', hint: 'a key may appear once per map: delete one of the two' },
+};
 
 function asDataFile(i: Issue): Issue {
   if (i.code === 'yaml.empty') return { ...i, hint: 'write one `NAME: value` per line, or leave the file out' };
@@ -47,7 +54,11 @@ export function readYamlMap(ctx: Context, file: string, bytes: Uint8Array, keys:
   const { config, issues } = ctx.parseYamlFile(bytes, text, shown);
   if (!config) {
     // yaml's own messages quote the text at fault, which in a Secret's file may be a value.
-    const unquoted = (i: Issue): Issue => (secret && !OWN_MESSAGES.has(i.code) ? { ...i, message: unquotedMessage(i.code.slice(5).toUpperCase().replace(/-/g, '_'), i.message) } : i);
+    const unquoted = (i: Issue): Issue => {
+      if (!secret || OWN_MESSAGES.has(i.code)) return i;
+      const quoting = QUOTING_MESSAGES[i.code];
+      return quoting ? { ...i, ...quoting } : { ...i, message: unquotedMessage(i.code.slice(5).toUpperCase().replace(/-/g, '_'), i.message) };
+    };
     ctx.issues.push(...issues.map((i) => shownLine(asDataFile(unquoted(i)))));
     return [];
   }

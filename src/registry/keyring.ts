@@ -31,7 +31,13 @@ export function kubeletIndexKey(entry: string): string | undefined {
  * replaced, since stderr goes to CI logs.
  */
 export function shownRegistry(address: string): string {
-  return address.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?[^/@:]*):[^/@]*@/i, `$1:${REDACTED}@`);
+  // Everything before the last "@" may be a password or a token, "/" and "@" included (Go splits
+  // at the last one): the user is kept only where it is plainly one, before a ":".
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const scheme = /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.exec(address)?.[0] ?? '';
+  const user = /^[^/@:]*:/.exec(address.slice(scheme.length, at))?.[0] ?? '';
+  return `${scheme}${user}${REDACTED}${address.slice(at)}`;
 }
 
 /**
