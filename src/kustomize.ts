@@ -79,9 +79,12 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   for (const [name, text] of resourceFiles) files.set(name, text);
   const secretGenerator = entries.filter((e) => e.kind === 'Secret').map((e) => e.entry);
   const configMapGenerator = entries.filter((e) => e.kind === 'ConfigMap').map((e) => e.entry);
+  // kustomize's literals stand in the kustomization itself: a Secret's make it a secret file too.
+  const secretLiterals = secretGenerator.some((e) => Array.isArray(e['literals']) && e['literals'].length > 0);
   files.set(
     KUSTOMIZATION_FILE,
     header +
+      (secretLiterals ? '# Its secretGenerator literals hold Secret values: keep it out of version control.\n' : '') +
       toYaml({
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
