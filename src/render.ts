@@ -2,7 +2,7 @@ import { buildConfigMap, buildSecret } from './build/data.js';
 import type { Identity } from './build/meta.js';
 import { buildIngress, buildService, containerPorts } from './build/network.js';
 import { buildDeployment } from './build/workload.js';
-import { hasErrors, KustzError, type Issue } from './errors.js';
+import { hasErrors, KustzError, REDACTED, type Issue } from './errors.js';
 import type { LoadRestrictor, ReadFile } from './files.js';
 import { appendHashSuffixes, asKustomizeSecret, markNeedsHash } from './hash.js';
 import * as rules from './k8s.js';
@@ -67,7 +67,9 @@ export function render(input: RenderInput): RenderResult {
   parsed = applyOverrides(parsed, input.overrides ?? []);
 
   const checked = validateConfig(parsed);
-  if (checked.issues.length) throw new KustzError(checked.issues);
+  // Whatever quotes a value (an alias of a password in another field, say) never shows a password.
+  const scrub = withoutPasswords(parsed.value);
+  if (checked.issues.length) throw new KustzError(scrub(checked.issues));
   parsed = checked.config;
 
   const cfg = parsed.value as KustzConfig;
@@ -101,7 +103,7 @@ export function render(input: RenderInput): RenderResult {
         `generate "${tls.secretName}" with type kubernetes.io/tls and files [tls.crt=path/to/cert.pem, tls.key=path/to/key.pem]`);
     }
   }
-  if (hasErrors(ctx.issues)) throw new KustzError(ctx.issues);
+  if (hasErrors(ctx.issues)) throw new KustzError(scrub(ctx.issues));
 
   const sources = [...generated.filter((g) => g.kind === 'Secret'), ...generated.filter((g) => g.kind === 'ConfigMap')];
   const data: KubeObject[] = sources.map((g) => (g.kind === 'Secret' ? buildSecret(id, g) : buildConfigMap(id, g)));
@@ -137,7 +139,22 @@ export function render(input: RenderInput): RenderResult {
     }),
   );
   if (ingress) objects.push(buildIngress(id, ingress));
-  return { objects: input.hash === 'suffix' ? appendHashSuffixes(objects) : objects, warnings: ctx.issues, generated, config: cfg, locate: parsed.locate };
+  return { objects: input.hash === 'suffix' ? appendHashSuffixes(objects) : objects, warnings: scrub(ctx.issues), generated, config: cfg, locate: parsed.locate };
+}
+
+/**
+ * Issues with every password of secrets.dockerRegistry written in kustz.yml (not a ${VAR}
+ * reference, which is no secret) replaced by <redacted>, in message, hint and frame: the last
+ * guard behind the rules that keep credential fields out of messages.
+ */
+function withoutPasswords(config: unknown): (issues: Issue[]) => Issue[] {
+  const entries = (config as { secrets?: { dockerRegistry?: unknown } } | null)?.secrets?.dockerRegistry;
+  const passwords = (Array.isArray(entries) ? entries : [])
+    .map((e) => (e !== null && typeof e === 'object' ? (e as { password?: unknown }).password : undefined))
+    .filter((p): p is string => typeof p === 'string' && p.length >= 4 && !/^\$\{[^}]*\}$/.test(p));
+  if (!passwords.length) return (issues) => issues;
+  const scrub = (text: string) => passwords.reduce((t, p) => t.split(p).join(REDACTED), text);
+  return (issues) => issues.map((i) => ({ ...i, message: scrub(i.message), ...(i.hint === undefined ? {} : { hint: scrub(i.hint) }), ...(i.frame === undefined ? {} : { frame: scrub(i.frame) }) }));
 }
 
 function identity(ctx: Context, cfg: KustzConfig): Identity {

@@ -508,6 +508,8 @@ test('no credential on stderr from other paths a review found: Secret env files,
     ['glued key', { 'kustz.yml': `${head}secrets:\n  dockerRegistry:\n    - {name: reg, username: robot, password:${LITERAL}}\n` }, ['render']],
     ['alias after an alias', { 'kustz.yml': `name: &n app\nnamespace: *n\nservice: {image: registry.example.com/app}\nsecrets:\n  dockerRegistry:\n    - name: reg\n      username: robot\n      password: *${LITERAL}\n` }, ['render']],
     // Another problem on a flow-style line that holds a password.
+    // A password anchored and taken into a field whose message quotes its value.
+    ['alias of a password', { 'kustz.yml': `name: app\nsecrets:\n  dockerRegistry:\n    - name: reg\n      username: robot\n      password: &p ${LITERAL}\nservice:\n  image: registry.example.com/app\n  ports: [*p]\n  imagePullPolicy: *p\n` }, ['render']],
     ['flow line', { 'kustz.yml': `${head}secrets: {dockerRegistry: [{name: reg, username: robot, password: ${LITERAL}}], literals: [{name: Bad_Name, files: []}]}\n` }, ['render']],
     // A file a Secret reads, read by the container too.
     ['shared file', { 'kustz.yml': `name: app\nservice: {image: registry.example.com/app, envs: {files: [c.yml]}}\nsecrets: {literals: [{name: s, files: [c.yml]}]}\n`, 'c.yml': `PASSWORD: "${LITERAL}\\q"\n` }, ['render']],
