@@ -47,11 +47,9 @@ const LEADING_SPACE = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
  * - duplicate keys and invalid UTF-8 are rejected by both.
  *
  * Columns are 1-based UTF-16 offsets into the line without its BOM. Messages and hints name
- * keys but never values: the same files feed Secrets.
- */
-/**
- * `secret`: the file feeds a Secret. A line that is no KEY=value line (a YAML file or a PEM key
- * put here by mistake) may then hold a value where a key should be: messages do not quote it.
+ * keys but never values: the same files feed Secrets. With `secret` (the file feeds a Secret), a
+ * line that is no KEY=value line (a YAML file or a PEM key put here by mistake) may hold a value
+ * where a key should be: messages do not quote its key either.
  */
 export function parseEnvFile(bytes: Uint8Array, secret = false): EnvFile {
   const entries: EnvFile['entries'] = new Map();

@@ -95,6 +95,20 @@ export function escapeUnprintable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+/**
+ * One word for a POSIX shell. A word holding what messages escape (a line break, an escape
+ * sequence) is written in bash's $'...', so that the escaped hint still pastes as the same word.
+ */
+export function shellWord(word: string): string {
+  if (/^[\w./@%+=:,-]+$/.test(word)) return word;
+  if (!new RegExp(UNPRINTABLE.source).test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = word.replace(/[\\']/g, '\\$&').replace(new RegExp(UNPRINTABLE.source, 'g'), (c) => {
+    const code = c.charCodeAt(0);
+    return c === '\n' ? '\\n' : c === '\r' ? '\\r' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return `$'${escaped}'`;
+}
+
 /** One visible character per unprintable one (U+241B for ESC), so the caret keeps its column. */
 function pictureUnprintable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => {

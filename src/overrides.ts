@@ -1,4 +1,4 @@
-import { issue, KustzError, REDACTED, UsageError } from './errors.js';
+import { issue, KustzError, REDACTED, shellWord, UsageError } from './errors.js';
 import { defineOwn, formatPath, isCredentialPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
@@ -74,10 +74,6 @@ export interface Override {
 }
 
 /**
- * set = path "=" value     path: dotted keys, with ["a.b"] for keys that hold dots
- *                          value: a YAML scalar (3 is a number, "3" a string)
- */
-/**
  * A --set whose value may be a credential: CI jobs pass them as --set ...password="$SECRET", and
  * no message or hint may repeat one. Judged by the words of the path, which catch a path spelled
  * wrong (secrets.dockerregistry) and one without its "=".
@@ -95,6 +91,10 @@ export function shownSetFlag(text: string): string {
   return eq < 0 ? REDACTED : `${text.slice(0, eq)}=${REDACTED}`;
 }
 
+/**
+ * set = path "=" value     path: dotted keys, with ["a.b"] for keys that hold dots
+ *                          value: a YAML scalar (3 is a number, "3" a string)
+ */
 export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   const eq = text.indexOf('=');
   if (eq <= 0) throw new UsageError(`--set expects PATH=VALUE, got "${shownSetFlag(text)}" (e.g. --set service.replicas=3)`);
@@ -136,7 +136,7 @@ function scalarWithYaml(raw: string, origin: string, pathText: string | undefine
     const alone = /^![^\s]*$/.test(raw.trim());
     if (pathText === undefined) throw new UsageError(`${origin}: YAML reads a value that starts with "!" as a tag; quote the value ("...")`);
     throw new UsageError(alone
-      ? `${origin}: YAML reads a value that starts with "!" as a tag; quote it: --set ${shellQuoted(`${pathText}=${JSON.stringify(raw.trim())}`)}`
+      ? `${origin}: YAML reads a value that starts with "!" as a tag; quote it: --set ${shellWord(`${pathText}=${JSON.stringify(raw.trim())}`)}`
       : `${origin}: ${tag.message}; remove the !tag: --set takes plain values`);
   }
   if (doc.errors.length) return { value: raw, text: raw };
@@ -150,11 +150,6 @@ function scalarWithYaml(raw: string, origin: string, pathText: string | undefine
     throw new UsageError(`${origin}: ${pathText === undefined ? 'an alias (*name) with no anchor, or too many aliases' : (e as Error).message}; quote the value to keep it as text`);
   }
   return { value, text: isScalar(node) && typeof node.source === 'string' ? node.source : raw };
-}
-
-/** `word` as one shell word, in single quotes. */
-function shellQuoted(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 export function imageOverride(image: string): Override {

@@ -188,9 +188,9 @@ export function formatPath(path: Path): string {
 
 /**
  * YAML text -> ParsedConfig, or the list of problems. Exactly one document is allowed, keys
- * must be unique, and an empty file is an error rather than an empty service.
+ * must be unique, and an empty file is an error rather than an empty service. `dataFile`: a YAML
+ * file of data a kustz.yml names, which holds no credential field of kustz.yml's.
  */
-/** `dataFile`: a YAML file of data a kustz.yml names, which holds no credential field of kustz.yml's. */
 export function parseConfig(text: string, file: string, dataFile = false): { config?: ParsedConfig; issues: Issue[] } {
   // A byte order mark is no column: without it, positions on line 1 are the ones an editor shows.
   const source = text.startsWith('\ufeff') ? text.slice(1) : text;

@@ -88,11 +88,12 @@ export function render(input: RenderInput): RenderResult {
     imagePullSecrets: pod.imagePullSecrets,
     generated: generated.flatMap((g) => (g.kind === 'Secret' ? [{ name: g.name, type: g.type ?? 'Opaque', ...(g.registries ? { registries: g.registries } : {}) }] : [])),
   })) {
-    const at = 'image' in w.about
+    const { about } = w;
+    const at = 'image' in about
       ? ['service', 'image']
-      : 'pullSecret' in w.about
-        ? ['service', 'imagePullSecrets', cfg.service.imagePullSecrets!.indexOf((w.about as { pullSecret: string }).pullSecret)]
-        : [...generated.find((g) => g.kind === 'Secret' && g.name === (w.about as { generated: string }).generated)!.at, 'name'];
+      : 'pullSecret' in about
+        ? ['service', 'imagePullSecrets', cfg.service.imagePullSecrets!.indexOf(about.pullSecret)]
+        : [...generated.find((g) => g.kind === 'Secret' && g.name === about.generated)!.at, 'name'];
     ctx.warn(at, w.code, w.message, w.hint);
   }
   for (const tls of ingress?.tls ?? []) {

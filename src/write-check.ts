@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { changesFileRead, describeError, readOutputFile, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
-import { escapeUnprintable, issue, UNPRINTABLE, UsageError } from './errors.js';
+import { escapeUnprintable, issue, shellWord, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { shownSetFlag } from './overrides.js';
 import { serialize } from './serialize.js';
@@ -196,16 +196,3 @@ function command(words: readonly string[]): string {
   return ['kustz', 'render', ...words.map(shellWord)].join(' ');
 }
 
-/**
- * One word for a POSIX shell. A word holding what messages escape (a line break, an escape
- * sequence) is written in bash's $'...', so that the escaped hint still pastes as the same word.
- */
-function shellWord(word: string): string {
-  if (/^[\w./@%+=:,-]+$/.test(word)) return word;
-  if (!new RegExp(UNPRINTABLE.source).test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
-  const escaped = word.replace(/[\\']/g, '\\$&').replace(new RegExp(UNPRINTABLE.source, 'g'), (c) => {
-    const code = c.charCodeAt(0);
-    return c === '\n' ? '\\n' : c === '\r' ? '\\r' : code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-  return `$'${escaped}'`;
-}

@@ -13,7 +13,6 @@ export interface KeyRule {
   check(key: string): Broken | undefined;
 }
 
-/** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
 /** Problems parse.ts words itself, quoting no value. */
 const OWN_MESSAGES = new Set(['yaml.empty', 'yaml.multiple-documents', 'yaml.missing-char', 'yaml.cr-line-endings', 'yaml.invalid-utf8']);
 
@@ -24,6 +23,7 @@ const QUOTING_MESSAGES: Record<string, { message: string; hint: string }> = {
   'yaml.duplicate-key': { message: 'a key appears twice in one map', hint: 'a key may appear once per map: delete one of the two' },
 };
 
+/** The parser's words for a kustz.yml (start from `kustz default`, one service per file), for a data file. */
 function asDataFile(i: Issue): Issue {
   if (i.code === 'yaml.empty') return { ...i, hint: 'write one `NAME: value` per line, or leave the file out' };
   if (i.code === 'yaml.multiple-documents') {
