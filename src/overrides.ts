@@ -78,7 +78,7 @@ export interface Override {
  * no message or hint may repeat one. Judged by the words of the path, which catch a path spelled
  * wrong (secrets.dockerregistry) and one without its "=".
  */
-export function setsCredential(text: string): boolean {
+function setsCredential(text: string): boolean {
   const eq = text.indexOf('=');
   const pathText = eq < 0 ? text : text.slice(0, eq);
   return /password|username|auth|token|dockerregistry/i.test(pathText);

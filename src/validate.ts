@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { closest, issue, REDACTED, type Issue } from './errors.js';
+import { closest, issue, REDACTED, shellWord, type Issue } from './errors.js';
 import validateSchema, { allowedKeys, exampleValuesJson } from './generated/schema-validator.js';
 import { defineOwn, formatPath, isCredentialPath, valueAt, type ParsedConfig, type Path } from './parse.js';
 
@@ -148,10 +148,6 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
 }
 
 /**
- * How to write a value of `types` at `path`, from what was written: quoted or unquoted, in a
- * list, as a map. A credential's value (`redacted`) is never shown, not even in the hint.
- */
-/**
  * For a value set on the command line, the flag to write instead (`--replicas 2`,
  * `--set 'service.ports[0]=80'`); undefined for a value from the file, or where no flag fits.
  */
@@ -160,12 +156,16 @@ function flagHint(origin: string, types: readonly string[], path: Path, config: 
   if (!origin.startsWith('--set')) return undefined;
   const value = valueAt(config.value, path);
   const text = redacted ? 'VALUE' : config.scalarText(path);
-  if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: --set '${formatPath([...path, 0])}=${text}'`;
-  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: --set '${formatPath(path)}="${text}"'`;
+  if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: --set ${shellWord(`${formatPath([...path, 0])}=${text}`)}`;
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: --set ${shellWord(`${formatPath(path)}="${text}"`)}`;
   const example = exampleAt(path, config.value);
-  return example !== undefined && example !== null && typeof example !== 'object' ? `write e.g. --set '${formatPath(path)}=${example}'` : undefined;
+  return example !== undefined && example !== null && typeof example !== 'object' ? `write e.g. --set ${shellWord(`${formatPath(path)}=${example}`)}` : undefined;
 }
 
+/**
+ * How to write a value of `types` at `path`, from what was written: quoted or unquoted, in a
+ * list, as a map. A credential's value (`redacted`) is never shown, not even in the hint.
+ */
 function typeHint(types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string {
   const value = valueAt(config.value, path);
   const text = redacted ? undefined : config.scalarText(path);
