@@ -394,10 +394,9 @@ export function queryParams(query: string): Array<[string, string]> {
 }
 
 /**
- * The host as an Ingress takes it, when the one written only differs in case or is an
- * internationalised name (bücher.example is xn--bcher-kva.example): as a browser writes it.
+ * The host as a browser sends it (lower case, punycode: bücher.example is xn--bcher-kva.example),
+ * where that differs from the one written and is a valid Ingress host.
  */
-/** The host as a browser sends it (lower case, punycode), where that is a valid Ingress host. */
 function browserHost(host: string): string | undefined {
   let ascii: string;
   try {
@@ -406,6 +405,28 @@ function browserHost(host: string): string | undefined {
     return undefined;
   }
   return ascii === host || dns1123Subdomain(ascii.startsWith('*.') ? ascii.slice(2) : ascii) ? undefined : ascii;
+}
+
+/** A "%" that starts no escape. */
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+
+/**
+ * A rule's path as requests carry it: Ingress controllers match the decoded path (nginx's $uri),
+ * so "/caf%C3%A9" stands for "/café", as tangx/kustz read it with Go's url.Parse.
+ */
+function decodedPath(raw: string): Parsed<string> {
+  if (!raw.includes('%')) return ok(raw);
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    const lone = LONE_PERCENT.exec(raw);
+    return lone
+      ? fail(`path ${JSON.stringify(raw)} has a "%" without two hex digits after it (at character ${lone.index + 1})`, 'write "%25" for a "%" that is part of the path')
+      : fail(`path ${JSON.stringify(raw)} does not decode to UTF-8 text`, 'write the characters themselves, or their UTF-8 bytes escaped (é is %C3%A9)');
+  }
+  if (/[\x00-\x1f\x7f]/.test(path)) return fail(`path ${JSON.stringify(raw)} decodes to a control character`, 'remove the escaped control character from the path');
+  return ok(path);
 }
 
 /**
@@ -457,17 +478,25 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
   }
   if (rawPath) {
     const prefix = rawPath.endsWith('*');
-    const path = prefix ? rawPath.slice(0, -1) : rawPath;
-    if (path.includes('*')) {
+    const asWritten = prefix ? rawPath.slice(0, -1) : rawPath;
+    if (asWritten.includes('*')) {
       const cut = rawPath.slice(0, rawPath.indexOf('*') + 1);
       return fail(`"*" may only end a path, got ${JSON.stringify(rawPath)}`,
         instead(rebuilt({ path: cut }), 'write the "*" at the end of the path, e.g. "http://shop.example.com/api/*"',
           `an Ingress path matches a prefix, not a pattern: to route everything under ${cut.slice(0, -1)}, `));
     }
+    const decoded = decodedPath(asWritten);
+    if (!decoded.ok) {
+      const escaped = asWritten.replace(new RegExp(LONE_PERCENT, 'g'), '%25');
+      return fail(decoded.message, instead(rebuilt({ path: `${escaped}${prefix ? '*' : ''}` }), decoded.hint, 'a "%" that is part of the path is written "%25": '));
+    }
+    const path = decoded.value;
     const seq = INVALID_PATH_SEQUENCES.find((s) => path.includes(s)) ?? INVALID_PATH_SUFFIXES.find((s) => path.endsWith(s));
     if (seq) {
-      return fail(`path ${JSON.stringify(path)} must not contain "${seq}" (the API server rejects it)`,
-        instead(rebuilt({ path: `${resolvedPath(path)}${prefix ? '*' : ''}` }), `write the path without "${seq}"`));
+      const shown = path === asWritten ? JSON.stringify(path) : `${JSON.stringify(asWritten)} (decoded: ${JSON.stringify(path)})`;
+      // Written back encoded where a "%" must stay one.
+      return fail(`path ${shown} must not contain "${seq}" (the API server rejects it)`,
+        instead(rebuilt({ path: `${resolvedPath(path).replaceAll('%', '%25')}${prefix ? '*' : ''}` }), `write the path without "${seq}"`));
     }
     out.path = path === '' ? '/' : path;
     out.pathType = prefix ? 'Prefix' : 'Exact';

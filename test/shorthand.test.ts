@@ -305,6 +305,10 @@ accepted('parseIngressRule', parseIngressRule, [
   ['http:///only-path', { path: '/only-path', pathType: 'Exact' }],
   ['http://a.example.com/?svc=web', { path: '/', pathType: 'Exact', host: 'a.example.com', service: { name: 'web' } }],
   ['http://a.example.com/?svc=web:http', { path: '/', pathType: 'Exact', host: 'a.example.com', service: { name: 'web', port: 'http' } }],
+  // Controllers match the decoded path, as tangx/kustz's url.Parse gave it.
+  ['http://a.example.com/caf%C3%A9/*', { path: '/café/', pathType: 'Prefix', host: 'a.example.com' }],
+  ['http://a.example.com/a%20b', { path: '/a b', pathType: 'Exact', host: 'a.example.com' }],
+  ['http://a.example.com/100%25', { path: '/100%', pathType: 'Exact', host: 'a.example.com' }],
 ]);
 
 rejected('parseIngressRule', parseIngressRule, [
@@ -323,6 +327,11 @@ rejected('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/?svc=a:b:c', /expected svc=name\[:port\]/],
   ['http://a.example.com/?tsl=x', /unknown rule parameter "tsl"/],
   ['http://a_b.com/', /host "a_b.com" must be a DNS-1123 subdomain/],
+  ['http://a.example.com/100%', /path "\/100%" has a "%" without two hex digits after it \(at character 5\)/],
+  ['http://a.example.com/a%zzb', /has a "%" without two hex digits/],
+  ['http://a.example.com/caf%C3', /path "\/caf%C3" does not decode to UTF-8 text/],
+  ['http://a.example.com/a%0Ab', /decodes to a control character/],
+  ['http://a.example.com/a%2F%2Fb', /path "\/a%2F%2Fb" \(decoded: "\/a\/\/b"\) must not contain "\/\/"/],
 ]);
 
 hinted('parseIngressRule', parseIngressRule, [
@@ -336,6 +345,9 @@ hinted('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/api//v1', 'write "http://a.example.com/api/v1"'],
   ['http://a.example.com/a/./b/../c*', 'write "http://a.example.com/a/c*"'],
   ['http://a.example.com/%2Fx?svc=web', 'write "http://a.example.com/x?svc=web"'],
+  ['http://a.example.com/100%25//x', 'write "http://a.example.com/100%25/x"'],
+  ['http://a.example.com/100%', 'a "%" that is part of the path is written "%25": write "http://a.example.com/100%25"'],
+  ['http://a.example.com/caf%C3', 'write the characters themselves, or their UTF-8 bytes escaped (é is %C3%A9)'],
   ['http://a.example.com/x?svc=foo:80&svc=bar:81', 'keep the first svc=: write "http://a.example.com/x?svc=foo:80"'],
   ['http://a.example.com/?tls=Bad_Name', 'write "http://a.example.com/?tls=bad-name"'],
   ['http://a.example.com/?svc=1web:80', 'write "http://a.example.com/?svc=web:80"'],
