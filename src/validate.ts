@@ -172,9 +172,12 @@ function typeHint(types: readonly string[], path: Path, config: ParsedConfig, re
   if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
     return text === undefined ? 'quote the value' : `quote it: ${entry(path, text)}`;
   }
-  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
-    const n = Number(value);
-    if (types.includes('number') || Number.isInteger(n)) return `remove the quotes: ${entry(path, n)}`;
+  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && value.trim() !== '') {
+    // YAML 1.1's 1_000 and 0b11 are text in YAML 1.2, unquoted as they are: no quotes to remove.
+    const n = Number(value.replaceAll('_', ''));
+    if (Number.isFinite(n) && (types.includes('number') || Number.isInteger(n))) {
+      return /^\s*[-+]?[0-9.]+(?:e[-+]?[0-9]+)?\s*$/i.test(value) ? `remove the quotes: ${entry(path, n)}` : `write ${entry(path, n)}`;
+    }
   }
   if (types.includes('integer') && typeof value === 'number' && !Number.isInteger(value)) return `write a whole number: ${entry(path, Math.round(value))}`;
   if (types.length === 1 && types[0] === 'boolean') return 'write true or false';
