@@ -534,10 +534,12 @@ export function writeAll(fd: number, text: string, file?: string): void {
       if (code === 'EPIPE') return;
       // A full disk behind `> out.yaml` is the user's to fix, not a kustz bug to report.
       if (code !== 'EAGAIN') {
-        const reason = describeError(e);
-        throw new KustzError([
-          file === undefined ? issue('output.write', `cannot write to ${fd === 1 ? 'stdout' : 'stderr'}: ${reason}`) : issue('output.write', `cannot write: ${reason}`, { file }),
-        ]);
+        // EBADF: the shell opened the descriptor for reading only (`1</dev/null`).
+        const reason = code === 'EBADF' ? 'it is not open for writing' : describeError(e);
+        const stream = fd === 1 ? 'stdout' : 'stderr';
+        const redirect = fd === 1 ? '> out.txt' : '2> errors.txt';
+        const hint = code === 'ENOSPC' ? `make room on the disk ${stream} goes to, or send ${stream} to another one` : `send ${stream} to a file (${redirect}) or a pipe`;
+        throw new KustzError([file === undefined ? issue('output.write', `cannot write to ${stream}: ${reason}`, { hint }) : issue('output.write', `cannot write: ${reason}`, { file })]);
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }

@@ -320,18 +320,30 @@ test('--set values take tags as a kustz.yml does: core tags apply, others are er
   assert.match(r.stdout, /- name: A\n\s+value: "7"\n\s+- name: B\n\s+value: "3"\n\s+- name: C\n\s+value: "1.10"\n/);
 });
 
-test('a full disk behind stdout is an error of its own, not an internal one, for render and the KRM function', () => {
+test('a full disk or a read-only descriptor behind stdout is an error of its own, with a hint, for render and the KRM function', () => {
   if (!existsSync('/dev/full')) return;
   const dir = project({ 'kustz.yml': BASE });
   const list = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: g}, spec: {service: {image: nginx}}}\n';
-  for (const [args, input] of [[['render'], ''], [['fn'], list]] as const) {
-    const full = openSync('/dev/full', 'w');
-    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, input, stdio: ['pipe', full, 'pipe'], encoding: 'utf8' });
-    closeSync(full);
-    assert.is(r.status, 1, args.join(' '));
-    assert.is(r.stderr, 'kustz: cannot write to stdout: no space left on the device\n', args.join(' '));
+  const cases = [
+    ['w', 'kustz: cannot write to stdout: no space left on the device\n  hint: make room on the disk stdout goes to, or send stdout to another one\n'],
+    // As `kustz render 1</dev/full` opens it.
+    ['r', 'kustz: cannot write to stdout: it is not open for writing\n  hint: send stdout to a file (> out.txt) or a pipe\n'],
+  ] as const;
+  for (const [mode, expected] of cases) {
+    for (const [args, input] of [[['render'], ''], [['fn'], list]] as const) {
+      const full = openSync('/dev/full', mode);
+      const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, input, stdio: ['pipe', full, 'pipe'], encoding: 'utf8' });
+      closeSync(full);
+      assert.is(r.status, 1, args.join(' '));
+      assert.is(r.stderr, expected, args.join(' '));
+    }
   }
+  // A reader that went away (EPIPE) ends the run quietly, as it ends a shell tool.
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  const gone = spawnSync('bash', ['-c', '"$1" "$2" render | :; exit "${PIPESTATUS[0]}"', 'bash', process.execPath, BIN], { cwd: dir, env, encoding: 'utf8' });
+  assert.is(gone.status, 0, gone.stderr);
+  assert.is(gone.stderr, '');
 });
 
 test('keys are names as written: NULL, FALSE, 010 and 1.0 stay themselves, in kustz.yml and in YAML map files', () => {
