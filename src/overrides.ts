@@ -110,8 +110,6 @@ export function parseSetFlag(text: string, origin = `--set ${text}`): Override {
   if (scalar.value !== null && typeof scalar.value === 'object' && !ArrayBuffer.isView(scalar.value)) {
     const list = Array.isArray(scalar.value);
     const what = list ? 'list' : 'map';
-    // --replicas [3] comes here too, where only the number is meant.
-    if (!origin.startsWith('--set')) throw new UsageError(`${origin}: expected one value, not a ${what}`);
     // What the field is (a list or a map) is the schema's to say, later: both forms are named.
     throw new UsageError(`${origin}: --set takes one value, not a ${what}; set each item or key with a --set of its own, e.g. --set '${formatPath([...path, 0])}=VALUE' for a list or --set '${formatPath([...path, 'KEY'])}=VALUE' for a map, or quote the value to keep it as text`);
   }
@@ -157,7 +155,12 @@ export function imageOverride(image: string): Override {
 }
 
 export function replicasOverride(text: string): Override {
-  return parseSetFlag(`service.replicas=${text}`, `--replicas ${text}`);
+  const origin = `--replicas ${text}`;
+  // A tag, an alias, an anchor or a list has no use in a count, and what --set says of them
+  // (quote the value, set item by item) would not make one.
+  const read = readYaml(text);
+  if (read === undefined || (read.value !== null && typeof read.value === 'object')) throw new UsageError(`${origin}: expected a whole number, e.g. --replicas 2`);
+  return parseSetFlag(`service.replicas=${text}`, origin);
 }
 
 /**

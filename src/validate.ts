@@ -75,7 +75,9 @@ function schemaIssues(config: ParsedConfig): Issue[] {
 
 function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
   const path = pointerToPath(e.instancePath);
-  const where = formatPath(path) || 'the top level';
+  // A value --replicas gave is the flag's: the message names it, not the field it overrides.
+  const flag = config.locate(path).file?.startsWith('--replicas') ? '--replicas' : undefined;
+  const where = flag ?? (formatPath(path) || 'the top level');
   const value = valueAt(config.value, path);
   // Any scalar under dockerRegistry may be a credential put in the wrong place (dockerRegistry[0]=PASSWORD).
   const got = isCredentialPath(path) && value !== null && typeof value !== 'object' ? REDACTED : describe(value);
@@ -113,7 +115,7 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
       const at = config.locate(path);
       return issue('schema.type', `${where} must be ${article(want)}, got ${got}`, {
         ...at,
-        path: formatPath(path),
+        ...(flag ? {} : { path: formatPath(path) }),
         hint: flagHint(at.file, types, path, config, got === REDACTED) ?? typeHint(types, path, config, got === REDACTED),
       });
     }
@@ -132,10 +134,12 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
     case 'minimum':
     case 'maximum': {
       const { limit } = e.params as { limit: number };
+      const at = config.locate(path);
+      const fixed = at.file === undefined ? undefined : flagWith(at.file, path, String(limit));
       return issue(`schema.${e.keyword}`, `${where} ${e.message ?? 'is invalid'}, got ${got}`, {
-        ...config.locate(path),
-        path: formatPath(path),
-        hint: `write ${limit} or ${e.keyword === 'minimum' ? 'more' : 'less'}`,
+        ...at,
+        ...(flag ? {} : { path: formatPath(path) }),
+        hint: `write ${limit} or ${e.keyword === 'minimum' ? 'more' : 'less'}${fixed ? `, e.g. ${fixed}` : ''}`,
       });
     }
     default:
@@ -152,14 +156,23 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
  * `--set 'service.ports[0]=80'`); undefined for a value from the file, or where no flag fits.
  */
 function flagHint(origin: string, types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string | undefined {
-  if (origin.startsWith('--replicas')) return 'write a whole number, e.g. --replicas 2';
+  if (origin.startsWith('--replicas')) return `write a whole number, e.g. ${flagWith(origin, path, '2')}`;
   if (!origin.startsWith('--set')) return undefined;
   const value = valueAt(config.value, path);
   const text = redacted ? 'VALUE' : config.scalarText(path);
-  if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: --set ${shellWord(`${formatPath([...path, 0])}=${text}`)}`;
-  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: --set ${shellWord(`${formatPath(path)}="${text}"`)}`;
+  if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: ${flagWith(origin, [...path, 0], text)}`;
+  if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: ${flagWith(origin, path, `"${text}"`)}`;
   const example = exampleAt(path, config.value);
-  return example !== undefined && example !== null && typeof example !== 'object' ? `write e.g. --set ${shellWord(`${formatPath(path)}=${example}`)}` : undefined;
+  return example !== undefined && example !== null && typeof example !== 'object' ? `write e.g. ${flagWith(origin, path, String(example))}` : undefined;
+}
+
+/**
+ * The flag of `origin` (`--replicas N`, `--set PATH=VALUE`) rewritten to set `path` to `value`,
+ * ready to paste; undefined where the value came from a file.
+ */
+function flagWith(origin: string, path: Path, value: string): string | undefined {
+  if (origin.startsWith('--replicas')) return `--replicas ${shellWord(value)}`;
+  return origin.startsWith('--set') ? `--set ${shellWord(`${formatPath(path)}=${value}`)}` : undefined;
 }
 
 /**

@@ -201,9 +201,28 @@ test('overrides: --image, --replicas, --set, and errors located at the flag', ()
   assert.match(r.stdout, /namespace: prod\n/);
   const bad = kustz(['render', '--replicas', 'many'], { cwd: dir });
   assert.is(bad.status, 1);
-  assert.match(bad.stderr, /^kustz: --replicas many: service.replicas must be an integer, got "many"/);
+  assert.match(bad.stderr, /^kustz: --replicas many: --replicas must be an integer, got "many"\n/);
   // A value from a flag gets the flag to write, and following it works.
   assert.match(bad.stderr, /\n {2}hint: write a whole number, e.g. --replicas 2\n/);
+  // --replicas is a flag of its own: its problems name it, not service.replicas, and the fixed flag pastes.
+  for (const [value, message, fixed] of [
+    ['-1', '--replicas must be >= 0, got -1\n  hint: write 0 or more, e.g. --replicas 0', '--replicas 0'],
+    ['1.5', '--replicas must be an integer, got 1.5\n  hint: write a whole number, e.g. --replicas 2', '--replicas 2'],
+    ['99999999999', '--replicas must be <= 2147483647, got 99999999999\n  hint: write 2147483647 or less, e.g. --replicas 2147483647', '--replicas 2147483647'],
+    ['!!int 3', 'expected a whole number, e.g. --replicas 2', '--replicas 2'],
+    ['!x', 'expected a whole number, e.g. --replicas 2', '--replicas 2'],
+    ['[3]', 'expected a whole number, e.g. --replicas 2', '--replicas 2'],
+  ] as const) {
+    const r = kustz(['render', '--replicas', value], { cwd: dir });
+    assert.is(r.stderr, `kustz: --replicas ${value}: ${message}\n`, value);
+    assert.is(r.status, message.includes('hint') ? 1 : 2, value);
+    assert.not.match(r.stderr, /service\.replicas|--set/, value);
+    const followed = kustz(['render', ...fixed.split(' ')], { cwd: dir });
+    assert.is(followed.status, 0, `${fixed}: ${followed.stderr}`);
+  }
+  // --set names the field it sets, and its fixed flag sets it.
+  const below = kustz(['render', '--set', 'service.replicas=-1'], { cwd: dir });
+  assert.is(below.stderr, 'kustz: --set service.replicas=-1: service.replicas must be >= 0, got -1 (at service.replicas)\n  hint: write 0 or more, e.g. --set service.replicas=0\n');
   for (const [flag, hint] of [['service.ports=80', "set the list item by item: --set 'service.ports[0]=80'"], ['name=7', `quote it: --set 'name="7"'`]] as const) {
     const r = kustz(['render', '--set', flag], { cwd: dir });
     assert.is(r.status, 1, flag);
@@ -245,7 +264,7 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
   const bomb = `service.envs.pairs.A=[&a x${', *a'.repeat(101)}]`;
   for (const [args, message] of [
     [['--set', 'service.image=*a'], 'kustz: --set service.image=*a: Unresolved alias (the anchor must be set before the alias): a; quote the value to keep it as text\n'],
-    [['--replicas', '*a'], 'kustz: --replicas *a: Unresolved alias (the anchor must be set before the alias): a; quote the value to keep it as text\n'],
+    [['--replicas', '*a'], 'kustz: --replicas *a: expected a whole number, e.g. --replicas 2\n'],
     [['--set', bomb], `kustz: --set ${bomb}: Excessive alias count indicates a resource exhaustion attack; quote the value to keep it as text\n`],
   ] as const) {
     const r = kustz(['render', ...args], { cwd: dir });
@@ -259,7 +278,7 @@ test('--set never ends in an internal error: aliases, an alias bomb, a list\'s l
     assert.is(r.stderr, `kustz: --set ${flag}: --set takes one value, not a ${what}; set each item or key with a --set of its own, e.g. --set '${path}[0]=VALUE' for a list or --set '${path}.KEY=VALUE' for a map, or quote the value to keep it as text\n`);
   }
   const replicas = kustz(['render', '--replicas', '[3]'], { cwd: dir });
-  assert.is(replicas.stderr, 'kustz: --replicas [3]: expected one value, not a list\n');
+  assert.is(replicas.stderr, 'kustz: --replicas [3]: expected a whole number, e.g. --replicas 2\n');
   const length = kustz(['render', '--set', 'service.ports.length=0'], { cwd: dir });
   assert.is(length.status, 1);
   assert.is(length.stderr, 'kustz: --set service.ports.length=0: service.ports is a list; "length" is no item of it\n  hint: pick an item by its index: service.ports[0]\n');
