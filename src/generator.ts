@@ -129,10 +129,17 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
     // render names kustz.yml paths, which the positions already follow into spec; the paths
     // (the message's "at", a KRM result's field) must name the same place.
     // Messages and hints name fields too ("set service.name to ..."): as spec.service.name here.
-    const inSpec = (text: string) => text.replace(/(?<![\w.\-/:])(service|configmaps|secrets|ingress|dns)\.(?=[a-zA-Z])/g, 'spec.$1.');
+    // A hint names them also where the problem lies in a file the spec names (".env lines belong
+    // under configmaps.envs"). Text in double quotes is a value (an image, a host such as
+    // "service.example.com"), never a field, and stays as written.
+    const inSpec = (text: string) =>
+      text
+        .split(/("(?:[^"\\]|\\.)*")/)
+        .map((part, i) => (i % 2 ? part : part.replace(/(?<![\w.\-/:])(service|configmaps|secrets|ingress|dns)\.(?=[a-zA-Z])/g, 'spec.$1.')))
+        .join('');
     const inConfig = (issues: Issue[]): Issue[] =>
       issues.map((i) => {
-        if (i.path === undefined) return i;
+        if (i.path === undefined) return i.hint === undefined ? i : { ...i, hint: inSpec(i.hint) };
         const message = inSpec(i.path === '' ? i.message.replace(/ in the top level$/, ' in spec') : i.message);
         const hint = i.hint === undefined ? undefined : inSpec(i.path === '' ? i.hint.replace(/ at the top level$/, ' to spec') : i.hint);
         return { ...i, message, ...(hint === undefined ? {} : { hint }), path: config.inConfig!(i.path) };

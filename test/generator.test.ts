@@ -79,6 +79,22 @@ test('an inline spec: paths name the field where it is in the generator config, 
   assert.equal((results(warned.stdout) as Array<{ field: unknown }>).map((r) => r.field), [{ path: 'spec.service.resources.memory' }]);
 });
 
+test('an inline spec: hints about a file it names name spec fields too, and a quoted value is never taken for a field', () => {
+  const dir = project({ 'x.env': 'A=1\n' });
+  dirs.push(dir);
+  const list = (spec: string) => `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: ${spec}}\n`;
+  const file = kustz(['fn'], { cwd: dir, input: list('{service: {image: nginx, envs: {files: [x.env]}}}') });
+  assert.is(file.status, 1);
+  assert.match(file.stderr, '\n  hint: write one `NAME: value` per line; a .env file of NAME=value lines belongs under spec.configmaps.envs or spec.secrets.envs\n');
+  const image = kustz(['fn'], { cwd: dir, input: list('{service: {image: "service.example.com/app:a b"}}') });
+  assert.is(image.status, 1);
+  assert.match(image.stderr, 'kustz: functionConfig: image "service.example.com/app:a b" is not a valid reference');
+  const host = kustz(['fn'], { cwd: dir, input: list('{service: {image: nginx, ports: ["80"]}, ingress: {rules: ["http://dns.example.com:99999/"]}}') });
+  assert.is(host.status, 1);
+  assert.match(host.stderr, 'got "dns.example.com:99999" in "http://dns.example.com:99999/" (at spec.ingress.rules[0])');
+  assert.not.match(file.stderr + image.stderr + host.stderr, /spec\.\w+\.example\.com/);
+});
+
 test('no generator config: a ResourceList without functionConfig, kpt without --fn-config, an empty plugin config say so, and how to pass one', () => {
   const hint = '  hint: pass the generator config as the functionConfig: kpt fn eval DIR --exec kustz --fn-config kustz-generator.yaml, that file holding {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: kustz.yml}}; kustomize passes the config that names kustz as its function\n';
   for (const input of ['kind: ResourceList\nitems: []\n', 'kind: ResourceList\nitems: []\nfunctionConfig:\n']) {
