@@ -6,10 +6,11 @@ import { closest } from './errors.js';
 import { dns1035Label, dns1123Subdomain, ianaServiceName, ipAddress, portNumber } from './k8s.js';
 
 /** A failure says what is wrong and, in its hint, what to write instead. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint: string };
+/** A failure's `fix` is the value its hint says to write, where it names one. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint: string; fix?: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(message: string, hint: string): Parsed<T> => ({ ok: false, message, hint });
+const fail = <T>(message: string, hint: string, fix?: string): Parsed<T> => ({ ok: false, message, hint, ...(fix === undefined ? {} : { fix }) });
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -192,7 +193,9 @@ export function parseResource(text: string): Parsed<{ request?: Quantity; limit?
   if (!requestText && !limitText) return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, 'write an amount, e.g. 100m/200m or 128Mi, or leave the resource out');
   if (parts.length > 2) {
     const two = `${parts[0]!.trim()}/${parts[1]!.trim()}`;
-    return fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, parseResource(two).ok ? `write ${two}: one "/" between request and limit` : 'write request/limit with one "/", e.g. 100m/200m');
+    return parseResource(two).ok
+      ? fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, `write ${two}: one "/" between request and limit`, two)
+      : fail(`expected ${RESOURCE_FORM}, got ${JSON.stringify(text)}`, 'write request/limit with one "/", e.g. 100m/200m');
   }
   const out: { request?: Quantity; limit?: Quantity } = {};
   for (const [side, t] of [['request', requestText], ['limit', limitText]] as const) {
@@ -205,11 +208,11 @@ export function parseResource(text: string): Parsed<{ request?: Quantity; limit?
     // Of "request/limit", the hint repairs both sides, so that following it fixes the value.
     if (parts.length === 1) return q;
     const both = parts.map((p) => p.trim()).map((p) => (p && !parseQuantity(p).ok ? repairQuantity(p) ?? p : p)).join('/');
-    return both !== text && parseResource(both).ok ? fail(q.message, `write ${both}`) : q;
+    return both !== text && parseResource(both).ok ? fail(q.message, `write ${both}`, both) : q;
   }
   if (out.request && out.limit && compareQuantities(out.request, out.limit) > 0) {
     return fail(`request ${out.request.text} is greater than limit ${out.limit.text}`,
-      `a request is at most its limit: write ${out.limit.text}/${out.request.text} if the two are swapped (request first), or raise the limit`);
+      `a request is at most its limit: write ${out.limit.text}/${out.request.text} if the two are swapped (request first), or raise the limit`, `${out.limit.text}/${out.request.text}`);
   }
   return ok(out);
 }

@@ -64,6 +64,10 @@ const BROKEN: Array<[code: string, config: Record<string, unknown>]> = [
   ['resource.value', { ...BASE, service: { ...BASE.service, resources: { cpu: '1/2/3' } } }],
   ['resource.extended', { ...BASE, service: { ...BASE.service, resources: { cpu: 1, 'nvidia.com/gpu': 0.5 } } }],
   ['resource.hugepages', { ...BASE, service: { ...BASE.service, resources: { memory: '128Mi', 'hugepages-2Mi': '3Mi' } } }],
+  // A value a hint names passes every rule of its resource, not only the one that failed.
+  ['resource.value', { ...BASE, service: { ...BASE.service, resources: { 'nvidia.com/gpu': '1/2/3' } } }],
+  ['resource.value', { ...BASE, service: { ...BASE.service, resources: { 'nvidia.com/gpu': '3/2' } } }],
+  ['resource.extended', { ...BASE, service: { ...BASE.service, resources: { memory: '128Mi', 'hugepages-2Mi': '3Mi/5Mi' } } }],
   ['probe.action', { ...BASE, service: { ...BASE.service, probes: { liveness: { action: 'http://[::1/' } } } }],
   ['probe.action', { ...BASE, service: { ...BASE.service, probes: { liveness: { action: "sh -c 'test -f /tmp/x" } } } }],
   ['probe.action', { ...BASE, service: { ...BASE.service, probes: { liveness: { action: 'tcp://:8080/x' } } } }],

@@ -155,33 +155,13 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
         continue;
       }
     }
-    const parsed = ctx.parsed(path, 'resource.value', parseResource(text));
-    if (!parsed) continue;
-    const { request, limit } = parsed;
-    // The API server holds extended resources and huge pages to whole, non-overcommitted amounts.
-    if (!standard || name.startsWith('hugepages-')) {
-      const whole = (q?: Quantity) => !q || isWholeQuantity(q) || name.startsWith('hugepages-');
-      if (!whole(request) || !whole(limit)) {
-        const units = wholeUnits(limit ?? request!);
-        ctx.error(path, 'resource.extended', `extended resource ${name} must be a whole number, got "${text}"`,
-          `write ${units}: extended resources come in whole units`);
-        continue;
-      }
-      if (request && limit && compareQuantities(request, limit) !== 0) {
-        ctx.error(path, 'resource.extended', `${name} cannot be overcommitted: its request must equal its limit, got "${text}"`, `write ${limit.text}/${limit.text} or just ${limit.text}`);
-        continue;
-      }
-      if (request && !limit) {
-        ctx.error(path, 'resource.extended', `${name} cannot be overcommitted: it needs a limit equal to its request, got "${text}"`, `write ${request.text}/${request.text} or just ${request.text}`);
-        continue;
-      }
-      const page = pageSize?.ok ? pageSize.value : undefined;
-      const misfit = page && [request, limit].find((q) => q && wholeUnits(q) % wholeUnits(page) !== 0n);
-      if (misfit) {
-        ctx.error(path, 'resource.hugepages', `${name} must be a multiple of the page size ${page.text}, got "${misfit.text}"`, `write ${pagesOf(page, misfit)}, the next whole number of pages`);
-        continue;
-      }
+    const page = pageSize?.ok ? pageSize.value : undefined;
+    const amount = resourceAmount(name, text, page);
+    if ('code' in amount) {
+      ctx.error(path, amount.code, amount.message, passingHint(name, amount, page));
+      continue;
     }
+    const { request, limit } = amount;
     const unlikely = unlikelyAmount(name, text, request, limit);
     if (unlikely) ctx.warn(path, 'resource.unit', unlikely.message, unlikely.hint);
     if (request) requests.push([name, request.text]);
@@ -192,6 +172,58 @@ function containerResources(ctx: Context, cfg: KustzConfig): Pick<ContainerModel
     ctx.error(['service', 'resources'], 'resource.hugepages', 'huge pages need a cpu or memory request or limit beside them (the API server rejects them alone)', 'add e.g. memory: 128Mi');
   }
   return { requests, limits };
+}
+
+interface AmountProblem {
+  code: string;
+  message: string;
+  hint: string;
+  /** The value the hint says to write, where it names one. */
+  fix?: string;
+}
+
+/**
+ * `text` (request/limit) as amounts of resource `name` (huge pages of size `page`), or why it
+ * is refused: the API server holds extended resources and huge pages to whole amounts, the
+ * request equal to the limit.
+ */
+function resourceAmount(name: string, text: string, page: Quantity | undefined): { request?: Quantity; limit?: Quantity } | AmountProblem {
+  const parsed = parseResource(text);
+  if (!parsed.ok) return { code: 'resource.value', message: parsed.message, hint: parsed.hint, ...(parsed.fix === undefined ? {} : { fix: parsed.fix }) };
+  const { request, limit } = parsed.value;
+  if (STANDARD_RESOURCES.has(name)) return parsed.value;
+  const whole = (q?: Quantity) => !q || isWholeQuantity(q) || page !== undefined;
+  if (!whole(request) || !whole(limit)) {
+    const units = String(wholeUnits(limit ?? request!));
+    return { code: 'resource.extended', message: `extended resource ${name} must be a whole number, got "${text}"`, hint: `write ${units}: extended resources come in whole units`, fix: units };
+  }
+  if (request && limit && compareQuantities(request, limit) !== 0) {
+    return { code: 'resource.extended', message: `${name} cannot be overcommitted: its request must equal its limit, got "${text}"`, hint: `write ${limit.text}/${limit.text} or just ${limit.text}`, fix: limit.text };
+  }
+  if (request && !limit) {
+    return { code: 'resource.extended', message: `${name} cannot be overcommitted: it needs a limit equal to its request, got "${text}"`, hint: `write ${request.text}/${request.text} or just ${request.text}`, fix: request.text };
+  }
+  const misfit = page && [request, limit].find((q) => q && wholeUnits(q) % wholeUnits(page) !== 0n);
+  if (misfit) {
+    const pages = pagesOf(page, misfit);
+    return { code: 'resource.hugepages', message: `${name} must be a multiple of the page size ${page.text}, got "${misfit.text}"`, hint: `write ${pages}, the next whole number of pages`, fix: pages };
+  }
+  return parsed.value;
+}
+
+/**
+ * `problem`'s hint, or where the value it names breaks another rule (`nvidia.com/gpu: 1/2/3`
+ * gets "write 1/2", which overcommits), the value that rule leads to, followed until one passes.
+ */
+function passingHint(name: string, problem: AmountProblem, page: Quantity | undefined): string {
+  let fix = problem.fix;
+  // Each rule's fix satisfies it and the rules before it: the chain is at most as long as the rules.
+  for (let step = 0; fix !== undefined && step < 5; step++) {
+    const next = resourceAmount(name, fix, page);
+    if (!('code' in next)) return fix === problem.fix ? problem.hint : `write ${fix}: ${name} takes one whole amount${page ? ` of ${page.text} pages` : ''}, its request equal to its limit`;
+    fix = next.fix;
+  }
+  return problem.hint;
 }
 
 /** `amount` rounded up to whole pages of `page`, written in the page size's unit ("4Mi" for 3Mi of 2Mi pages). */
