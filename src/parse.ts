@@ -250,7 +250,7 @@ function quickConfig(root: YamlNode, source: string, file: string, dataFile: boo
 }
 
 function parseWithYaml(source: string, file: string, dataFile: boolean): { config?: ParsedConfig; issues: Issue[] } {
-  const { isMap, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
+  const { isMap, isNode, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)
   // to stderr, outside kustz's messages.
@@ -411,8 +411,8 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
         if ((options?.key || valueless) && path.length) {
           const parent = doc.getIn(path.slice(0, -1), true);
           const last = String(path[path.length - 1]);
-          const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === last) : undefined;
-          if (isScalar(pair?.key) && pair.key.range) {
+          const pair = isMap(parent) ? parent.items.find((p) => keyName(doc, p.key) === last) : undefined;
+          if (isNode(pair?.key) && pair.key.range) {
             const where = at(pair.key.range[0]);
             if (isCredentialPath(path)) delete where.frame;
             return where;
@@ -433,6 +433,19 @@ function openingQuote(source: string, quote: string, end: number): number {
   let at = source.lastIndexOf(quote, end - 1);
   while (at > 0 && source[at - 1] === (quote === '"' ? '\\' : "'")) at = source.lastIndexOf(quote, at - (quote === '"' ? 1 : 2));
   return at;
+}
+
+/**
+ * A map key as the value's map names it: a scalar's value; a list or map as key (`? [x]`) by
+ * the text yaml makes of it (`[ x ]`), which only yaml itself knows how to write.
+ */
+function keyName(doc: Document, key: unknown): string | undefined {
+  const { isScalar, isCollection, Pair, YAMLMap } = yamlLib();
+  if (isScalar(key)) return String(key.value);
+  if (!isCollection(key)) return undefined;
+  const one = new YAMLMap(doc.schema);
+  one.items.push(new Pair(key, null));
+  return Object.keys(one.toJS(doc) as object)[0];
 }
 
 function keyText(key: unknown): unknown {
