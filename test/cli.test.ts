@@ -326,6 +326,16 @@ test('--set values take tags as a kustz.yml does: core tags apply, others are er
     assert.is(r.status, 2, value);
     assert.is(r.stderr, `kustz: --set service.replicas=${value}: "${value!.split(' ')[1]}" is not a valid !!${tag}; fix the value, or drop the tag\n`);
   }
+  // yaml's !!float wants a "." or an exponent; without the tag the value is the number meant: the hint is that flag, and it works.
+  for (const path of ['service.replicas', 'service.envs.pairs.D']) {
+    const r = kustz(['render', '--set', `${path}=!!float 1`], { cwd: dir });
+    assert.is(r.status, 2, path);
+    assert.is(r.stderr, `kustz: --set ${path}=!!float 1: "1" is not a valid !!float; drop the tag: --set ${path}=1\n`);
+    const fixed = kustz(['render', '--set', `${path}=1`], { cwd: dir });
+    assert.is(fixed.status, 0, fixed.stderr);
+  }
+  const half = kustz(['render', '--set', 'service.replicas=!!int 1.5'], { cwd: dir });
+  assert.is(half.stderr, 'kustz: --set service.replicas=!!int 1.5: "1.5" is not a valid !!int; fix the value, or drop the tag\n');
   // A value that starts with "!" is a tag alone: the hint is the flag to write, and it works.
   const tagged = kustz(['render', '--set', "service.envs.pairs.D=!it's"], { cwd: dir });
   assert.is(tagged.status, 2);
