@@ -5,8 +5,10 @@
 import { closest } from './errors.js';
 import { dns1035Label, dns1123Subdomain, ianaServiceName, ipAddress, portNumber } from './k8s.js';
 
-/** A failure says what is wrong and, in its hint, what to write instead. */
-/** A failure's `fix` is the value its hint says to write, where it names one. */
+/**
+ * A failure says what is wrong and, in its hint, what to write instead; its `fix` is the value
+ * the hint names, where it names one.
+ */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; hint: string; fix?: string };
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
