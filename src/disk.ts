@@ -344,6 +344,32 @@ export class WriteError extends Error {
   }
 }
 
+/** Whether a signal that would end the process is held off (see holdSignals). */
+let holding = false;
+
+/**
+ * Ctrl-C, a CI job cancelled, `timeout` or `docker stop` (SIGINT, SIGTERM, SIGHUP) end a process
+ * wherever it is: between a write's temporary files and its renames, they would leave temporary
+ * files behind (a registry password in one) and a kustomize directory with some files new and
+ * some old. From the first write on, kustz catches them. Node runs a handler between tasks only,
+ * never within the synchronous writeFiles, so the write under way finishes (or is undone), and
+ * the signal then ends the process at the next `signalsLanded()`, re-raised so that the shell
+ * sees the process killed by it. SIGKILL cannot be caught: it may still leave a `.kustz-tmp-*`.
+ */
+function holdSignals(): void {
+  if (holding) return;
+  holding = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // once: the handler is gone, and the signal's default action back, when it re-raises.
+    process.once(signal, () => process.kill(process.pid, signal));
+  }
+}
+
+/** Gives a signal held off during a write the turn of the event loop it needs to end the process. */
+export function signalsLanded(): Promise<void> {
+  return holding ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve();
+}
+
 /**
  * Writes the files all or none, each through a temporary file and a rename, so that a reader
  * never sees half a file and a failure (a full disk, a directory where a file goes, a rename the
@@ -356,6 +382,7 @@ export class WriteError extends Error {
  */
 export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
   const changed = files.filter((f) => differs(f));
+  if (changed.length) holdSignals();
   const made: string[] = [];
   // Per file: the temporary file with the new content, the way back to the old one, and whether
   // the new one is in place yet.

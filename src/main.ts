@@ -1,5 +1,5 @@
 import { runCli } from './cli.js';
-import { readStdin, writeAll } from './disk.js';
+import { readStdin, signalsLanded, writeAll } from './disk.js';
 import { formatIssue, KustzError } from './errors.js';
 import { pluginCall, runPluginCall } from './plugin.js';
 import type { IO } from './shell.js';
@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   // A getter: setting up process.stdin costs start-up time, and only a run without arguments asks.
   const stdin = { get isTTY() { return process.stdin.isTTY === true; }, read: readStdin };
   const call = pluginCall(argv, process.env, stdin);
-  return call ? runPluginCall(call, io) : runCli(argv, io);
+  const code = await (call ? runPluginCall(call, io) : runCli(argv, io));
+  await signalsLanded();
+  return code;
 }
 
 // No top-level await: the bundle is CommonJS, which Node starts faster than an ES module.

@@ -4,7 +4,7 @@
  * `render --write` (or `render -o FILE`) would change.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { changesFileRead, describeError, readOutputFile, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
+import { changesFileRead, describeError, readOutputFile, signalsLanded, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
 import { escapeUnprintable, issue, shellWord, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { shownSetFlag } from './overrides.js';
@@ -37,7 +37,7 @@ interface Target {
  * notices modified tracked files by itself but not new ones: a first manifests.yaml would
  * otherwise slip past the commit unstaged.
  */
-export function writeOutputs(files: readonly string[], flags: OutputFlags, io: IO): number {
+export async function writeOutputs(files: readonly string[], flags: OutputFlags, io: IO): Promise<number> {
   if (!flags.write) throw new UsageError('--out-name and --check go with --write');
   if (flags.output !== undefined) throw new UsageError('--write puts each output beside its kustz.yml; it does not take -o');
   let failed = false;
@@ -63,6 +63,8 @@ export function writeOutputs(files: readonly string[], flags: OutputFlags, io: I
       report([issue('output.write', `cannot write: ${e.reason}`, { file: e.shown })], false, io);
       failed = true;
     }
+    // Ctrl-C between two outputs: each written one is whole, and the rest are not begun.
+    await signalsLanded();
   }
   if (changed && flags.check) io.stderr('kustz: outputs were out of date (--check); review and stage them\n');
   return failed || (changed && flags.check) ? 1 : 0;
