@@ -25,7 +25,7 @@ function renderCommand(files: string[], flags: OutputFlags, io: IO): number {
   const output = flags.output === undefined ? undefined : outputFile(flags.output, io);
   const filesRead: FilesRead | undefined = output === undefined ? undefined : new Set();
   for (const file of configFiles(flags, files, io)) {
-    const rendered = renderFile(file, flags, io, 'suffix', filesRead);
+    const rendered = renderFile(file, flags, io, { filesRead });
     issues.push(...rendered.issues);
     if (rendered.result) {
       issues.push(...names.add(file, rendered.result));

@@ -5,7 +5,7 @@
 import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError } from './errors.js';
-import type { LoadRestrictor, ReadFile, ReadResult } from './files.js';
+import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
 
 /** Inputs larger than this are refused before they are read (a ConfigMap holds 1 MiB at most). */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
@@ -157,12 +157,19 @@ function readOpen(fd: number, read: FilesRead | undefined): Uint8Array | Refusal
   return bytes.subarray(0, n);
 }
 
+/** What a run shares between its reads: the files read, directories' real paths, how messages name the base. */
+export interface ReadOptions {
+  read?: FilesRead;
+  dirs?: RealDirectories;
+  base?: FileBase;
+}
+
 /**
  * Reads files relative to `baseDir`. Under the root-only restrictor the real path (symlinks
  * followed) must stay inside the real `baseDir`, as kustomize's loader demands. `read`, when
  * given, learns every file read.
  */
-export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: FilesRead, dirs: RealDirectories = new Map()): ReadFile {
+export function diskReader(baseDir: string, restrictor: LoadRestrictor, { read, dirs = new Map(), base = BESIDE_KUSTZ_YML }: ReadOptions = {}): ReadFile {
   // A file named twice (foo.yml as env vars and as literals) is read once.
   const done = new Map<string, ReadResult>();
   return (path) => {
@@ -173,7 +180,7 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
 
   function readOne(path: string): ReadResult {
     // "" resolves to the kustz.yml's own directory, and was reported as a directory.
-    if (path === '') return { ok: false, message: 'the path is empty', hint: "name a file, relative to the kustz.yml's directory" };
+    if (path === '') return { ok: false, message: 'the path is empty', hint: `name a file, relative to ${base.dir}` };
     let fd: number | undefined;
     try {
       const opened = openConfined(isAbsolute(path) ? path : resolve(baseDir, path), restrictor === 'rootonly' ? { realBase: realDirOf(dirs, baseDir), dirs } : undefined);
@@ -181,8 +188,8 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
         // Shown relative to the kustz.yml, not as an absolute path: CI logs are public.
         return {
           ok: false,
-          message: `"${path}" resolves to ${opened.outside}, outside the kustz.yml's directory`,
-          hint: 'a symlink may not lead out of the project; copy the file in, or pass --load-restrictor none',
+          message: `"${path}" resolves to ${opened.outside}, outside ${base.dir}`,
+          hint: intoBase(base, 'a symlink may not lead out of the project; copy the file in'),
         };
       }
       fd = opened;
@@ -192,15 +199,15 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, read?: F
       if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
       return { ok: true, bytes };
     } catch (e) {
-      return cannotRead(path, e);
+      return cannotRead(path, e, base);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
   }
 }
 
-function cannotRead(path: string, e: unknown): ReadResult {
-  return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, hint: readErrorHint(e, "paths in kustz.yml are relative to the kustz.yml's directory") };
+function cannotRead(path: string, e: unknown, base: FileBase): ReadResult {
+  return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, hint: readErrorHint(e, `paths in ${base.namer} are relative to ${base.dir}`) };
 }
 
 const NOT_REGULAR_HINT = 'kustz reads regular files only, no device, FIFO or socket: copy what it holds into a file and name that';
@@ -229,7 +236,7 @@ function readErrorHint(e: unknown, missing: string): string {
  * symlink that leads out of its own directory: in CI a pull request could commit
  * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
  */
-export function readConfigFile(path: string, restrictor: LoadRestrictor, read?: FilesRead, dirs: RealDirectories = new Map()): ReadResult {
+export function readConfigFile(path: string, restrictor: LoadRestrictor, { read, dirs = new Map(), base = BESIDE_KUSTZ_YML }: ReadOptions = {}): ReadResult {
   let fd: number | undefined;
   try {
     const opened = openConfined(path, restrictor === 'rootonly' ? { realBase: realDirOf(dirs, dirname(path)), dirs } : undefined);
@@ -237,7 +244,7 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor, read?: 
       return {
         ok: false,
         message: `the file is a symlink to ${opened.outside}, outside its own directory`,
-        hint: 'a kustz.yml may not be a link to a file elsewhere; copy the file in, or pass --load-restrictor none',
+        hint: intoBase(base, 'a kustz.yml may not be a link to a file elsewhere; copy the file in'),
       };
     }
     fd = opened;

@@ -10,19 +10,39 @@ export type ReadFile = (path: string) => ReadResult;
 export type LoadRestrictor = 'rootonly' | 'none';
 
 /**
+ * Where the files a config names are read from, in the words of messages, and what lifts the
+ * load restrictor there: a flag on kustz's command line, nothing where kustomize runs kustz (a
+ * generator plugin, a KRM function) with a fixed root.
+ */
+export interface FileBase {
+  /** What names the files: "kustz.yml", "the spec". */
+  readonly namer: string;
+  /** The directory they are read from. */
+  readonly dir: string;
+  readonly lift?: string;
+}
+
+export const BESIDE_KUSTZ_YML: FileBase = { namer: 'kustz.yml', dir: "the kustz.yml's directory", lift: 'pass --load-restrictor none' };
+
+/** A hint's way out of the root: copying or moving the file in, or the flag where there is one. */
+export function intoBase(base: FileBase, move: string): string {
+  return base.lift ? `${move}, or ${base.lift}` : move;
+}
+
+/**
  * The path check of kustomize's default load restrictor, done on the text of the path: no
  * absolute path and no `..` that climbs out of the kustz.yml's directory. (Symlinks are the
  * reader's business, since only it can see the disk.)
  */
-export function confinementProblem(path: string): string | undefined {
+export function confinementProblem(path: string, base: FileBase = BESIDE_KUSTZ_YML): string | undefined {
   if (isAbsolutePath(path)) {
-    return `"${path}" is an absolute path; files must sit inside the kustz.yml's directory`;
+    return `"${path}" is an absolute path; files must sit inside ${base.dir}`;
   }
   let depth = 0;
   for (const part of path.replaceAll('\\', '/').split('/')) {
     if (part === '..') depth--;
     else if (part !== '.' && part !== '') depth++;
-    if (depth < 0) return `"${path}" leaves the kustz.yml's directory`;
+    if (depth < 0) return `"${path}" leaves ${base.dir}`;
   }
   return undefined;
 }

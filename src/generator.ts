@@ -12,7 +12,7 @@
 import { basename } from 'node:path';
 import { diskReader, realPathOutside } from './disk.js';
 import { closest, hasErrors, issue, KustzError, type Issue } from './errors.js';
-import { confinementProblem, isAbsolutePath } from './files.js';
+import { BESIDE_KUSTZ_YML, confinementProblem, isAbsolutePath, type FileBase } from './files.js';
 import { allowedKeys } from './generated/schema-validator.js';
 import { render } from './render.js';
 import { formatPath, type ParsedConfig, type Path } from './parse.js';
@@ -113,6 +113,10 @@ function configOutside(config: string, kustomizationDir: string): string | undef
   return `"${config}" lies outside the kustomization directory, where kustz reads only a file named ${CONFIG_NAMES.join(' or ')}`;
 }
 
+// kustomize runs kustz here, with no flag of kustz's to lift the load restrictor.
+const { lift: _lift, ...KUSTZ_YML_UNDER_KUSTOMIZE } = BESIDE_KUSTZ_YML;
+const SPEC_FILES: FileBase = { namer: 'the spec', dir: "the kustomization's directory" };
+
 /**
  * The objects a generator config stands for, rendered from io.cwd, with the problems and
  * warnings met; no objects means it failed. The caller reports the issues, each protocol its way.
@@ -123,7 +127,7 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
     if (config.config !== undefined) {
       const outside = configOutside(config.config, io.cwd);
       if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { ...parsed!.locate(['spec', 'config']), path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
-      const rendered = renderFile(config.config, { hash: config.hash }, io, 'kustomize');
+      const rendered = renderFile(config.config, { hash: config.hash }, io, { hashMode: 'kustomize', base: KUSTZ_YML_UNDER_KUSTOMIZE });
       return hasErrors(rendered.issues) ? { issues: rendered.issues } : { objects: rendered.result!.objects, issues: rendered.issues };
     }
     // render names kustz.yml paths, which the positions already follow into spec; the paths
@@ -149,7 +153,8 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
       result = render({
         config: config.inline!,
         file: config.inline!.file,
-        readFile: diskReader(io.cwd, 'rootonly'),
+        readFile: diskReader(io.cwd, 'rootonly', { base: SPEC_FILES }),
+        fileBase: SPEC_FILES,
         env: io.env,
         ...(config.hash ? { hash: 'kustomize' as const } : {}),
       });

@@ -18,7 +18,7 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   const configs = configFiles(flags, files, io);
   if (configs.length !== 1) throw new UsageError(`kustz kustomize takes one kustz.yml, got ${configs.length}; write each to its own directory`);
   const filesRead: FilesRead = new Set();
-  const rendered = renderFile(configs[0]!, flags, io, 'kustomize', filesRead);
+  const rendered = renderFile(configs[0]!, flags, io, { hashMode: 'kustomize', filesRead });
   if (report(rendered.issues, flags.strict, io)) return 1;
 
   const output = flags.output;

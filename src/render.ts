@@ -3,7 +3,7 @@ import type { Identity } from './build/meta.js';
 import { buildIngress, buildService, containerPorts } from './build/network.js';
 import { buildDeployment } from './build/workload.js';
 import { hasErrors, KustzError, REDACTED, type Issue } from './errors.js';
-import type { LoadRestrictor, ReadFile } from './files.js';
+import { BESIDE_KUSTZ_YML, type FileBase, type LoadRestrictor, type ReadFile } from './files.js';
 import { appendHashSuffixes, asKustomizeSecret, markNeedsHash } from './hash.js';
 import * as rules from './k8s.js';
 import { Context } from './normalize/context.js';
@@ -28,6 +28,8 @@ export interface RenderInput {
   /** Variables `${VAR}` credential references may name. */
   env?: Readonly<Record<string, string | undefined>>;
   loadRestrictor?: LoadRestrictor;
+  /** Where the files named are read from, for messages; default: beside kustz.yml. */
+  fileBase?: FileBase;
   /**
    * How a change to the generated ConfigMaps and Secrets reaches the Pods. Default: the names
    * stay and the pod template carries CONFIG_HASH_ANNOTATION. 'suffix' (--hash): kustomize's hash
@@ -73,7 +75,7 @@ export function render(input: RenderInput): RenderResult {
   parsed = checked.config;
 
   const cfg = parsed.value as KustzConfig;
-  const ctx = new Context(parsed, input.readFile, input.loadRestrictor ?? 'rootonly', input.env ?? {});
+  const ctx = new Context(parsed, input.readFile, input.loadRestrictor ?? 'rootonly', input.env ?? {}, input.fileBase ?? BESIDE_KUSTZ_YML);
   const id = identity(ctx, cfg);
   const pod = normalizePod(ctx, cfg);
   const service = normalizeService(ctx, cfg);

@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { diskReader, fileIdentity, readConfigFile, type FilesRead, type RealDirectories } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
-import { decodeUtf8, invalidUtf8Position, type LoadRestrictor } from './files.js';
+import { decodeUtf8, invalidUtf8Position, type FileBase, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
 import { render, type RenderInput, type RenderResult } from './render.js';
 
@@ -113,13 +113,19 @@ export interface Rendered {
 /**
  * Renders one kustz.yml from disk; problems come back as issues, never as throws. `--hash`
  * means `hashMode`: 'suffix' where kustz prints the objects, 'kustomize' where kustomize builds them.
- * `filesRead`, when given, learns the kustz.yml and every file it names.
+ * `filesRead`, when given, learns the kustz.yml and every file it names; `base` says how
+ * messages name where files are read from.
  */
-export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: RenderInput['hash'] = 'suffix', filesRead?: FilesRead): Rendered {
+export function renderFile(
+  file: string,
+  flags: RenderFlags,
+  io: IO,
+  { hashMode = 'suffix', filesRead, base }: { hashMode?: RenderInput['hash']; filesRead?: FilesRead; base?: FileBase } = {},
+): Rendered {
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
   const restrictor = loadRestrictor(flags);
-  const dirs = realDirectoriesOf(io);
-  const read = readConfigFile(path, restrictor, filesRead, dirs);
+  const reading = { read: filesRead, dirs: realDirectoriesOf(io), base };
+  const read = readConfigFile(path, restrictor, reading);
   if (!read.ok) {
     // `kustz render services/api`, as kustomize build takes a directory.
     const inside = CONFIG_NAMES.find((name) => existsSync(join(path, name)));
@@ -134,10 +140,11 @@ export function renderFile(file: string, flags: RenderFlags, io: IO, hashMode: R
     const result = render({
       source,
       file,
-      readFile: diskReader(dirname(path), restrictor, filesRead, dirs),
+      readFile: diskReader(dirname(path), restrictor, reading),
       overrides: overridesFrom(flags),
       env: io.env,
       loadRestrictor: restrictor,
+      ...(base ? { fileBase: base } : {}),
       ...(flags.hash ? { hash: hashMode } : {}),
     });
     return { file, result, issues: result.warnings };

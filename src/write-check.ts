@@ -162,7 +162,7 @@ function oneOutput(files: readonly string[], output: string, flags: OutputFlags,
 /** The target with the text its inputs render to; as render, objects two inputs both make fail it. */
 function withText(target: Target, flags: OutputFlags, io: IO, filesRead?: FilesRead): Target {
   const names = new ObjectRegistry();
-  const rendered = target.inputs.map((f) => renderFile(f, flags, io, 'suffix', filesRead));
+  const rendered = target.inputs.map((f) => renderFile(f, flags, io, { filesRead }));
   const issues = rendered.flatMap((r) => [...r.issues, ...(r.result ? names.add(r.file, r.result) : [])]);
   if (report(issues, flags.strict, io)) return target;
   return { ...target, text: serialize(rendered.flatMap((r) => r.result!.objects)) };

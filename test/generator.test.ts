@@ -2,7 +2,7 @@
  * Mistakes in a kustomize generator config (the legacy exec plugin's file, the KRM function's
  * functionConfig): where they are reported, and in which words. Through the built CLI.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import { parse } from 'yaml';
@@ -93,6 +93,28 @@ test('an inline spec: hints about a file it names name spec fields too, and a qu
   assert.is(host.status, 1);
   assert.match(host.stderr, 'got "dns.example.com:99999" in "http://dns.example.com:99999/" (at spec.ingress.rules[0])');
   assert.not.match(file.stderr + image.stderr + host.stderr, /spec\.\w+\.example\.com/);
+});
+
+test('files an inline spec or its kustz.yml names: messages say where kustomize reads them from, and offer no flag kustomize cannot pass', () => {
+  const dir = project({ 'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  files: [{name: a, files: [/etc/hostname, ../x.txt, missing.txt, host.txt]}]\n' });
+  dirs.push(dir);
+  symlinkSync('/etc/hostname', join(dir, 'host.txt'));
+  const list = (spec: string) => `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: ${spec}}\n`;
+  const inline = kustz(['fn'], { cwd: dir, input: list('{service: {image: nginx}, configmaps: {files: [{name: a, files: [/etc/hostname, ../x.txt, missing.txt, host.txt]}]}}') });
+  assert.is(inline.status, 1);
+  for (const text of [
+    '"/etc/hostname" is an absolute path; files must sit inside the kustomization\'s directory (at spec.configmaps.files[0].files[0])',
+    '"../x.txt" leaves the kustomization\'s directory',
+    'hint: move the file into the kustomization\'s directory\n',
+    'hint: paths in the spec are relative to the kustomization\'s directory\n',
+    'hint: a symlink may not lead out of the project; copy the file in\n',
+  ]) assert.match(inline.stderr, text);
+  const fromFile = kustz(['fn'], { cwd: dir, input: list('{config: kustz.yml}') });
+  assert.is(fromFile.status, 1);
+  assert.match(fromFile.stderr, 'hint: move the file into the kustz.yml\'s directory\n');
+  assert.not.match(inline.stderr + fromFile.stderr, 'load-restrictor');
+  // On kustz's own command line the flag is there to offer.
+  assert.match(kustz(['render'], { cwd: dir }).stderr, 'hint: move the file into the kustz.yml\'s directory, or pass --load-restrictor none\n');
 });
 
 test('no generator config: a ResourceList without functionConfig, kpt without --fn-config, an empty plugin config say so, and how to pass one', () => {

@@ -1,5 +1,5 @@
 import { issue, warning, type Issue } from '../errors.js';
-import { confinementProblem, type LoadRestrictor, type ReadFile } from '../files.js';
+import { confinementProblem, intoBase, type FileBase, type LoadRestrictor, type ReadFile } from '../files.js';
 import type { Broken } from '../k8s.js';
 import { formatPath, parseConfig, type ParsedConfig, type Path } from '../parse.js';
 import type { Parsed } from '../shorthand.js';
@@ -20,6 +20,7 @@ export class Context {
     private readonly readFile: ReadFile,
     private readonly loadRestrictor: LoadRestrictor,
     readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly fileBase: FileBase,
   ) {}
 
   /** An error at the node `path` points to. */
@@ -62,9 +63,9 @@ export class Context {
   /** Reads a file named at `path` in kustz.yml, after the load restrictor's check. */
   read(path: Path, file: string): Uint8Array | undefined {
     if (this.loadRestrictor === 'rootonly') {
-      const outside = confinementProblem(file);
+      const outside = confinementProblem(file, this.fileBase);
       if (outside) {
-        this.error(path, 'file.outside-root', outside, 'move the file next to kustz.yml, or pass --load-restrictor none');
+        this.error(path, 'file.outside-root', outside, intoBase(this.fileBase, `move the file into ${this.fileBase.dir}`));
         return undefined;
       }
     }
