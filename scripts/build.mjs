@@ -2,6 +2,7 @@
 // module to load instead of hundreds) and record the V8 code cache it starts from.
 // docs/performance.md has the measurements behind each step.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +120,11 @@ await build({
   banner: { js: "(function (exports, require, module, __filename, __dirname) { 'use strict'; const importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
   footer: { js: '});' },
 });
+
+// The bundle's id, for bin/kustz.js to tell its code cache from one made for another bundle.
+const bundleFile = join(root, 'dist/kustz.cjs');
+const bundleText = readFileSync(bundleFile, 'utf8');
+writeFileSync(bundleFile, `${bundleText}//# kustz-build ${createHash('sha256').update(bundleText).digest('hex').slice(0, 32)}\n`);
 
 // The V8 code cache bin/kustz.js starts from: what one render of the upstream example compiles.
 rmSync(join(root, 'dist/kustz.cjs.cache'), { force: true });

@@ -7,7 +7,8 @@
  * breaks this: load them through src/lazy.ts or yamlLib() in src/yaml/lib.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -30,6 +31,27 @@ test('the build leaves a V8 code cache that this Node accepts for the bundle', (
   const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
   const r = spawnSync(process.execPath, [BIN, '--version'], { env: { ...env, KUSTZ_CODE_CACHE: 'check' }, encoding: 'utf8' });
   assert.is(r.stderr, 'kustz: code cache accepted\n');
+});
+
+test("an installed copy starts from the cache whatever the files' dates, and never from a cache made for another bundle", () => {
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  const copy = mkdtempSync(join(tmpdir(), 'kustz-install-'));
+  try {
+    // As npm and cp -r leave them: the cache written, and dated, before the bundle.
+    for (const dir of ['bin', 'dist']) cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
+    utimesSync(join(copy, 'dist/kustz.cjs.cache'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const check = () => spawnSync(process.execPath, [join(copy, 'bin/kustz.js'), '--version'], { env: { ...env, KUSTZ_CODE_CACHE: 'check' }, encoding: 'utf8' });
+    assert.is(check().stderr, 'kustz: code cache accepted\n');
+    // Another build's cache: its id differs, though V8 would take it for a bundle of the same length.
+    const cache = readFileSync(join(copy, 'dist/kustz.cjs.cache'));
+    cache.write('0'.repeat(32), 0, 'latin1');
+    writeFileSync(join(copy, 'dist/kustz.cjs.cache'), cache);
+    const other = check();
+    assert.is(other.stderr, 'kustz: code cache rejected\n');
+    assert.match(other.stdout, /^kustz\//);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 test('rendering the upstream example loads only the Node modules it uses', () => {
