@@ -54,7 +54,9 @@ function packageRepo(): { repo: string; rev: string } {
   const files = git(ROOT, 'ls-files', '--cached', '--others', '--exclude-standard').split('\n');
   for (const file of files.filter((f) => existsSync(join(ROOT, f)))) {
     mkdirSync(dirname(join(repo, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(repo, file));
+    // A tracked symlink (a test case's link to a directory) is copied as the link it is: Node 22
+    // refuses to copy one that points at a directory without these options.
+    cpSync(join(ROOT, file), join(repo, file), { recursive: true, verbatimSymlinks: true });
   }
   git(repo, 'init', '-q');
   git(repo, 'add', '-A');
