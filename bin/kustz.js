@@ -15,7 +15,14 @@ const cacheFile = `${bundle}.cache`;
 // The bundle is one function expression, the module wrapper included (scripts/build.mjs), so
 // that V8 compiles the file's text as read: adding the wrapper here made V8 copy all of it once
 // more. Read as bytes, then decoded: readFileSync(bundle, 'utf8') touched 66 more pages of memory.
-const source = readFileSync(bundle).toString();
+let source;
+try {
+  source = readFileSync(bundle).toString();
+} catch (e) {
+  // `npm install --ignore-scripts` of a git checkout skips the build that makes dist/.
+  process.stderr.write(`kustz: cannot read ${bundle}: ${e.code ?? e.message}; kustz is not built\n  hint: run npm run build in ${join(__dirname, '..')}\n`);
+  process.exit(1);
+}
 // The bundle ends with its build's id, and the cache starts with the id of the bundle it was made
 // from: V8 itself checks only the source's length. (Not the files' dates: npm and cp write the
 // cache before the bundle, in no order of their making.) The id takes 32 bytes, so that V8 reads

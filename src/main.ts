@@ -1,6 +1,6 @@
 import { runCli } from './cli.js';
 import { readStdin, signalsLanded, writeAll } from './disk.js';
-import { formatIssue, KustzError } from './errors.js';
+import { formatIssue, issue, KustzError } from './errors.js';
 import { pluginCall, runPluginCall } from './plugin.js';
 import type { IO } from './shell.js';
 
@@ -14,7 +14,15 @@ async function main(): Promise<number> {
     stdout: (text) => writeAll(1, text),
     stderr: (text) => writeAll(2, text),
     env: process.env,
-    cwd: process.cwd(),
+    // Asked only by commands that read or write files: `kustz --version` works in a directory
+    // removed from under the shell, and the others say what is wrong.
+    get cwd() {
+      try {
+        return process.cwd();
+      } catch {
+        throw new KustzError([issue('cwd.gone', 'the current directory no longer exists', { hint: 'cd to an existing directory, e.g. cd "$PWD", and run kustz again' })]);
+      }
+    },
     stdin: readStdin,
   };
   // A getter: setting up process.stdin costs start-up time, and only a run without arguments asks.

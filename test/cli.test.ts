@@ -527,4 +527,20 @@ test('internal errors: no stack trace unless KUSTZ_DEBUG=1', () => {
   assert.match(r.stderr, /"sub" is a directory/);
 });
 
+test('a current directory removed from under the shell: --version works, a render says what is wrong', () => {
+  const dir = project({});
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  const script = `cd "$1" && rmdir "$1" && "$2" "$3" --version && echo "rc=$?" && "$2" "$3" render; echo "rc=$?"`;
+  const r = spawnSync('sh', ['-c', script, 'sh', dir, process.execPath, BIN], { env, encoding: 'utf8' });
+  assert.match(r.stdout, /^kustz\/\S+ .*\nrc=0\nrc=1\n$/);
+  assert.is(r.stderr, 'kustz: the current directory no longer exists\n  hint: cd to an existing directory, e.g. cd "$PWD", and run kustz again\n');
+});
+
+test('a checkout installed without its build (npm install --ignore-scripts) says to build it, with no stack trace', () => {
+  const dir = project({ 'bin/kustz.js': readFileSync(BIN), 'bin/package.json': readFileSync(join(ROOT, 'bin/package.json')) });
+  const r = spawnSync(process.execPath, [join(dir, 'bin/kustz.js'), '--version'], { encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `kustz: cannot read ${join(dir, 'dist/kustz.cjs')}: ENOENT; kustz is not built\n  hint: run npm run build in ${dir}\n`);
+});
+
 test.run();
