@@ -295,13 +295,21 @@ export function describeError(e: unknown): string {
 /**
  * `mkdir -p`, one level at a time: Node's own recursive mkdirSync spins forever where a parent
  * refuses new directories with ENOENT (under /proc, for one). Returns the directories it made,
- * outermost first, so that a failed write can take them away again.
+ * outermost first, so that a failed write can take them away again; where it fails, it takes
+ * away what it made itself. A directory that another run (kustz in parallel CI jobs) made
+ * meanwhile is there as wanted, and is not this run's to take away.
  */
 export function makeDirectory(dir: string): string[] {
   if (existsSync(dir)) return [];
   const parent = dirname(dir);
   const made = parent === dir ? [] : makeDirectory(parent);
-  mkdirSync(dir);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === 'EEXIST' && statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return made;
+    for (const d of made.reverse()) quietly(() => rmdirSync(d));
+    throw e;
+  }
   return [...made, dir];
 }
 

@@ -3,10 +3,12 @@
  * no-touch writes, one bad input among several, and diffs that never show a credential.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, linkSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeFiles, WriteError } from '../src/disk.js';
 import { REDACTED_CHANGED, redactSecrets, UNPARSEABLE } from '../src/redact.js';
 import { BIN, kustz } from './helpers/cli.js';
 import { project } from './helpers/project.js';
@@ -302,6 +304,30 @@ test('a write that fails leaves the disk as it was: no part of a file, no tempor
   r = kustz(['render', '-c', 'api/kustz.yml', '-o', 'deploy/'], { cwd: dir });
   assert.is(r.status, 2);
   assert.is(r.stderr, 'kustz: -o takes a file name, got "deploy/"; for a file in that directory write e.g. -o deploy/manifests.yaml\n');
+});
+
+test('a directory that another run makes meanwhile (parallel CI jobs, one -o) is written into, and is not taken away', () => {
+  const dir = project({});
+  const other = join(dir, 'deploy/api');
+  const real = fs.mkdirSync;
+  // The other run's mkdir lands between this run's look and its own mkdir.
+  fs.mkdirSync = ((path: string, options?: fs.MakeDirectoryOptions) => {
+    if (path === other) real(path);
+    return real(path, options);
+  }) as typeof fs.mkdirSync;
+  syncBuiltinESMExports();
+  try {
+    assert.equal(writeFiles([{ path: join(other, 'out.yaml'), shown: 'out.yaml', content: 'a: 1\n' }]).length, 1);
+    assert.is(read(dir, 'deploy/api/out.yaml'), 'a: 1\n');
+    fs.rmSync(join(dir, 'deploy'), { recursive: true });
+    // A failed write takes away what this run made (deploy/), not what the other one did.
+    const long = join(other, `${'m'.repeat(300)}.yaml`);
+    assert.throws(() => writeFiles([{ path: long, shown: 'long', content: 'a: 1\n' }]), (e: unknown) => e instanceof WriteError && e.reason === 'the name is too long');
+    assert.equal(readdirSync(dir, { recursive: true }), ['deploy', join('deploy', 'api')]);
+  } finally {
+    fs.mkdirSync = real;
+    syncBuiltinESMExports();
+  }
 });
 
 test('-o into a FIFO, /dev/stdout or a /dev/fd path writes into it; --write refuses a FIFO where its output goes', () => {
