@@ -7,7 +7,10 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { issue, KustzError } from './errors.js';
 import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
 
-/** Inputs larger than this are refused before they are read (a ConfigMap holds 1 MiB at most). */
+/**
+ * Inputs larger than this are refused before they are read, or, where a file tells no size
+ * (procfs), once this much is read (a ConfigMap holds 1 MiB at most).
+ */
 export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
 
 // O_NOFOLLOW: a file opened with it is no symlink itself, so its real path is its directory's
@@ -134,8 +137,8 @@ export function fileIdentity(path: string): string | undefined {
   }
 }
 
-/** What a file must be to be read: regular, and not larger than MAX_INPUT_BYTES. */
-type Refusal = 'directory' | 'special' | { size: number };
+/** What a file must be to be read: regular, and not larger than MAX_INPUT_BYTES (`size` says how large it is). */
+type Refusal = 'directory' | 'special' | { size: string };
 
 /** The bytes of an open file, or why it is not read; `read` learns the file. */
 function readOpen(fd: number, read: FilesRead | undefined): Uint8Array | Refusal {
@@ -144,9 +147,12 @@ function readOpen(fd: number, read: FilesRead | undefined): Uint8Array | Refusal
   if (st.isDirectory()) return 'directory';
   // A FIFO or a device (/dev/zero, /dev/stdin) would block or never end.
   if (!st.isFile()) return 'special';
-  if (st.size > MAX_INPUT_BYTES) return { size: st.size };
-  // Files that report no size (procfs) are read to their end.
-  if (st.size === 0) return readFileSync(fd);
+  if (st.size > MAX_INPUT_BYTES) return { size: `${st.size} bytes` };
+  // Files that report no size (procfs) may hold any number of bytes: /proc/self/pagemap never ends.
+  if (st.size === 0) {
+    const bytes = readUpTo(fd, MAX_INPUT_BYTES);
+    return bytes.length > MAX_INPUT_BYTES ? { size: `more than ${MAX_INPUT_BYTES} bytes` } : bytes;
+  }
   const bytes = Buffer.allocUnsafe(st.size);
   let n = 0;
   while (n < bytes.length) {
@@ -196,7 +202,7 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, { read, 
       const bytes = readOpen(fd, read);
       if (bytes === 'directory') return { ok: false, message: `"${path}" is a directory, not a file`, hint: 'name each file of the directory' };
       if (bytes === 'special') return { ok: false, message: `"${path}" is not a regular file`, hint: NOT_REGULAR_HINT };
-      if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
+      if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size}; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
       return { ok: true, bytes };
     } catch (e) {
       return cannotRead(path, e, base);
@@ -251,7 +257,7 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor, { read,
     const bytes = readOpen(fd, read);
     if (bytes === 'directory') return { ok: false, message: 'it is a directory, not a file', hint: 'name a kustz.yml file, not a directory' };
     if (bytes === 'special') return { ok: false, message: 'it is not a regular file', hint: NOT_REGULAR_HINT };
-    if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size} bytes; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
+    if ('size' in bytes) return { ok: false, message: `the file is ${bytes.size}; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
     return { ok: true, bytes };
   } catch (e) {
     if (isPipe(path)) {
@@ -534,17 +540,24 @@ export function namesStream(path: string): boolean {
   return st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice() || (st.isSymbolicLink() && /^\/(dev|proc)\//.test(path));
 }
 
-/**
- * All of stdin, synchronously. A non-blocking pipe (EAGAIN) is waited on; a closed stdin reads
- * as empty.
- */
+/** All of stdin, synchronously. */
 export function readStdin(): string {
+  return readUpTo(0, Infinity).toString('utf8');
+}
+
+/**
+ * What `fd` holds from where it stands to its end, synchronously; where that is more than `limit`
+ * bytes, the reading stops a little past it. A non-blocking pipe (EAGAIN) is waited on; a closed
+ * descriptor reads as empty. Reads are whole chunks: /proc/self/pagemap refuses a read that is no
+ * multiple of 8 bytes.
+ */
+function readUpTo(fd: number, limit: number): Buffer {
   const chunks: Buffer[] = [];
   const buffer = Buffer.alloc(64 * 1024);
-  for (;;) {
+  for (let total = 0; total <= limit; ) {
     let n: number;
     try {
-      n = readSync(0, buffer, 0, buffer.length, null);
+      n = readSync(fd, buffer, 0, buffer.length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException)?.code;
       if (code === 'EAGAIN') {
@@ -556,8 +569,9 @@ export function readStdin(): string {
     }
     if (n === 0) break;
     chunks.push(Buffer.from(buffer.subarray(0, n)));
+    total += n;
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /**

@@ -248,6 +248,25 @@ test('files over the input cap are refused before they are read, kustz.yml inclu
   assert.match(c.stderr, /kustz: huge.yml: the file is 9437184 bytes; kustz reads files of at most 8388608 bytes/);
 });
 
+test('a file that tells no size (procfs) is refused once it passes the input cap, kustz.yml included', () => {
+  if (!existsSync('/proc/self/pagemap')) return;
+  const dir = project({
+    'kustz.yml': `${BASE}configmaps: {files: [{name: proc, files: [pagemap=/proc/self/pagemap]}]}\n`,
+    'status.yml': `${BASE}configmaps: {files: [{name: proc, files: [status=/proc/self/status]}]}\n`,
+  });
+  // Read to its end, /proc/self/pagemap runs to hundreds of GiB.
+  const r = kustz(['render', '-c', 'kustz.yml', '--load-restrictor', 'none'], { cwd: dir, timeout: 20_000 });
+  failsCleanly(r, '/proc/self/pagemap');
+  assert.match(r.stderr, /"\/proc\/self\/pagemap" is more than 8388608 bytes; kustz reads files of at most 8388608 bytes/);
+  const c = kustz(['render', '-c', '/proc/self/pagemap'], { cwd: dir, timeout: 20_000 });
+  failsCleanly(c, 'a kustz.yml in procfs');
+  assert.match(c.stderr, /kustz: \/proc\/self\/pagemap: the file is more than 8388608 bytes; kustz reads files of at most 8388608 bytes/);
+  // A small one is read whole.
+  const s = kustz(['render', '-c', 'status.yml', '--load-restrictor', 'none'], { cwd: dir, timeout: 20_000 });
+  assert.is(s.status, 0, s.stderr);
+  assert.match(objects(s.stdout)[0]!['data']['status'], /\nPid:\t\d+\n/);
+});
+
 function billionLaughs(prefix: string): string {
   let out = `${prefix}a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
   for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) {

@@ -11,7 +11,7 @@ export interface Run {
 }
 
 /** Runs the built CLI as a user would: a separate process, its own cwd and environment. */
-export function kustz(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Run {
+export function kustz(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeout?: number } = {}): Run {
   const { NODE_EXTRA_CA_CERTS: _ca, KUSTZ_DEBUG: _debug, ...env } = process.env;
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
@@ -20,6 +20,8 @@ export function kustz(args: readonly string[], options: { cwd?: string; env?: Re
     encoding: 'utf8',
     // Large renders print more than spawnSync's 1 MiB default, which would kill the process.
     maxBuffer: 64 * 1024 * 1024,
+    // A run that would never end (a status of null) fails the test instead of hanging it.
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
