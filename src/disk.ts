@@ -540,9 +540,21 @@ export function namesStream(path: string): boolean {
   return st.isFIFO() || st.isSocket() || st.isCharacterDevice() || st.isBlockDevice() || (st.isSymbolicLink() && /^\/(dev|proc)\//.test(path));
 }
 
-/** All of stdin, synchronously. */
+/**
+ * What stdin may hold: a ResourceList, which kustomize fills with all resources of a
+ * kustomization, so far more than one input file; yet not what `kustz fn < /dev/zero` would.
+ */
+export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+
+/** All of stdin, synchronously; more than MAX_STDIN_BYTES is an error. */
 export function readStdin(): string {
-  return readUpTo(0, Infinity).toString('utf8');
+  const bytes = readUpTo(0, MAX_STDIN_BYTES);
+  if (bytes.length > MAX_STDIN_BYTES) {
+    throw new KustzError([issue('stdin.too-large', `stdin holds more than ${MAX_STDIN_BYTES} bytes; kustz reads a ResourceList of at most ${MAX_STDIN_BYTES / 1024 / 1024} MiB`, {
+      hint: 'kustz needs only the functionConfig, none of the items: give its generator config a kustomization (or kpt package) of its own, and list that one among the resources of the large one',
+    })]);
+  }
+  return bytes.toString('utf8');
 }
 
 /**

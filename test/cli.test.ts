@@ -375,6 +375,21 @@ test('a full disk or a read-only descriptor behind stdout is an error of its own
   assert.is(gone.stderr, '');
 });
 
+test('stdin without end (/dev/zero) is an error past 64 MiB, for kustz fn and a run without arguments (the KRM protocol)', () => {
+  if (!existsSync('/dev/zero')) return;
+  const dir = project({ 'kustz.yml': BASE });
+  for (const args of [['fn'], []]) {
+    const zero = openSync('/dev/zero', 'r');
+    const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+    // Unbounded, the read fills memory until Node dies, or the timeout ends it.
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: [zero, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    closeSync(zero);
+    assert.is(r.status, 1, `kustz ${args.join(' ')}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /^kustz: stdin holds more than 67108864 bytes; kustz reads a ResourceList of at most 64 MiB\n  hint: .+\n$/);
+  }
+});
+
 test('keys are names as written: NULL, FALSE, 010 and 1.0 stay themselves, in kustz.yml and in YAML map files', () => {
   const dir = project({
     'kustz.yml': `${BASE}  envs: {pairs: {FALSE: false, NULL: null, TRUE: 'yes'}}\nconfigmaps:\n  literals: [{name: lit, files: [lit.yml]}]\n`,
