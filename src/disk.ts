@@ -590,7 +590,9 @@ function readUpTo(fd: number, limit: number): Buffer {
  * Writes all of `text` to a file descriptor (stdout, stderr, or `file` that -o names),
  * synchronously: the output is complete when the process exits, and no stream is set up for it
  * (process.stdout costs a cold start several milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
- * `kustz render | head`) ends the writing quietly, as it ends a shell tool.
+ * `kustz render | head`) ends the writing quietly, as it ends a shell tool. So does any failure
+ * on stderr (`2>/dev/full`, `2>&-`): a message that cannot be written there has nowhere else to go, and
+ * must not change what the run does or its exit code.
  */
 export function writeAll(fd: number, text: string, file?: string): void {
   const bytes = Buffer.from(text);
@@ -599,15 +601,14 @@ export function writeAll(fd: number, text: string, file?: string): void {
       at += writeSync(fd, bytes, at);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException)?.code;
-      if (code === 'EPIPE') return;
+      // With stderr closed, descriptor 2 may be a file -o names: that one's failures count.
+      if (code === 'EPIPE' || (fd === 2 && file === undefined && code !== 'EAGAIN')) return;
       // A full disk behind `> out.yaml` is the user's to fix, not a kustz bug to report.
       if (code !== 'EAGAIN') {
         // EBADF: the shell opened the descriptor for reading only (`1</dev/null`).
         const reason = code === 'EBADF' ? 'it is not open for writing' : describeError(e);
-        const stream = fd === 1 ? 'stdout' : 'stderr';
-        const redirect = fd === 1 ? '> out.txt' : '2> errors.txt';
-        const hint = code === 'ENOSPC' ? `make room on the disk ${stream} goes to, or send ${stream} to another one` : `send ${stream} to a file (${redirect}) or a pipe`;
-        throw new KustzError([file === undefined ? issue('output.write', `cannot write to ${stream}: ${reason}`, { hint }) : issue('output.write', `cannot write: ${reason}`, { file })]);
+        const hint = code === 'ENOSPC' ? 'make room on the disk stdout goes to, or send stdout to another one' : 'send stdout to a file (> out.txt) or a pipe';
+        throw new KustzError([file === undefined ? issue('output.write', `cannot write to stdout: ${reason}`, { hint }) : issue('output.write', `cannot write: ${reason}`, { file })]);
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }

@@ -390,6 +390,29 @@ test('stdin without end (/dev/zero) is an error past 64 MiB, for kustz fn and a 
   }
 });
 
+test('a stderr that cannot be written (2>/dev/full, 2>&-) changes neither the output nor the exit code', () => {
+  if (!existsSync('/dev/full')) return;
+  const dir = project({ 'kustz.yml': `${BASE}  resources: {memory: 128}\n` });
+  const expected = kustz(['render'], { cwd: dir });
+  assert.is(expected.status, 0, expected.stderr);
+  assert.match(expected.stderr, /kustz: warning: /);
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  for (const [args, status, stdout] of [
+    [['render'], 0, expected.stdout],
+    [['render', '--strict'], 1, ''],
+    [['render', '--bogus'], 2, ''],
+  ] as const) {
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ['pipe', 'pipe', full], encoding: 'utf8' });
+    closeSync(full);
+    assert.is(r.status, status, args.join(' '));
+    assert.is(r.stdout, stdout, args.join(' '));
+    const closed = spawnSync('bash', ['-c', '"$@" 2>&-', 'bash', process.execPath, BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+    assert.is(closed.status, status, `${args.join(' ')} 2>&-`);
+    assert.is(closed.stdout, stdout, `${args.join(' ')} 2>&-`);
+  }
+});
+
 test('keys are names as written: NULL, FALSE, 010 and 1.0 stay themselves, in kustz.yml and in YAML map files', () => {
   const dir = project({
     'kustz.yml': `${BASE}  envs: {pairs: {FALSE: false, NULL: null, TRUE: 'yes'}}\nconfigmaps:\n  literals: [{name: lit, files: [lit.yml]}]\n`,
