@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import pkg from '../package.json' with { type: 'json' };
 import { helpText, parseArgs, type CommandSpec, type Flags, type OptionSpec } from './args.js';
 import { changesFileRead, namesStream, writeFiles, WriteError, writeInto, type FilesRead } from './disk.js';
-import { escapeUnprintable, formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
+import { escapeUnprintable, formatIssue, KustzError, UsageError, type Issue } from './errors.js';
 import { runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
@@ -41,7 +41,7 @@ function renderCommand(files: string[], flags: OutputFlags, io: IO): number {
       if (namesStream(output.path)) writeInto(output.path, output.shown, text);
       else writeFiles([{ ...output, content: text }]);
     } catch (e) {
-      if (e instanceof WriteError) throw new KustzError([issue('output.write', `cannot write: ${e.reason}`, { file: e.shown })]);
+      if (e instanceof WriteError) throw new KustzError([e.toIssue()]);
       throw e;
     }
   }

@@ -4,7 +4,7 @@
  */
 import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { issue, KustzError } from './errors.js';
+import { issue, KustzError, type Issue } from './errors.js';
 import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
 
 /**
@@ -291,6 +291,8 @@ export function describeError(e: unknown): string {
   if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test((e as Error).message)) return 'the path holds a NUL character, which no file name can';
   if (code === 'EFBIG') return 'the file would be larger than this process may write (ulimit -f)';
   if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EDQUOT') return 'the disk quota is used up';
+  if (code === 'EEXIST') return 'a file is already there';
   if (code === 'EPERM') return 'operation not permitted (an immutable or append-only file?)';
   if (code === 'ENXIO') return 'nothing reads from it (a FIFO without a reader, or no such device)';
   if (code === 'ELOOP') return 'too many levels of symbolic links';
@@ -355,13 +357,58 @@ export interface PlannedWrite {
   content: string | Uint8Array;
 }
 
-/** Why `shown` could not be written; thrown after everything the write did is undone. */
+/** Why `shown` could not be written, and what to do; thrown after everything the write did is undone. */
 export class WriteError extends Error {
   constructor(
     readonly shown: string,
     readonly reason: string,
+    readonly hint: string,
   ) {
     super(`${shown}: ${reason}`);
+  }
+
+  static of(shown: string, e: unknown): WriteError {
+    // No file is missing where a file is made: its directory is.
+    const reason = (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'its directory is missing, or takes no new files' : describeError(e);
+    return new WriteError(shown, reason, writeErrorHint(e));
+  }
+
+  toIssue(): Issue {
+    return issue('output.write', `cannot write: ${this.reason}`, { file: this.shown, hint: this.hint });
+  }
+}
+
+/** What to do about a failed write: make the place take the output, or (-o, --out-name) choose another. */
+function writeErrorHint(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOSPC':
+      return 'make room on that disk (df -h shows how full it is), or write the output to another one';
+    case 'EDQUOT':
+      return 'remove some of your files on that disk (quota -s shows what is left), or write the output to another one';
+    case 'EROFS':
+      return 'write the output to a writable file system, or remount this one read-write';
+    case 'EACCES':
+      return "let this user write to the output's directory (ls -ld shows its owner and mode; chmod u+w), or write the output elsewhere";
+    case 'EPERM':
+      return 'lift the immutable or append-only flag (lsattr shows it, chattr -i -a lifts it), or write the output elsewhere';
+    case 'ENOENT':
+      return 'write the output where files can be made (not under /proc), or make its directory again if it was removed while kustz ran';
+    case 'EEXIST':
+      return 'something else made a file on the way to the output while kustz ran: run kustz again';
+    case 'ENOTDIR':
+      return 'move that file away, or write the output elsewhere';
+    case 'EISDIR':
+      return 'name a file for the output, not a directory';
+    case 'ENAMETOOLONG':
+      return 'shorten the name: a file system takes 255 bytes per name';
+    case 'EFBIG':
+      return 'lift the file size limit (ulimit -f unlimited)';
+    case 'ENXIO':
+      return 'start what reads from it first, or write the output to a file';
+    case 'ELOOP':
+      return 'a symlink on the path leads back to itself: point it at a directory (ls -l shows where each link leads)';
+    default:
+      return 'check that the output can be written there, e.g. with touch';
   }
 }
 
@@ -434,7 +481,7 @@ export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
       }
     });
     for (const dir of made.reverse()) quietly(() => rmdirSync(dir));
-    throw new WriteError(at!.shown, describeError(e));
+    throw WriteError.of(at!.shown, e);
   }
   for (const { backup } of steps) if (backup) quietly(() => unlinkSync(backup));
   return changed;
@@ -479,8 +526,9 @@ function differs(f: PlannedWrite): boolean {
   } catch {
     return true; // Unreadable: replaced.
   }
-  if (current.kind === 'directory') throw new WriteError(f.shown, 'is a directory; an output of kustz is a file');
-  if (current.kind === 'special') throw new WriteError(f.shown, 'is not a regular file (a FIFO, a socket or a device); an output of kustz is a file');
+  const away = 'move it away, or write the output elsewhere';
+  if (current.kind === 'directory') throw new WriteError(f.shown, 'is a directory; an output of kustz is a file', away);
+  if (current.kind === 'special') throw new WriteError(f.shown, 'is not a regular file (a FIFO, a socket or a device); an output of kustz is a file', away);
   return current.kind !== 'file' || !current.bytes.equals(typeof f.content === 'string' ? Buffer.from(f.content) : f.content);
 }
 
@@ -520,7 +568,7 @@ export function writeInto(path: string, shown: string, content: string): void {
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_APPEND);
   } catch (e) {
-    throw new WriteError(shown, describeError(e));
+    throw WriteError.of(shown, e);
   }
   try {
     writeAll(fd, content, shown);
@@ -608,7 +656,7 @@ export function writeAll(fd: number, text: string, file?: string): void {
         // EBADF: the shell opened the descriptor for reading only (`1</dev/null`).
         const reason = code === 'EBADF' ? 'it is not open for writing' : describeError(e);
         const hint = code === 'ENOSPC' ? 'make room on the disk stdout goes to, or send stdout to another one' : 'send stdout to a file (> out.txt) or a pipe';
-        throw new KustzError([file === undefined ? issue('output.write', `cannot write to stdout: ${reason}`, { hint }) : issue('output.write', `cannot write: ${reason}`, { file })]);
+        throw new KustzError([file === undefined ? issue('output.write', `cannot write to stdout: ${reason}`, { hint }) : new WriteError(file, reason, writeErrorHint(e)).toIssue()]);
       }
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }

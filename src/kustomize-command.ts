@@ -1,7 +1,7 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
 import { closeSync, existsSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { changesFileRead, describeError, diskReader, isFileRead, writeFiles, WriteError, type FilesRead } from './disk.js';
+import { changesFileRead, diskReader, isFileRead, writeFiles, WriteError, type FilesRead } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
 import { KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
 import { configFiles, loadRestrictor, realDirectory, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
@@ -58,8 +58,8 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
       if (!out.files.has(name) && !isFileRead(path, filesRead) && writtenByKustz(fileStart(path))) unlinkSync(path);
     }
   } catch (e) {
-    const [file, reason] = e instanceof WriteError ? [e.shown, e.reason] : [output, describeError(e)];
-    throw new KustzError([issue('kustomize.write', `cannot write ${file}: ${reason}`, { hint: `make ${output} a directory kustz can write, or write to another with -o` })]);
+    const { shown, reason, hint } = e instanceof WriteError ? e : WriteError.of(output, e);
+    throw new KustzError([issue('kustomize.write', `cannot write ${shown}: ${reason}`, { hint })]);
   }
   return 0;
 }

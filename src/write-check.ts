@@ -60,7 +60,7 @@ export async function writeOutputs(files: readonly string[], flags: OutputFlags,
       }
     } catch (e) {
       if (!(e instanceof WriteError)) throw e;
-      report([issue('output.write', `cannot write: ${e.reason}`, { file: e.shown })], false, io);
+      report([e.toIssue()], false, io);
       failed = true;
     }
     // Ctrl-C between two outputs: each written one is whole, and the rest are not begun.

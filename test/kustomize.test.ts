@@ -357,15 +357,15 @@ test('kustz kustomize: a write that fails part way writes not one file, and leav
   const listing = (dir: string): string[] => readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
   for (const [blocker, shown] of [
     // kustomization.yml, written last, cannot be: every file before it was once left behind.
-    [{ 'out/kustomization.yml/x': '' }, 'out/kustomization.yml: is a directory; an output of kustz is a file'],
+    [{ 'out/kustomization.yml/x': '' }, 'out/kustomization.yml: is a directory; an output of kustz is a file\n  hint: move it away, or write the output elsewhere'],
     // A copy's directory cannot be made: conf/ is a file.
-    [{ 'out/conf': 'a file\n' }, 'out/conf/deep/a.txt: a part of the path is a file, not a directory'],
+    [{ 'out/conf': 'a file\n' }, 'out/conf/deep/a.txt: a part of the path is a file, not a directory\n  hint: move that file away, or write the output elsewhere'],
   ] as const) {
     const dir = project('all-or-none', { ...files, ...blocker });
     const before = listing(join(dir, 'out'));
     const r = kustz(['kustomize', '-o', 'out'], { cwd: dir });
     assert.is(r.status, 1, r.stderr);
-    assert.is(r.stderr, `kustz: cannot write ${shown}\n  hint: make out a directory kustz can write, or write to another with -o\n`);
+    assert.is(r.stderr, `kustz: cannot write ${shown}\n`);
     assert.equal(listing(join(dir, 'out')), before);
   }
 });

@@ -148,7 +148,7 @@ test('an output path that cannot be a file says why, in words', () => {
   const dir = project(SERVICES);
   const under = kustz(['render', '-c', 'api/kustz.yml', '-o', 'api/kustz.yml/out.yaml'], { cwd: dir });
   assert.is(under.status, 1);
-  assert.is(under.stderr, 'kustz: api/kustz.yml/out.yaml: cannot write: a part of the path is a file, not a directory\n');
+  assert.is(under.stderr, 'kustz: api/kustz.yml/out.yaml: cannot write: a part of the path is a file, not a directory\n  hint: move that file away, or write the output elsewhere\n');
   const folder = kustz(['check', '-c', 'api/kustz.yml', '-o', 'web'], { cwd: dir });
   assert.is(folder.status, 1);
   assert.is(folder.stderr, 'kustz: web: is a directory; an output of kustz is a file\n  hint: name a file for the output, not a directory\n');
@@ -288,7 +288,7 @@ test('a write that fails leaves the disk as it was: no part of a file, no tempor
   const long = `deploy/${'m'.repeat(300)}.yaml`;
   let r = kustz(['render', '-c', 'api/kustz.yml', '-o', long], { cwd: dir });
   assert.is(r.status, 1);
-  assert.is(r.stderr, `kustz: ${long}: cannot write: the name is too long\n`);
+  assert.is(r.stderr, `kustz: ${long}: cannot write: the name is too long\n  hint: shorten the name: a file system takes 255 bytes per name\n`);
   assert.equal(entries(), before);
   // A file size limit makes a write take part of the bytes: the output was once cut at 512
   // bytes, with exit 0. SIGXFSZ is ignored, so the next write fails with EFBIG.
@@ -298,7 +298,7 @@ test('a write that fails leaves the disk as it was: no part of a file, no tempor
   ] as const) {
     const limited = spawnSync('sh', ['-c', `trap '' XFSZ; ulimit -f 1; exec "$@"`, 'sh', process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8' });
     assert.is(limited.status, 1, limited.stderr);
-    assert.is(limited.stderr, `kustz: ${shown}: cannot write: the file would be larger than this process may write (ulimit -f)\n`);
+    assert.is(limited.stderr, `kustz: ${shown}: cannot write: the file would be larger than this process may write (ulimit -f)\n  hint: lift the file size limit (ulimit -f unlimited)\n`);
     assert.equal(entries(), before);
   }
   r = kustz(['render', '-c', 'api/kustz.yml', '-o', 'deploy/'], { cwd: dir });
@@ -330,6 +330,36 @@ test('a directory that another run makes meanwhile (parallel CI jobs, one -o) is
   }
 });
 
+test('a write that fails says what to do: a full disk, a read-only file system, no permission, no directory', () => {
+  // An output larger than a page, which a tmpfs of one page cannot take.
+  const dir = project({ ...SERVICES, 'big/kustz.yml': 'name: big\nservice: {image: nginx}\nconfigmaps:\n  files: [{name: big, files: [big.txt]}]\n', 'big/big.txt': 'x'.repeat(8192) });
+  const expect = (r: { status: number | null; stderr: string }, shown: string, reason: string, hint: string) => {
+    assert.is(r.status, 1, r.stderr);
+    assert.is(r.stderr, `kustz: ${shown}: cannot write: ${reason}\n  hint: ${hint}\n`);
+  };
+  // /proc takes no new files or directories.
+  expect(kustz(['render', '-c', 'api/kustz.yml', '-o', '/proc/kustz/out.yaml'], { cwd: dir }), '/proc/kustz/out.yaml', 'its directory is missing, or takes no new files',
+    'write the output where files can be made (not under /proc), or make its directory again if it was removed while kustz ran');
+  const run = (script: string, ...args: string[]) => spawnSync('sh', ['-c', script, 'sh', ...args], { cwd: dir, encoding: 'utf8' });
+  // Root may write anywhere; nobody may not.
+  const asNobody = 'exec setpriv --reuid 65534 --regid 65534 --clear-groups "$@"';
+  if (process.getuid?.() === 0 && run(asNobody, 'true').status === 0) {
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(join(dir, 'api'), 0o555);
+    const denied = "let this user write to the output's directory (ls -ld shows its owner and mode; chmod u+w), or write the output elsewhere";
+    expect(run(asNobody, process.execPath, BIN, 'render', '-c', 'api/kustz.yml', '-o', 'api/out.yaml'), 'api/out.yaml', 'permission denied', denied);
+    expect(run(asNobody, process.execPath, BIN, 'render', '--write', 'api/kustz.yml'), 'api/manifests.yaml', 'permission denied', denied);
+    fs.chmodSync(join(dir, 'api'), 0o755);
+  } else console.log('  NOTICE: not root, or no setpriv: the permission case is skipped');
+  // A tmpfs of one page, or a read-only one, in a mount namespace of its own.
+  fs.mkdirSync(join(dir, 'mnt'));
+  const onTmpfs = (options: string) => run(`exec unshare -rm sh -c 'mount -t tmpfs -o ${options} tmpfs mnt && exec "$@"' sh "$@"`, process.execPath, BIN, 'render', '-c', 'big/kustz.yml', '-o', 'mnt/out.yaml');
+  if (run("exec unshare -rm sh -c 'mount -t tmpfs tmpfs mnt'").status === 0) {
+    expect(onTmpfs('size=4k'), 'mnt/out.yaml', 'no space left on the device', 'make room on that disk (df -h shows how full it is), or write the output to another one');
+    expect(onTmpfs('ro'), 'mnt/out.yaml', 'the file system is read-only', 'write the output to a writable file system, or remount this one read-write');
+  } else console.log('  NOTICE: no mount namespace here: the full and read-only cases are skipped');
+});
+
 test('-o into a FIFO, /dev/stdout or a /dev/fd path writes into it; --write refuses a FIFO where its output goes', () => {
   const dir = project(SERVICES);
   const expected = rendered(dir, 'api/kustz.yml');
@@ -347,12 +377,12 @@ test('-o into a FIFO, /dev/stdout or a /dev/fd path writes into it; --write refu
   assert.is(read(dir, 'sub.yaml'), expected);
   r = shell('"$1" "$2" render -c api/kustz.yml -o /dev/full');
   assert.is(r.status, 1);
-  assert.is(r.stderr, 'kustz: /dev/full: cannot write: no space left on the device\n');
+  assert.is(r.stderr, 'kustz: /dev/full: cannot write: no space left on the device\n  hint: make room on that disk (df -h shows how full it is), or write the output to another one\n');
   assert.ok(lstatSync('/dev/full').isCharacterDevice());
 
   const write = kustz(['render', '--write', 'api/kustz.yml'], { cwd: dir });
   assert.is(write.status, 1);
-  assert.is(write.stderr, 'kustz: api/manifests.yaml: cannot write: is not a regular file (a FIFO, a socket or a device); an output of kustz is a file\n');
+  assert.is(write.stderr, 'kustz: api/manifests.yaml: cannot write: is not a regular file (a FIFO, a socket or a device); an output of kustz is a file\n  hint: move it away, or write the output elsewhere\n');
   assert.ok(lstatSync(join(dir, 'api/manifests.yaml')).isFIFO());
 });
 
