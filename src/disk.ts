@@ -355,6 +355,11 @@ export interface PlannedWrite {
   path: string;
   shown: string;
   content: string | Uint8Array;
+  /**
+   * The output goes beside an input (render --write), whose directory must still be there: one
+   * removed while kustz ran is not made again for an output alone.
+   */
+  inExistingDirectory?: boolean;
 }
 
 /** Why `shown` could not be written, and what to do; thrown after everything the write did is undone. */
@@ -460,7 +465,7 @@ export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
     changed.forEach((f, i) => {
       at = f;
       // `-o deploy/manifests.yaml` in a fresh checkout: make the directory.
-      made.push(...makeDirectory(dirname(f.path)));
+      if (!f.inExistingDirectory) made.push(...makeDirectory(dirname(f.path)));
       const old = entryAt(f.path);
       steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined);
       if (old) steps[i]!.backup = keepBackup(f.path);

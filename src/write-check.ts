@@ -54,7 +54,7 @@ export async function writeOutputs(files: readonly string[], flags: OutputFlags,
       continue;
     }
     try {
-      if (writeFiles([{ path: t.path, shown: t.shown, content: t.text }]).length) {
+      if (writeFiles([{ path: t.path, shown: t.shown, content: t.text, inExistingDirectory: true }]).length) {
         io.stderr(`kustz: wrote ${escapeUnprintable(t.shown)}\n`);
         changed = true;
       }

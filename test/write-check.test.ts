@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFiles, WriteError } from '../src/disk.js';
+import { writeOutputs } from '../src/write-check.js';
 import { REDACTED_CHANGED, redactSecrets, UNPARSEABLE } from '../src/redact.js';
 import { BIN, kustz } from './helpers/cli.js';
 import { project } from './helpers/project.js';
@@ -358,6 +359,23 @@ test('a write that fails says what to do: a full disk, a read-only file system, 
     expect(onTmpfs('size=4k'), 'mnt/out.yaml', 'no space left on the device', 'make room on that disk (df -h shows how full it is), or write the output to another one');
     expect(onTmpfs('ro'), 'mnt/out.yaml', 'the file system is read-only', 'write the output to a writable file system, or remount this one read-write');
   } else console.log('  NOTICE: no mount namespace here: the full and read-only cases are skipped');
+});
+
+test('render --write does not make again the directory of a kustz.yml removed while it ran; -o makes its directory', () => {
+  const dir = project({ ...SERVICES, 'api/kustz.yml': `${API}  resources: {memory: 128}\n` });
+  let stderr = '';
+  // The warning is printed after api/ is read and before its output is written: api/ goes then.
+  const io = { stdout: () => {}, stderr: (text: string) => {
+    if (!stderr) fs.rmSync(join(dir, 'api'), { recursive: true });
+    stderr += text;
+  }, env: {}, cwd: dir };
+  assert.is(writeOutputs(FILES, { write: true }, io), 1);
+  assert.not.ok(existsSync(join(dir, 'api')));
+  assert.match(stderr, 'kustz: api/manifests.yaml: cannot write: its directory is missing, or takes no new files\n  hint: ');
+  assert.match(stderr, 'kustz: wrote web/manifests.yaml\n');
+  const r = kustz(['render', '-c', 'web/kustz.yml', '-o', 'deploy/web/out.yaml'], { cwd: dir });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(read(dir, 'deploy/web/out.yaml'), read(dir, 'web/manifests.yaml'));
 });
 
 test('-o into a FIFO, /dev/stdout or a /dev/fd path writes into it; --write refuses a FIFO where its output goes', () => {
