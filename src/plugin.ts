@@ -2,10 +2,10 @@
  * kustz as a kustomize plugin: one executable for both protocols, told apart without arguments
  * since kustomize passes none that would say which (SPEC 5), and `kustz plugin install`.
  */
-import { readFileSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
+import { readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeError, makeDirectory } from './disk.js';
+import { describeError, makeDirectory, readConfigFile } from './disk.js';
 import { formatIssue, issue, KustzError } from './errors.js';
 import { builtin } from './lazy.js';
 import { isResourceList, runFunction } from './fn.js';
@@ -42,13 +42,13 @@ export function runPluginCall(call: PluginCall, io: IO): number {
 
 /** The legacy exec protocol: config file in, multi-document YAML out. */
 function runExecPlugin(configFile: string, io: IO): number {
-  let source: string;
-  try {
-    source = readFileSync(configFile, 'utf8');
-  } catch (e) {
-    io.stderr(formatIssue(issue('generator.config', `cannot read the generator config: ${describeError(e)}`, { file: configFile })) + '\n');
+  // Read as any input is: a regular file, of at most MAX_INPUT_BYTES.
+  const read = readConfigFile(configFile, 'none');
+  if (!read.ok) {
+    io.stderr(formatIssue(issue('generator.config', read.message, { file: configFile, hint: read.hint })) + '\n');
     return 1;
   }
+  const source = Buffer.from(read.bytes).toString('utf8');
   // Read as a kustz.yml is: YAML errors at their line, the same tags. An empty file wants a
   // generator config, not a kustz.yml to start.
   const { config, issues } = parseConfig(source, configFile);

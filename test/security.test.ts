@@ -267,6 +267,14 @@ test('a file that tells no size (procfs) is refused once it passes the input cap
   assert.match(objects(s.stdout)[0]!['data']['status'], /\nPid:\t\d+\n/);
 });
 
+test("the legacy exec plugin's config file is read as any input is: capped, a regular file", () => {
+  if (!existsSync('/proc/self/pagemap')) return;
+  const dir = project({});
+  const r = kustz(['/proc/self/pagemap'], { cwd: dir, env: { KUSTOMIZE_PLUGIN_CONFIG_ROOT: dir }, timeout: 20_000 });
+  failsCleanly(r, 'a generator config in procfs');
+  assert.match(r.stderr, /^kustz: \/proc\/self\/pagemap: the file is more than 8388608 bytes; kustz reads files of at most 8388608 bytes\n  hint: /);
+});
+
 function billionLaughs(prefix: string): string {
   let out = `${prefix}a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
   for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f'], ['h', 'g'], ['i', 'h']]) {
