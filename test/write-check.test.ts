@@ -361,7 +361,7 @@ test('a write that fails says what to do: a full disk, a read-only file system, 
   } else console.log('  NOTICE: no mount namespace here: the full and read-only cases are skipped');
 });
 
-test('render --write does not make again the directory of a kustz.yml removed while it ran; -o makes its directory', () => {
+test('render --write does not make again the directory of a kustz.yml removed while it ran; -o makes its directory', async () => {
   const dir = project({ ...SERVICES, 'api/kustz.yml': `${API}  resources: {memory: 128}\n` });
   let stderr = '';
   // The warning is printed after api/ is read and before its output is written: api/ goes then.
@@ -369,7 +369,7 @@ test('render --write does not make again the directory of a kustz.yml removed wh
     if (!stderr) fs.rmSync(join(dir, 'api'), { recursive: true });
     stderr += text;
   }, env: {}, cwd: dir };
-  assert.is(writeOutputs(FILES, { write: true }, io), 1);
+  assert.is(await writeOutputs(FILES, { write: true }, io), 1);
   assert.not.ok(existsSync(join(dir, 'api')));
   assert.match(stderr, 'kustz: api/manifests.yaml: cannot write: its directory is missing, or takes no new files\n  hint: ');
   assert.match(stderr, 'kustz: wrote web/manifests.yaml\n');
