@@ -360,6 +360,8 @@ export interface PlannedWrite {
    * removed while kustz ran is not made again for an output alone.
    */
   inExistingDirectory?: boolean;
+  /** The mode of a new file, before the umask; a replaced file keeps its own. Default 0666, as a shell's `>`. */
+  newMode?: number;
 }
 
 /** Why `shown` could not be written, and what to do; thrown after everything the write did is undone. */
@@ -467,7 +469,7 @@ export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
       // `-o deploy/manifests.yaml` in a fresh checkout: make the directory.
       if (!f.inExistingDirectory) made.push(...makeDirectory(dirname(f.path)));
       const old = entryAt(f.path);
-      steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined);
+      steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined, f.newMode);
       if (old) steps[i]!.backup = keepBackup(f.path);
     });
     changed.forEach((f, i) => {
@@ -541,9 +543,11 @@ function differs(f: PlannedWrite): boolean {
  * A new file in `dir` holding `content`, written to the disk, with the mode and owner of `like`
  * (the file it will replace); nothing is left where it fails.
  */
-function writeTemporary(dir: string, content: string | Uint8Array, like?: Stats): string {
+function writeTemporary(dir: string, content: string | Uint8Array, like?: Stats, mode = 0o666): string {
   const tmp = temporaryName(dir);
-  const fd = openSync(tmp, 'wx', 0o644);
+  // A new file is made with its mode, so one with credentials (0600) is never readable by others,
+  // not even before its rename; a replacement starts at 0600 and takes the old file's mode.
+  const fd = openSync(tmp, 'wx', like ? 0o600 : mode);
   try {
     if (like) {
       fchmodSync(fd, like.mode & 0o7777);

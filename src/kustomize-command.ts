@@ -42,7 +42,9 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
     readFile: diskReader(dirname(config), loadRestrictor(flags)),
   });
   if (report(out.issues, flags.strict, io)) return 1;
-  const plan = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')), shown: join(output, name) }));
+  // A copy of a Secret's file, registry-secrets.yml, and a kustomization.yml holding Secret
+  // literals are new files for their owner's eyes only, whatever cp or the umask would give.
+  const plan = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')), shown: join(output, name), ...(out.secret.has(name) ? { newMode: 0o600 } : {}) }));
   // A data file copied onto itself (-o into the kustz.yml's directory) is no change; a
   // service.yml that kustz.yml reads as data is, and nothing is written then.
   const replaced = plan.filter((p) => changesFileRead(p.path, p.content, filesRead));

@@ -42,6 +42,8 @@ export interface KustomizeInput {
 export interface KustomizeOutput {
   /** '/'-separated name inside DIR -> content; kustomization.yml last, after what it lists. */
   files: Map<string, string | Uint8Array>;
+  /** The files that hold Secret values or registry credentials: made readable by their owner only. */
+  secret: Set<string>;
   issues: Issue[];
 }
 
@@ -74,7 +76,7 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
   for (const name of ['kustomization.yaml', 'Kustomization']) place.claim(name, 'a name kustomize keeps for its own file');
   for (const o of generated) issues.push(...unwritableByKustomize(o, generatedBy(o)!, where));
 
-  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, place.source, where, issues) }));
+  const entries = generated.map((o) => ({ kind: o.kind, entry: generatorEntry(o, generatedBy(o)!, (path, at) => place.source(path, at, o.kind === 'Secret'), where, issues) }));
   for (const [name, bytes] of place.copies) files.set(name, bytes);
   for (const [name, text] of resourceFiles) files.set(name, text);
   const secretGenerator = entries.filter((e) => e.kind === 'Secret').map((e) => e.entry);
@@ -94,7 +96,10 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
         ...(entries.length && !input.hash ? { generatorOptions: { disableNameSuffixHash: true } } : {}),
       }),
   );
-  return { files, issues };
+  const secret = new Set(place.secretCopies);
+  if (registrySecrets.length) secret.add(REGISTRY_SECRETS_FILE);
+  if (secretLiterals) secret.add(KUSTOMIZATION_FILE);
+  return { files, secret, issues };
 }
 
 /**
@@ -242,6 +247,7 @@ function placer(input: KustomizeInput, issues: Issue[]) {
   const output = posix.normalize(input.output);
   const owners = new Map<string, string>();
   const copies = new Map<string, Uint8Array>();
+  const secretCopies = new Set<string>();
   const escapes = (p: string) => p === '..' || p.startsWith('../') || posix.isAbsolute(p);
   const claim = (name: string, owner: string, at: EntryPosition = {}) => {
     const had = owners.get(name);
@@ -253,7 +259,7 @@ function placer(input: KustomizeInput, issues: Issue[]) {
     }
     owners.set(name, owner);
   };
-  const source = (path: string, at: EntryPosition): string => {
+  const source = (path: string, at: EntryPosition, secret: boolean): string => {
     const copy = posix.normalize(path);
     // DIR holds the kustz.yml's directory, or DIR is inside it and holds the file.
     const fromDir = posix.isAbsolute(path) ? path
@@ -269,6 +275,7 @@ function placer(input: KustomizeInput, issues: Issue[]) {
       return fromDir;
     }
     claim(copy, `a copy of "${copy}"`, at);
+    if (secret) secretCopies.add(copy);
     if (!copies.has(copy)) {
       const read = input.readFile(path);
       if (read.ok) copies.set(copy, read.bytes);
@@ -276,5 +283,5 @@ function placer(input: KustomizeInput, issues: Issue[]) {
     }
     return copy;
   };
-  return { claim, source, copies };
+  return { claim, source, copies, secretCopies };
 }

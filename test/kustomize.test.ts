@@ -402,6 +402,28 @@ test('outputs replaced keep their mode: a manifest locked to 0600 stays 0600', (
   assert.match(readFileSync(join(dir, 'out.yaml'), 'utf8'), 'kind: Deployment');
 });
 
+test('kustz kustomize: new files holding Secret values or credentials are 0600, whatever the umask; the others as a shell makes them', () => {
+  const dir = project('secret-mode', {
+    'kustz.yml':
+      'name: cat\nservice: {image: registry.example.com/cat:1, imagePullSecrets: [pull], ports: [80]}\n' +
+      'configmaps: {envs: [{name: cat-env, files: [app.env]}]}\n' +
+      'secrets:\n  envs: [{name: cat-secret, files: [secret.env]}]\n  literals: [{name: cat-lit, files: [lit.yml]}]\n' +
+      '  dockerRegistry: [{name: pull, server: registry.example.com, username: robot, password: "${PASS}"}]\n',
+    'app.env': 'A=1\n',
+    'secret.env': 'DB_PASSWORD=hunter2\n',
+    'lit.yml': 'TOKEN: abc\n',
+  });
+  chmodSync(join(dir, 'secret.env'), 0o600);
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  const r = spawnSync('sh', ['-c', 'umask 002 && exec "$@"', 'sh', process.execPath, BIN, 'kustomize', '-o', 'k'], { cwd: dir, env: { ...env, PASS: 'x' }, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const mode = (file: string) => (statSync(join(dir, 'k', file)).mode & 0o777).toString(8);
+  assert.equal(
+    Object.fromEntries(readdirSync(join(dir, 'k')).sort().map((f) => [f, mode(f)])),
+    { 'app.env': '664', 'deployment.yml': '664', 'kustomization.yml': '600', 'registry-secrets.yml': '600', 'secret.env': '600', 'service.yml': '664' },
+  );
+});
+
 test('kustz kustomize: a kustz.yml given as a link reads its data files where render does', () => {
   if (!KUBECTL) return;
   const config = 'name: cat\nservice:\n  image: nginx\nconfigmaps:\n  files: [{name: cfg, files: [a.txt]}]\n';
