@@ -1,5 +1,5 @@
 import { issue, warning, type Issue } from './errors.js';
-import { decodeUtf8, invalidUtf8Column } from './files.js';
+import { decodeUtf8, invalidUtf8Column, utf16Problem } from './files.js';
 import { envFileKey, PLAIN_DATA_KEY, type Broken } from './k8s.js';
 
 export interface EnvFile {
@@ -54,6 +54,8 @@ const LEADING_SPACE = /^[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 export function parseEnvFile(bytes: Uint8Array, secret = false): EnvFile {
   const entries: EnvFile['entries'] = new Map();
   const issues: Issue[] = [];
+  const utf16 = utf16Problem(bytes);
+  if (utf16) return { entries, issues: [issue('envfile.invalid-utf8', utf16.message, { line: 1, col: 1, hint: utf16.hint })] };
   /** Where each key was first seen, but for the keys of plain lines (see plainLineOf). */
   const firstLine = new Map<string, number>();
   const parseLine = (line: number, length: number, text: string | undefined, invalidCol?: number) => {

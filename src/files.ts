@@ -76,6 +76,27 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * A text file saved as UTF-16, as PowerShell 5's `>` and Out-File write one: read as UTF-8 it
+ * fails at its BOM, or, without one, decodes into text with a NUL after every letter, where each
+ * line then has problems of its own. It is one problem, the file's.
+ */
+export function utf16Problem(bytes: Uint8Array): { message: string; hint: string } | undefined {
+  const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  const head = bytes.subarray(0, 64);
+  // Text in UTF-8 holds no NUL; in UTF-16, ASCII characters come with one, all on one side.
+  if (!bom && head.indexOf(0) < 0) return undefined;
+  let odd = 0;
+  let even = 0;
+  if (!bom) for (let i = 0; i < head.length; i++) if (head[i] === 0) i % 2 ? odd++ : even++;
+  if (!bom && odd > 0 && even > 0) return undefined;
+  const order = bom ? (bytes[0] === 0xff ? 'LE' : 'BE') : odd ? 'LE' : 'BE';
+  return {
+    message: `the file is UTF-16${order} text, not UTF-8`,
+    hint: 'save it as UTF-8: iconv -f UTF-16 -t UTF-8, or in PowerShell Set-Content -Encoding utf8 (PowerShell 5 writes UTF-16 with > and Out-File)',
+  };
+}
+
 /** The column (1-based, in UTF-16 units as editors count) of the first byte of `line` that is not UTF-8. */
 export function invalidUtf8Column(line: Uint8Array): number {
   const stream = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

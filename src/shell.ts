@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { diskReader, fileIdentity, readConfigFile, type FilesRead, type RealDirectories } from './disk.js';
 import { formatIssue, issue, KustzError, UsageError, type Issue } from './errors.js';
-import { decodeUtf8, invalidUtf8Position, type FileBase, type LoadRestrictor } from './files.js';
+import { decodeUtf8, invalidUtf8Position, utf16Problem, type FileBase, type LoadRestrictor } from './files.js';
 import { imageOverride, parseSetFlag, replicasOverride, type Override } from './overrides.js';
 import { render, type RenderInput, type RenderResult } from './render.js';
 
@@ -132,6 +132,8 @@ export function renderFile(
     const hint = inside ? `name the file in it: ${join(file, inside)}` : read.hint;
     return { file, issues: [issue('config.read', read.message, { file, ...(hint ? { hint } : {}) })] };
   }
+  const utf16 = utf16Problem(read.bytes);
+  if (utf16) return { file, issues: [issue('config.invalid-utf8', utf16.message, { file, line: 1, col: 1, hint: utf16.hint })] };
   const source = decodeUtf8(read.bytes);
   if (source === undefined) {
     return { file, issues: [issue('config.invalid-utf8', 'the file is not valid UTF-8', { file, ...invalidUtf8Position(read.bytes), hint: 'save it as UTF-8' })] };

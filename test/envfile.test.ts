@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { hasErrors } from '../src/errors.js';
 import { parseEnvFile } from '../src/envfile.js';
+import { utf16Problem } from '../src/files.js';
 import { configMapKey, envVarName, PLAIN_DATA_KEY } from '../src/k8s.js';
 import { Rng } from './helpers/mutate.js';
 
@@ -202,5 +203,22 @@ test('kubectl rejects what kustz rejects, except the long line it silently cuts 
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('utf16Problem: UTF-16 with or without a BOM, in either byte order, and no UTF-8 text', () => {
+  const utf16 = (text: string, order: 'le' | 'be', bom: boolean) => {
+    const le = Buffer.from((bom ? '\ufeff' : '') + text, 'utf16le');
+    return order === 'le' ? le : Buffer.from(le).swap16();
+  };
+  for (const order of ['le', 'be'] as const) {
+    for (const bom of [true, false]) {
+      for (const text of ['A=1\n', 'é=1\n', '\u4e2d=1\n']) {
+        assert.is(utf16Problem(utf16(text, order, bom))?.message, `the file is UTF-16${order.toUpperCase()} text, not UTF-8`, `${order} ${bom} ${JSON.stringify(text)}`);
+      }
+    }
+  }
+  for (const text of ['', 'A', 'A=1\n', '\ufeffA=1\n', 'é=1\n', '\u4e2d=1\n', '\u{1F600}=1\n']) assert.is(utf16Problem(Buffer.from(text)), undefined, JSON.stringify(text));
+  // Not UTF-8, and no UTF-16 either: the line-by-line check says where.
+  assert.is(utf16Problem(Uint8Array.of(0xff, 0x41, 0x0a)), undefined);
+});
 
 test.run();

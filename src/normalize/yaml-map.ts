@@ -1,5 +1,5 @@
 import type { Issue } from '../errors.js';
-import { decodeUtf8, invalidUtf8Position } from '../files.js';
+import { decodeUtf8, invalidUtf8Position, utf16Problem } from '../files.js';
 import type { Broken } from '../k8s.js';
 import { unquotedMessage } from '../parse.js';
 import type { Context } from './context.js';
@@ -39,8 +39,13 @@ function asDataFile(i: Issue): Issue {
  * its lines may hold a password, and messages go to CI logs.
  */
 export function readYamlMap(ctx: Context, file: string, bytes: Uint8Array, keys: KeyRule, secret = false): Array<[string, string]> {
-  const text = decodeUtf8(bytes);
   const shown = ctx.displayName(file);
+  const utf16 = utf16Problem(bytes);
+  if (utf16) {
+    ctx.issues.push({ code: 'yaml.invalid-utf8', severity: 'error', message: utf16.message, file: shown, line: 1, col: 1, hint: utf16.hint });
+    return [];
+  }
+  const text = decodeUtf8(bytes);
   if (text === undefined) {
     ctx.issues.push({ code: 'yaml.invalid-utf8', severity: 'error', message: 'the file is not valid UTF-8', file: shown, ...invalidUtf8Position(bytes),
       hint: 'save it as UTF-8; bytes that are no text go under files:, as a file of their own' });

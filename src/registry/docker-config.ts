@@ -10,7 +10,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { issue, REDACTED, warning, type Issue } from '../errors.js';
-import { decodeUtf8, invalidUtf8Position } from '../files.js';
+import { decodeUtf8, invalidUtf8Position, utf16Problem } from '../files.js';
 import { goJsonString } from '../gojson.js';
 import { member, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
 import { kubeletIndexKey, shownRegistry } from './keyring.js';
@@ -38,6 +38,8 @@ export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
  * `registries` lists the registry keys in file order (each once).
  */
 export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { issues: Issue[]; registries: string[] } {
+  const utf16 = utf16Problem(bytes);
+  if (utf16) return { issues: [issue('registry.invalid-utf8', utf16.message, { line: 1, col: 1, hint: utf16.hint })], registries: [] };
   const text = decodeUtf8(bytes);
   if (text === undefined) {
     return {
