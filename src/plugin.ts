@@ -92,6 +92,10 @@ export function installPlugin(home: string | undefined, io: IO): number {
     throw new KustzError([issue('plugin.install', `cannot install the plugin at ${link}: ${describeError(e)}`, { hint: 'pick a writable directory with --home' })]);
   }
   const env = root === resolve(io.cwd, defaultPluginHome(io.env)) ? '' : `KUSTOMIZE_PLUGIN_HOME=${root} `;
+  // `npx kustz plugin install` runs kustz from npm's cache, which npm clears when it likes.
+  if (/[\\/]_npx[\\/]/.test(bin)) {
+    io.stderr(`kustz: warning: the plugin links into npx's cache (${bin}), which npm may clear at any time\n  hint: install kustz (npm install -g kustz) and run kustz plugin install again\n`);
+  }
   io.stdout(`installed ${link} -> ${bin}
 
 List a generator config in a kustomization:

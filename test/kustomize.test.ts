@@ -4,7 +4,7 @@
  * with a stand-in docker, and through kpt), hash suffixes, and config changes that roll Pods.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'uvu';
@@ -543,6 +543,7 @@ test('legacy exec plugin: kustz plugin install, then kubectl kustomize --enable-
   const home = tempDir('plugin-home');
   const install = kustz(['plugin', 'install', '--home', home]);
   assert.is(install.status, 0, install.stderr);
+  assert.is(install.stderr, '');
   const link = join(home, 'kustz/v1/kustz/Kustz');
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.is(readlinkSync(link), BIN);
@@ -560,6 +561,15 @@ test('legacy exec plugin: kustz plugin install, then kubectl kustomize --enable-
   const inline = generatorProject('legacy-inline', '  service:\n    image: example/inline:1\n  configmaps:\n    envs: [{name: web-env, files: [config/app.env]}]\n');
   const objects = kubectlKustomize(inline, { args: ['--enable-alpha-plugins'], env });
   assert.equal(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort(), ['ConfigMap/prod/p-web-env', 'Deployment/prod/p-web']);
+});
+
+test('kustz plugin install run by npx warns that the link points into a cache npm may clear', () => {
+  const cache = join(tempDir('npx-cache'), '_npx', '1a2b3c', 'node_modules', 'kustz');
+  for (const dir of ['bin', 'dist']) cpSync(join(ROOT, dir), join(cache, dir), { recursive: true });
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  const r = spawnSync(process.execPath, [join(cache, 'bin/kustz.js'), 'plugin', 'install', '--home', tempDir('plugin-home-npx')], { env, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stderr, `kustz: warning: the plugin links into npx's cache (${join(cache, 'bin/kustz.js')}), which npm may clear at any time\n  hint: install kustz (npm install -g kustz) and run kustz plugin install again\n`);
 });
 
 test('legacy exec plugin: errors go to stderr, nothing to stdout, non-zero exit', () => {
