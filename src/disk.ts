@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError, type Issue } from './errors.js';
 import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
@@ -205,12 +205,36 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, { read, 
       if ('size' in bytes) return { ok: false, message: `"${path}" is ${bytes.size}; kustz reads files of at most ${MAX_INPUT_BYTES} bytes`, hint: TOO_LARGE_HINT };
       return { ok: true, bytes };
     } catch (e) {
+      const spelt = (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? otherNormalization(resolve(baseDir, path)) : undefined;
+      if (spelt !== undefined) {
+        // The two names print alike: what tells them apart is their form.
+        const [onDisk, written] = [unicodeForm(spelt), unicodeForm(basename(path))];
+        return { ok: false, message: `cannot read "${path}": no such file; its directory has a file of this name in Unicode ${onDisk}${onDisk === 'NFD' ? ' (as macOS writes names)' : ''}, written here in ${written}`,
+          hint: `rename the file to the name as written here: convmv -f utf8 -t utf8 --${written === 'NFD' ? 'nfd' : 'nfc'} --notest <the file>` };
+      }
       return cannotRead(path, e, base);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
   }
 }
+
+/**
+ * The name a missing `file` has on disk where it differs only in Unicode normalization: é as one
+ * code point or as e and an accent look alike, and are two names to the kernel.
+ */
+function otherNormalization(file: string): string | undefined {
+  const name = basename(file);
+  // Plain ASCII has one normalization.
+  if (!/[^\x00-\x7f]/.test(name)) return undefined;
+  try {
+    return readdirSync(dirname(file)).find((entry) => entry !== name && entry.normalize('NFC') === name.normalize('NFC'));
+  } catch {
+    return undefined;
+  }
+}
+
+const unicodeForm = (name: string) => (name === name.normalize('NFC') ? 'NFC' : name === name.normalize('NFD') ? 'NFD' : 'a mixed form');
 
 function cannotRead(path: string, e: unknown, base: FileBase): ReadResult {
   return { ok: false, message: `cannot read "${path}": ${describeError(e)}`, hint: readErrorHint(e, `paths in ${base.namer} are relative to ${base.dir}`) };

@@ -581,4 +581,13 @@ test('a checkout installed without its build (npm install --ignore-scripts) says
   assert.is(r.stderr, `kustz: cannot read ${join(dir, 'dist/kustz.cjs')}: ENOENT; kustz is not built\n  hint: run npm run build in ${dir}\n`);
 });
 
+test('a data file named in another Unicode normalization than on disk: said so, and how to rename it', () => {
+  const nfd = 'caf\u0065\u0301.env';
+  const dir = project({ 'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  envs: [{name: e, files: [caf\u00e9.env]}]\n', [nfd]: 'A=1\n' });
+  const r = kustz(['render'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'kustz: kustz.yml:4:28: cannot read "caf\u00e9.env": no such file; its directory has a file of this name in Unicode NFD (as macOS writes names), written here in NFC');
+  assert.match(r.stderr, '  hint: rename the file to the name as written here: convmv -f utf8 -t utf8 --nfc --notest <the file>\n');
+});
+
 test.run();
