@@ -244,7 +244,7 @@ const NOT_REGULAR_HINT = 'kustz reads regular files only, no device, FIFO or soc
 const TOO_LARGE_HINT = `keep it under ${MAX_INPUT_BYTES / 1024 / 1024} MiB; a ConfigMap or Secret holds 1 MiB at most`;
 
 /** What to do about a failed read; `missing`, about a file not found, says where paths start from. */
-function readErrorHint(e: unknown, missing: string): string {
+export function readErrorHint(e: unknown, missing: string): string {
   if (describeError(e).includes('NUL character')) return 'take the NUL character out of the path';
   switch ((e as NodeJS.ErrnoException)?.code) {
     case 'ENOENT':

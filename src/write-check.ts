@@ -4,7 +4,7 @@
  * `render --write` (or `render -o FILE`) would change.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { changesFileRead, describeError, readOutputFile, signalsLanded, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
+import { changesFileRead, describeError, readErrorHint, readOutputFile, signalsLanded, writeFiles, WriteError, type FilesRead, type OutputFile } from './disk.js';
 import { escapeUnprintable, issue, shellWord, UsageError } from './errors.js';
 import { redactSecrets } from './redact.js';
 import { shownSetFlag } from './overrides.js';
@@ -83,7 +83,7 @@ export async function checkOutputs(files: readonly string[], flags: OutputFlags,
     try {
       output = readOutputFile(target.path);
     } catch (e) {
-      report([issue('output.read', `cannot read: ${describeError(e)}`, { file: target.shown })], false, io);
+      report([issue('output.read', `cannot read: ${describeError(e)}`, { file: target.shown, hint: readErrorHint(e, `write it: ${target.fix}`) })], false, io);
       failed = true;
       continue;
     }

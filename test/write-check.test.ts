@@ -351,6 +351,11 @@ test('a write that fails says what to do: a full disk, a read-only file system, 
     expect(run(asNobody, process.execPath, BIN, 'render', '-c', 'api/kustz.yml', '-o', 'api/out.yaml'), 'api/out.yaml', 'permission denied', denied);
     expect(run(asNobody, process.execPath, BIN, 'render', '--write', 'api/kustz.yml'), 'api/manifests.yaml', 'permission denied', denied);
     fs.chmodSync(join(dir, 'api'), 0o755);
+    // check reads the output, which nobody may not.
+    fs.writeFileSync(join(dir, 'api/manifests.yaml'), 'old\n', { mode: 0o600 });
+    const check = run(asNobody, process.execPath, BIN, 'check', 'api/kustz.yml');
+    assert.is(check.status, 1);
+    assert.is(check.stderr, 'kustz: api/manifests.yaml: cannot read: permission denied\n  hint: make the file readable for this user (chmod a+r), and its directories searchable (chmod a+x)\n');
   } else console.log('  NOTICE: not root, or no setpriv: the permission case is skipped');
   // A tmpfs of one page, or a read-only one, in a mount namespace of its own.
   fs.mkdirSync(join(dir, 'mnt'));
