@@ -1,5 +1,5 @@
 import { issue, KustzError, REDACTED, shellWord, UsageError } from './errors.js';
-import { defineOwn, formatPath, isCredentialPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
+import { coreTagValue, defineOwn, formatPath, isCredentialPath, MAX_ALIAS_COUNT, valueAt, type ParsedConfig, type Path } from './parse.js';
 import { yamlLib } from './yaml/lib.js';
 import { readYaml } from './yaml/read.js';
 
@@ -126,16 +126,12 @@ function scalarWithYaml(raw: string, origin: string, pathText: string | undefine
   // logLevel 'error': yaml would print a warning (an unknown tag) with its stack to stderr.
   const doc = parseDocument(raw, { logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
   const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-  const core = tag && /tag:yaml\.org,2002:(int|float|bool|null)\b/.exec(tag.message);
-  // !!int is a tag --set takes; what follows it is what is wrong. yaml's !!float wants a "." or
-  // an exponent: `!!float 1` is the number 1 once the tag is gone, the flag to write then.
+  // !!int is a tag --set takes; what follows it is what is wrong.
+  const untagged = raw.replace(/^\s*!!\w+\s*/, '');
+  const core = tag && coreTagValue(tag.message, untagged);
   if (core) {
-    const untagged = raw.replace(/^\s*!!\w+\s*/, '');
-    const plain = readYaml(untagged)?.value;
-    const family = { int: 'number', float: 'number', bool: 'boolean', null: 'object' }[core[1] as 'int' | 'float' | 'bool' | 'null'];
-    const fits = plain !== undefined && typeof plain === family && (plain !== null) === (core[1] !== 'null') && (core[1] !== 'int' || Number.isInteger(plain));
-    const fix = pathText !== undefined && fits ? `drop the tag: --set ${shellWord(`${pathText}=${untagged}`)}` : 'fix the value, or drop the tag';
-    throw new UsageError(`${origin}: ${pathText === undefined ? 'the value' : `"${untagged}"`} is not a valid !!${core[1]}; ${fix}`);
+    const fix = pathText !== undefined && core.dropTag ? `drop the tag: --set ${shellWord(`${pathText}=${untagged}`)}` : 'fix the value, or drop the tag';
+    throw new UsageError(`${origin}: ${pathText === undefined ? 'the value' : `"${untagged}"`} is not a valid !!${core.tag}; ${fix}`);
   }
   if (tag) {
     // `!30080:80:8080` is a value, not a tag on one: what to write is the value in quotes.

@@ -57,6 +57,20 @@ const YAML_HINTS: Partial<Record<string, string>> = {
 };
 
 /**
+ * A value under one of the core tags that yaml refused (`!!float 1`: its !!float wants a "." or
+ * an exponent), and whether the value without the tag is what the tag asked for, so that
+ * dropping the tag is the fix.
+ */
+export function coreTagValue(message: string, untagged: string): { tag: string; dropTag: boolean } | undefined {
+  const tag = /tag:yaml\.org,2002:(int|float|bool|null)\b/.exec(message)?.[1];
+  if (tag === undefined) return undefined;
+  const plain = readYaml(untagged)?.value;
+  const family = { int: 'number', float: 'number', bool: 'boolean', null: 'object' }[tag as 'int' | 'float' | 'bool' | 'null'];
+  const dropTag = plain !== undefined && typeof plain === family && (plain !== null) === (tag !== 'null') && (tag !== 'int' || Number.isInteger(plain));
+  return { tag, dropTag };
+}
+
+/**
  * yaml's messages that quote the text at fault, in words that do not: used on a line that may
  * hold a credential.
  */
@@ -335,13 +349,20 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       const where = syntaxAt(e.pos[0]);
       const secret = where.frame === undefined;
       const tag = e.code === 'TAG_RESOLVE_FAILED' ? tagAt(source, e.pos[0]) : undefined;
+      // `replicas: !!float 1`: the value after the tag, to the end of its line or flow item.
+      const untagged = tag && /[ \t]*([^\n#,\]}]*?)[ \t]*(?:#[^\n]*)?(?:$|\r?\n|[,\]}])/y;
+      if (untagged) untagged.lastIndex = e.pos[0] + tag.tag.length;
+      const value = untagged?.exec(source)?.[1];
+      const core = value === undefined ? undefined : coreTagValue(e.message, value);
       const duplicate = e.code === 'DUPLICATE_KEY' ? firstOfKey(lines, line, lineCounter.linePos(e.pos[0]).col - 1) : undefined;
       const hint = UNCLOSED_FLOW.test(e.message)
         ? UNCLOSED_FLOW_HINT
         : tag?.alone
           // A data file's value may be a Secret's: its hint quotes nothing either.
           ? secret || dataFile ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
-          : e.code === 'TAG_RESOLVE_FAILED' && dataFile
+          : core && !secret
+            ? core.dropTag ? `drop the tag: write ${value}` : `write a valid !!${core.tag}, or drop the tag`
+            : e.code === 'TAG_RESOLVE_FAILED' && dataFile
             ? 'remove the !tag: data files take plain values (binary data goes under files:, in a file of its own)'
             : /^Unexpected , in flow/.test(e.message)
               ? 'remove the extra ","'
@@ -350,7 +371,9 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
         ? unquotedMessage(e.code, e.message)
         : duplicate
           ? `the key ${duplicate.key} appears twice in one map${duplicate.line ? `; the first is on line ${duplicate.line}` : ''}`
-          : e.message.split('\n')[0]!;
+          : core
+            ? `${JSON.stringify(value)} is not a valid !!${core.tag}${core.tag === 'float' && core.dropTag ? ' (YAML\'s !!float takes a "." or an exponent)' : ''}`
+            : e.message.split('\n')[0]!;
       issues.push(issue(`yaml.${e.code.toLowerCase().replace(/_/g, '-')}`, message, { ...where, ...(hint ? { hint } : {}) }));
     }
   }
