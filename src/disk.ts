@@ -672,8 +672,9 @@ function readUpTo(fd: number, limit: number): Buffer {
  * synchronously: the output is complete when the process exits, and no stream is set up for it
  * (process.stdout costs a cold start several milliseconds). A non-blocking pipe (EAGAIN) is waited on; a reader that went away (EPIPE, as in
  * `kustz render | head`) ends the writing quietly, as it ends a shell tool. So does any failure
- * on stderr (`2>/dev/full`, `2>&-`): a message that cannot be written there has nowhere else to go, and
- * must not change what the run does or its exit code.
+ * on stderr (`2>/dev/full`, `2</dev/null`): a message that cannot be written there has nowhere else to go, and
+ * must not change what the run does or its exit code. (`2>&-` needs nothing: Node opens a closed
+ * descriptor 2 on /dev/null at start, so no file -o names is ever descriptor 2 either.)
  */
 export function writeAll(fd: number, text: string, file?: string): void {
   const bytes = Buffer.from(text);
@@ -682,8 +683,7 @@ export function writeAll(fd: number, text: string, file?: string): void {
       at += writeSync(fd, bytes, at);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException)?.code;
-      // With stderr closed, descriptor 2 may be a file -o names: that one's failures count.
-      if (code === 'EPIPE' || (fd === 2 && file === undefined && code !== 'EAGAIN')) return;
+      if (code === 'EPIPE' || (fd === 2 && code !== 'EAGAIN')) return;
       // A full disk behind `> out.yaml` is the user's to fix, not a kustz bug to report.
       if (code !== 'EAGAIN') {
         // EBADF: the shell opened the descriptor for reading only (`1</dev/null`).

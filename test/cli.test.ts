@@ -390,7 +390,7 @@ test('stdin without end (/dev/zero) is an error past 64 MiB, for kustz fn and a 
   }
 });
 
-test('a stderr that cannot be written (2>/dev/full, 2>&-) changes neither the output nor the exit code', () => {
+test('a stderr that cannot be written (2>/dev/full, 2</dev/null) changes neither the output nor the exit code', () => {
   if (!existsSync('/dev/full')) return;
   const dir = project({ 'kustz.yml': `${BASE}  resources: {memory: 128}\n` });
   const expected = kustz(['render'], { cwd: dir });
@@ -407,9 +407,11 @@ test('a stderr that cannot be written (2>/dev/full, 2>&-) changes neither the ou
     closeSync(full);
     assert.is(r.status, status, args.join(' '));
     assert.is(r.stdout, stdout, args.join(' '));
-    const closed = spawnSync('bash', ['-c', '"$@" 2>&-', 'bash', process.execPath, BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
-    assert.is(closed.status, status, `${args.join(' ')} 2>&-`);
-    assert.is(closed.stdout, stdout, `${args.join(' ')} 2>&-`);
+    // Open for reading only, writes fail with EBADF. (2>&- is no such case: Node opens a closed
+    // descriptor 2 on /dev/null.)
+    const readOnly = spawnSync('bash', ['-c', '"$@" 2</dev/null', 'bash', process.execPath, BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+    assert.is(readOnly.status, status, `${args.join(' ')} 2</dev/null`);
+    assert.is(readOnly.stdout, stdout, `${args.join(' ')} 2</dev/null`);
   }
 });
 
