@@ -185,9 +185,11 @@ function typeHint(types: readonly string[], path: Path, config: ParsedConfig, re
   if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
     return text === undefined ? 'quote the value' : `quote it: ${entry(path, text)}`;
   }
-  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && value.trim() !== '') {
-    // YAML 1.1's 1_000 and 0b11 are text in YAML 1.2, unquoted as they are: no quotes to remove.
-    const n = Number(value.replaceAll('_', ''));
+  // YAML 1.1's 1_000 and 0b11 are text in YAML 1.2, unquoted as they are: no quotes to remove.
+  // Blank once its "_" are gone (`replicas: _`), a value is no number: Number("") is 0.
+  const digits = typeof value === 'string' ? value.replaceAll('_', '') : '';
+  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && digits.trim() !== '') {
+    const n = Number(digits);
     if (Number.isFinite(n) && (types.includes('number') || Number.isInteger(n))) {
       return /^\s*[-+]?[0-9.]+(?:e[-+]?[0-9]+)?\s*$/i.test(value) ? `remove the quotes: ${entry(path, n)}` : `write ${entry(path, n)}`;
     }
