@@ -374,8 +374,7 @@ export interface IngressRuleSpec {
 
 const INGRESS_FORM = 'http(s)://host[/path][*][?tls=secret&svc=name:port]';
 
-/** What the API server's net.ParseIPSloppy takes for an IPv4 address (leading zeros too). */
-/** What the API server's ParseIPSloppy reads as an IPv4 address: leading zeros are stripped, any number of them. */
+/** What the API server's net.ParseIPSloppy reads as an IPv4 address: leading zeros are stripped, any number of them. */
 const IPV4_LIKE = /^[0-9]+(\.[0-9]+){3}$/;
 const INVALID_PATH_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_PATH_SUFFIXES = ['/..', '/.'];
