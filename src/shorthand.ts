@@ -498,9 +498,10 @@ export function parseIngressRule(text: string): Parsed<IngressRuleSpec> {
     const seq = INVALID_PATH_SEQUENCES.find((s) => path.includes(s)) ?? INVALID_PATH_SUFFIXES.find((s) => path.endsWith(s));
     if (seq) {
       const shown = path === asWritten ? JSON.stringify(path) : `${JSON.stringify(asWritten)} (decoded: ${JSON.stringify(path)})`;
-      // Written back encoded where a "%" must stay one.
+      // Written back escaped where a character of the decoded path means something in a rule.
+      const escaped = resolvedPath(path).replace(/[%*?#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
       return fail(`path ${shown} must not contain "${seq}" (the API server rejects it)`,
-        instead(rebuilt({ path: `${resolvedPath(path).replaceAll('%', '%25')}${prefix ? '*' : ''}` }), `write the path without "${seq}"`));
+        instead(rebuilt({ path: `${escaped}${prefix ? '*' : ''}` }), `write the path without "${seq}"`));
     }
     out.path = path === '' ? '/' : path;
     out.pathType = prefix ? 'Prefix' : 'Exact';

@@ -219,6 +219,11 @@ test('utf16Problem: UTF-16 with or without a BOM, in either byte order, and no U
   for (const text of ['', 'A', 'A=1\n', '\ufeffA=1\n', 'é=1\n', '\u4e2d=1\n', '\u{1F600}=1\n']) assert.is(utf16Problem(Buffer.from(text)), undefined, JSON.stringify(text));
   // Not UTF-8, and no UTF-16 either: the line-by-line check says where.
   assert.is(utf16Problem(Uint8Array.of(0xff, 0x41, 0x0a)), undefined);
+  // A short file with one stray NUL is no UTF-16, nor is a long one with a few.
+  assert.is(utf16Problem(Buffer.from('ABC=1\0\n')), undefined);
+  // Without a BOM, iconv must be told the byte order.
+  assert.match(utf16Problem(utf16('A=1\n', 'be', false))!.hint, 'iconv -f UTF-16BE -t UTF-8');
+  assert.match(utf16Problem(utf16('A=1\n', 'be', true))!.hint, 'iconv -f UTF-16 -t UTF-8');
   // UTF-8 with a stray NUL or two: the line that holds one says so.
   for (const text of ['name: web\0\nservice:\n  image: nginx\n', 'A=1\0\nB=2\0\nC=3\n']) assert.is(utf16Problem(Buffer.from(text)), undefined, JSON.stringify(text));
 });

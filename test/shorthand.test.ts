@@ -346,6 +346,10 @@ hinted('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/a/./b/../c*', 'write "http://a.example.com/a/c*"'],
   ['http://a.example.com/%2Fx?svc=web', 'write "http://a.example.com/x?svc=web"'],
   ['http://a.example.com/100%25//x', 'write "http://a.example.com/100%25/x"'],
+  // A decoded "*", "?" or "#" goes back escaped: the hint means the path written, not a prefix or a query.
+  ['http://a.example.com/x//y%2A', 'write "http://a.example.com/x/y%2A"'],
+  ['http://a.example.com/a/..%2F%2A', 'write "http://a.example.com/%2A"'],
+  ['http://a.example.com/a/../b%3F', 'write "http://a.example.com/b%3F"'],
   ['http://a.example.com/100%', 'a "%" that is part of the path is written "%25": write "http://a.example.com/100%25"'],
   ['http://a.example.com/caf%C3', 'write the characters themselves, or their UTF-8 bytes escaped (é is %C3%A9)'],
   ['http://a.example.com/x?svc=foo:80&svc=bar:81', 'keep the first svc=: write "http://a.example.com/x?svc=foo:80"'],
