@@ -443,30 +443,38 @@ function writeErrorHint(e: unknown): string {
   }
 }
 
-/** Whether a signal that would end the process is held off (see holdSignals). */
-let holding = false;
+/** The handlers holding off the signals that would end the process, while a write lasts (see holdSignals). */
+let holding: Array<[NodeJS.Signals, () => void]> | undefined;
 
 /**
  * Ctrl-C, a CI job cancelled, `timeout` or `docker stop` (SIGINT, SIGTERM, SIGHUP) end a process
  * wherever it is: between a write's temporary files and its renames, they would leave temporary
  * files behind (a registry password in one) and a kustomize directory with some files new and
- * some old. From the first write on, kustz catches them. Node runs a handler between tasks only,
- * never within the synchronous writeFiles, so the write under way finishes (or is undone), and
- * the signal then ends the process at the next `signalsLanded()`, re-raised so that the shell
- * sees the process killed by it. SIGKILL cannot be caught: it may still leave a `.kustz-tmp-*`.
+ * some old. A write catches them. Node runs a handler between tasks only, never within the
+ * synchronous writeFiles, so the write under way finishes (or is undone); the signal then ends
+ * the process at `signalsLanded()`, re-raised so that the shell sees the process killed by it.
+ * Only while a write lasts: a process blocked on a full stderr pipe (`2>&1 | less`, paused) must
+ * still die of Ctrl-C at once. SIGKILL cannot be caught: it may still leave a `.kustz-tmp-*`.
  */
 function holdSignals(): void {
   if (holding) return;
-  holding = true;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  holding = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => {
     // once: the handler is gone, and the signal's default action back, when it re-raises.
-    process.once(signal, () => process.kill(process.pid, signal));
-  }
+    const reRaise = () => process.kill(process.pid, signal);
+    process.once(signal, reRaise);
+    return [signal, reRaise];
+  });
 }
 
-/** Gives a signal held off during a write the turn of the event loop it needs to end the process. */
-export function signalsLanded(): Promise<void> {
-  return holding ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve();
+/**
+ * After a write: the turn of the event loop a signal held off during it needs to end the
+ * process, then the signals' default actions back.
+ */
+export async function signalsLanded(): Promise<void> {
+  if (!holding) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const [signal, reRaise] of holding) process.removeListener(signal, reRaise);
+  holding = undefined;
 }
 
 /**

@@ -53,18 +53,23 @@ export async function writeOutputs(files: readonly string[], flags: OutputFlags,
       failed = true;
       continue;
     }
+    let written: boolean | WriteError;
     try {
-      if (writeFiles([{ path: t.path, shown: t.shown, content: t.text, inExistingDirectory: true }]).length) {
-        io.stderr(`kustz: wrote ${escapeUnprintable(t.shown)}\n`);
-        changed = true;
-      }
+      written = writeFiles([{ path: t.path, shown: t.shown, content: t.text, inExistingDirectory: true }]).length > 0;
     } catch (e) {
       if (!(e instanceof WriteError)) throw e;
-      report([e.toIssue()], false, io);
-      failed = true;
+      written = e;
     }
-    // Ctrl-C between two outputs: each written one is whole, and the rest are not begun.
+    // Ctrl-C during a write ends kustz here: each output written is whole, the rest not begun.
+    // What follows writes to stderr, where a process must stay killable.
     await signalsLanded();
+    if (written instanceof WriteError) {
+      report([written.toIssue()], false, io);
+      failed = true;
+    } else if (written) {
+      io.stderr(`kustz: wrote ${escapeUnprintable(t.shown)}\n`);
+      changed = true;
+    }
   }
   if (changed && flags.check) io.stderr('kustz: outputs were out of date (--check); review and stage them\n');
   return failed || (changed && flags.check) ? 1 : 0;

@@ -69,7 +69,28 @@ if (!hasCommand('strace')) {
     }
   });
 
-  test('render --write interrupted: the outputs written are whole, the others not begun, no temporary file', async () => {
+  test('between writes, a process blocked on a full stderr pipe (2>&1 | a paused less) still dies of SIGTERM at once', async () => {
+  // 600 outputs whose "kustz: wrote DIR/manifests.yaml" lines hold more than a pipe does.
+  const dirs = Array.from({ length: 600 }, (_, i) => `${'service-with-a-long-directory-name-'.repeat(3)}${i}`);
+  const dir = project(Object.fromEntries(dirs.map((d, i) => [`${d}/kustz.yml`, `name: s${i}\nservice: {image: nginx:1.27}\n`])));
+  const { NODE_EXTRA_CA_CERTS: _ca, ...env } = process.env;
+  // stderr is a pipe this test does not read until the end: it fills, and kustz blocks writing.
+  const child = spawn(process.execPath, [BIN, 'render', '--write', ...dirs.map((d) => `${d}/kustz.yml`)], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.pause();
+  let done = false;
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal))).finally(() => (done = true));
+  // Blocked once the lines of some 480 outputs wait in the pipe: no output is added any more.
+  const written = () => dirs.filter((d) => existsSync(join(dir, d, 'manifests.yaml'))).length;
+  for (let before = -1, now = written(); !done && (now !== before || now === 0); before = now, now = written()) await sleep(300);
+  assert.not.ok(done, 'kustz ended before its stderr filled');
+  child.kill('SIGTERM');
+  const signal = await Promise.race([ended, sleep(3000).then(() => 'still running' as const)]);
+  child.stderr!.resume();
+  await ended;
+  assert.is(signal, 'SIGTERM');
+});
+
+test('render --write interrupted: the outputs written are whole, the others not begun, no temporary file', async () => {
     const services = Object.fromEntries(['a', 'b', 'c', 'd'].map((s) => [`${s}/kustz.yml`, `name: ${s}\nservice:\n  image: nginx:1.27\n  ports: ["80"]\n`]));
     const dir = project(services);
     const outputs = Object.keys(services).map((f) => f.replace('kustz.yml', 'manifests.yaml'));
