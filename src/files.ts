@@ -89,12 +89,10 @@ export function utf16Problem(bytes: Uint8Array): { message: string; hint: string
   let odd = 0;
   let even = 0;
   if (!bom) for (let i = 0; i < head.length; i++) if (head[i] === 0) i % 2 ? odd++ : even++;
-  // Two NULs at least: `A=1\0` is a stray NUL, `A\0\n\0` a line of UTF-16.
-  if (!bom && odd + even < 2) return undefined;
-  if (!bom && odd > 0 && even > 0) return undefined;
-  // A stray NUL in UTF-8 text (`name: web\0`) is that line's problem, not an encoding: UTF-16
-  // has one beside every ASCII character, so on its side at least a quarter of the bytes.
-  if (!bom && (odd + even) * 8 < head.length) return undefined;
+  // A stray NUL in UTF-8 text (`name: web\0`, `A=1\0`) is that line's problem, not an encoding:
+  // UTF-16 has one beside every ASCII character, all on one side, at least a quarter of its bytes
+  // (and two in the shortest line, `A\0\n\0`).
+  if (!bom && ((odd > 0 && even > 0) || odd + even < Math.max(2, head.length / 8))) return undefined;
   const order = bom ? (bytes[0] === 0xff ? 'LE' : 'BE') : odd ? 'LE' : 'BE';
   return {
     message: `the file is UTF-16${order} text, not UTF-8`,
