@@ -419,6 +419,9 @@ const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/;
  * so "/caf%C3%A9" stands for "/café", as tangx/kustz read it with Go's url.Parse.
  */
 function decodedPath(raw: string): Parsed<string> {
+  // No request line carries a control character (C0, DEL or C1): no request would match.
+  const literal = controlCharacter(raw);
+  if (literal) return fail(`path ${JSON.stringify(raw)} holds a control character (${literal})`, 'remove the control character from the path');
   if (!raw.includes('%')) return ok(raw);
   let path: string;
   try {
@@ -429,8 +432,18 @@ function decodedPath(raw: string): Parsed<string> {
       ? fail(`path ${JSON.stringify(raw)} has a "%" without two hex digits after it (at character ${lone.index + 1})`, 'write "%25" for a "%" that is part of the path')
       : fail(`path ${JSON.stringify(raw)} does not decode to UTF-8 text`, 'write the characters themselves, or their UTF-8 bytes escaped (é is %C3%A9)');
   }
-  if (/[\x00-\x1f\x7f]/.test(path)) return fail(`path ${JSON.stringify(raw)} decodes to a control character`, 'remove the escaped control character from the path');
+  const escaped = controlCharacter(path);
+  if (escaped) return fail(`path ${JSON.stringify(raw)} decodes to a control character (${escaped})`, 'remove the escaped control character from the path');
   return ok(path);
+}
+
+/** The first control character in `text` as "U+0085", if any. A loop: a path is short, and a regular expression costs a cold start its compile. */
+function controlCharacter(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return undefined;
 }
 
 /**

@@ -156,9 +156,11 @@ function toIssue(e: ErrorObject, config: ParsedConfig): Issue {
  * `--set 'service.ports[0]=80'`); undefined for a value from the file, or where no flag fits.
  */
 function flagHint(origin: string, types: readonly string[], path: Path, config: ParsedConfig, redacted: boolean): string | undefined {
+  const value = valueAt(config.value, path);
+  const meant = numberMeant(types, value);
+  if (meant !== undefined && (origin.startsWith('--replicas') || origin.startsWith('--set'))) return `write ${flagWith(origin, path, String(meant))}`;
   if (origin.startsWith('--replicas')) return `write a whole number, e.g. ${flagWith(origin, path, '2')}`;
   if (!origin.startsWith('--set')) return undefined;
-  const value = valueAt(config.value, path);
   const text = redacted ? 'VALUE' : config.scalarText(path);
   if (types.includes('array') && value !== null && typeof value !== 'object' && text) return `set the list item by item: ${flagWith(origin, [...path, 0], text)}`;
   if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && text) return `quote it: ${flagWith(origin, path, `"${text}"`)}`;
@@ -185,14 +187,10 @@ function typeHint(types: readonly string[], path: Path, config: ParsedConfig, re
   if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) {
     return text === undefined ? 'quote the value' : `quote it: ${entry(path, text)}`;
   }
-  // YAML 1.1's 1_000 and 0b11 are text in YAML 1.2, unquoted as they are: no quotes to remove.
-  // Blank once its "_" are gone (`replicas: _`), a value is no number: Number("") is 0.
-  const digits = typeof value === 'string' ? value.replaceAll('_', '') : '';
-  if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && digits.trim() !== '') {
-    const n = Number(digits);
-    if (Number.isFinite(n) && (types.includes('number') || Number.isInteger(n))) {
-      return /^\s*[-+]?[0-9.]+(?:e[-+]?[0-9]+)?\s*$/i.test(value) ? `remove the quotes: ${entry(path, n)}` : `write ${entry(path, n)}`;
-    }
+  const meant = numberMeant(types, value);
+  if (meant !== undefined) {
+    // YAML 1.1's 1_000 and 0b11 are text in YAML 1.2, unquoted as they are: no quotes to remove.
+    return /^\s*[-+]?[0-9.]+(?:e[-+]?[0-9]+)?\s*$/i.test(value as string) ? `remove the quotes: ${entry(path, meant)}` : `write ${entry(path, meant)}`;
   }
   if (types.includes('integer') && typeof value === 'number' && !Number.isInteger(value)) return `write a whole number: ${entry(path, Math.round(value))}`;
   if (types.length === 1 && types[0] === 'boolean') return 'write true or false';
@@ -206,6 +204,16 @@ function typeHint(types: readonly string[], path: Path, config: ParsedConfig, re
     return exampleHint(path, config.value, `write one value, not ${describe(value)}`, `write one value, not ${describe(value)}: e.g. `);
   }
   return exampleHint(path, config.value, `write ${article(types.join(' or '))}`);
+}
+
+/** The number a text stands for where the schema wants one: a quoted "2", YAML 1.1's 1_000 or 0b11. */
+function numberMeant(types: readonly string[], value: unknown): number | undefined {
+  if (typeof value !== 'string' || !(types.includes('integer') || types.includes('number'))) return undefined;
+  // Blank once its "_" are gone (`replicas: _`), a value is no number: Number("") is 0.
+  const digits = value.replaceAll('_', '');
+  if (digits.trim() === '') return undefined;
+  const n = Number(digits);
+  return Number.isFinite(n) && (types.includes('number') || Number.isInteger(n)) ? n : undefined;
 }
 
 /** `write e.g. key: <example>` where the schema has an example for `path`, else `otherwise`. */

@@ -330,7 +330,11 @@ rejected('parseIngressRule', parseIngressRule, [
   ['http://a.example.com/100%', /path "\/100%" has a "%" without two hex digits after it \(at character 5\)/],
   ['http://a.example.com/a%zzb', /has a "%" without two hex digits/],
   ['http://a.example.com/caf%C3', /path "\/caf%C3" does not decode to UTF-8 text/],
-  ['http://a.example.com/a%0Ab', /decodes to a control character/],
+  ['http://a.example.com/a%0Ab', /decodes to a control character \(U\+000A\)/],
+  ['http://a.example.com/a%C2%85b', /decodes to a control character \(U\+0085\)/],
+  ['http://a.example.com/a\u0085b', /holds a control character \(U\+0085\)/],
+  ['http://a.example.com/a\tb', /holds a control character \(U\+0009\)/],
+  ['http://a.example.com/a\x7fb', /holds a control character \(U\+007F\)/],
   ['http://a.example.com/a%2F%2Fb', /path "\/a%2F%2Fb" \(decoded: "\/a\/\/b"\) must not contain "\/\/"/],
 ]);
 
