@@ -208,9 +208,10 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, { read, 
       const spelt = (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? otherNormalization(resolve(baseDir, path)) : undefined;
       if (spelt !== undefined) {
         // The two names print alike: what tells them apart is their form.
-        const [onDisk, written] = [unicodeForm(spelt), unicodeForm(basename(path))];
-        return { ok: false, message: `cannot read "${path}": no such file; its directory has a file of this name in Unicode ${onDisk}${onDisk === 'NFD' ? ' (as macOS writes names)' : ''}, written here in ${written}`,
-          hint: `rename the file to the name as written here: convmv -f utf8 -t utf8 --${written === 'NFD' ? 'nfd' : 'nfc'} --notest <the file>` };
+        const [onDisk, written] = [unicodeForm(spelt.onDisk), unicodeForm(spelt.written)];
+        const what = spelt.directory ? `the directory "${spelt.written}" on its way is named` : 'its directory has a file of this name';
+        return { ok: false, message: `cannot read "${path}": no such file; ${what} in Unicode ${onDisk}${onDisk === 'NFD' ? ' (as macOS writes names)' : ''}, written here in ${written}`,
+          hint: `rename the ${spelt.directory ? 'directory' : 'file'} to the name as written here: convmv -f utf8 -t utf8 --${written === 'NFD' ? 'nfd' : 'nfc'} --notest <the ${spelt.directory ? 'directory' : 'file'}>` };
       }
       return cannotRead(path, e, base);
     } finally {
@@ -220,15 +221,19 @@ export function diskReader(baseDir: string, restrictor: LoadRestrictor, { read, 
 }
 
 /**
- * The name a missing `file` has on disk where it differs only in Unicode normalization: é as one
- * code point or as e and an accent look alike, and are two names to the kernel.
+ * The first missing name on the way to `file` (the file's or a directory's), where the disk has
+ * it in another Unicode normalization: é as one code point or as e and an accent look alike, and
+ * are two names to the kernel.
  */
-function otherNormalization(file: string): string | undefined {
-  const name = basename(file);
+function otherNormalization(file: string): { written: string; onDisk: string; directory: boolean } | undefined {
   // Plain ASCII has one normalization.
-  if (!/[^\x00-\x7f]/.test(name)) return undefined;
+  if (!/[^\x00-\x7f]/.test(file)) return undefined;
+  let missing = file;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  const written = basename(missing);
   try {
-    return readdirSync(dirname(file)).find((entry) => entry !== name && entry.normalize('NFC') === name.normalize('NFC'));
+    const onDisk = readdirSync(dirname(missing)).find((entry) => entry !== written && entry.normalize('NFC') === written.normalize('NFC'));
+    return onDisk === undefined ? undefined : { written, onDisk, directory: missing !== file };
   } catch {
     return undefined;
   }

@@ -592,4 +592,12 @@ test('a data file named in another Unicode normalization than on disk: said so, 
   assert.match(r.stderr, '  hint: rename the file to the name as written here: convmv -f utf8 -t utf8 --nfc --notest <the file>\n');
 });
 
+test('a directory on the way to a data file named in another normalization: the directory is named, and how to rename it', () => {
+  const dir = project({ 'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  envs: [{name: e, files: [r\u00e9sum\u00e9/a.env]}]\n', 're\u0301sume\u0301/a.env': 'A=1\n' });
+  const r = kustz(['render'], { cwd: dir });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'kustz: kustz.yml:4:28: cannot read "r\u00e9sum\u00e9/a.env": no such file; the directory "r\u00e9sum\u00e9" on its way is named in Unicode NFD (as macOS writes names), written here in NFC');
+  assert.match(r.stderr, '  hint: rename the directory to the name as written here: convmv -f utf8 -t utf8 --nfc --notest <the directory>\n');
+});
+
 test.run();
