@@ -127,8 +127,9 @@ function scalarWithYaml(raw: string, origin: string, pathText: string | undefine
   const doc = parseDocument(raw, { logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
   const tag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   // !!int is a tag --set takes; what follows it is what is wrong.
-  const untagged = raw.replace(/^\s*!!\w+\s*/, '');
+  const untagged = raw.replace(/^\s*(?:!<[^>\s]*>|!!\w+)\s*/, '');
   const core = tag && coreTagValue(tag.message, untagged);
+  if (core && untagged === '') throw new UsageError(`${origin}: the tag !!${core.tag} has no value after it; write the value after the tag, or drop the tag`);
   if (core) {
     const fix = pathText !== undefined && core.dropTag ? `drop the tag: --set ${shellWord(`${pathText}=${untagged}`)}` : 'fix the value, or drop the tag';
     throw new UsageError(`${origin}: ${pathText === undefined ? 'the value' : `"${untagged}"`} is not a valid !!${core.tag}; ${fix}`);

@@ -70,6 +70,9 @@ export function coreTagValue(message: string, untagged: string): { tag: string; 
   return { tag, dropTag };
 }
 
+/** A value for each core tag that can fail, for a hint. */
+const CORE_TAG_EXAMPLES: Record<string, string> = { int: '2', float: '1.5', bool: 'true', null: '~' };
+
 /**
  * yaml's messages that quote the text at fault, in words that do not: used on a line that may
  * hold a credential.
@@ -162,7 +165,8 @@ function firstOfKey(lines: readonly string[], line: number, col: number): { key:
 /** The token a tag error is about: `!word` up to a space or a flow indicator. */
 function tagAt(source: string, offset: number): { tag: string; alone: boolean } | undefined {
   // Sticky expressions read from `offset` on, never a copy of the rest of the source per error.
-  const tagAtOffset = /![^\s,[\]{}]*/y;
+  // A verbatim tag (`!<tag:yaml.org,2002:int>`) may hold a comma; a shorthand one ends at one.
+  const tagAtOffset = /!<[^>\s]*>|![^\s,[\]{}]*/y;
   tagAtOffset.lastIndex = offset;
   const tag = tagAtOffset.exec(source)?.[0];
   if (!tag) return undefined;
@@ -357,6 +361,8 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
       const duplicate = e.code === 'DUPLICATE_KEY' ? firstOfKey(lines, line, lineCounter.linePos(e.pos[0]).col - 1) : undefined;
       const hint = UNCLOSED_FLOW.test(e.message)
         ? UNCLOSED_FLOW_HINT
+        : tag?.alone && core && !secret
+          ? `write the value after the tag (${tag.tag} ${CORE_TAG_EXAMPLES[core.tag]}), or drop the tag`
         : tag?.alone
           // A data file's value may be a Secret's: its hint quotes nothing either.
           ? secret || dataFile ? 'quote the value: YAML reads a plain value that starts with "!" as a tag' : `quote the value, "${tag.tag}": YAML reads a plain value that starts with "!" as a tag`
@@ -371,6 +377,8 @@ function parseWithYaml(source: string, file: string, dataFile: boolean): { confi
         ? unquotedMessage(e.code, e.message)
         : duplicate
           ? `the key ${duplicate.key} appears twice in one map${duplicate.line ? `; the first is on line ${duplicate.line}` : ''}`
+          : core && tag?.alone
+            ? `the tag ${tag.tag} has no value after it`
           : core
             ? `${JSON.stringify(value)} is not a valid !!${core.tag}${core.tag === 'float' && core.dropTag ? ' (YAML\'s !!float takes a "." or an exponent)' : ''}`
             : e.message.split('\n')[0]!;

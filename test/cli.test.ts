@@ -334,6 +334,11 @@ test('--set values take tags as a kustz.yml does: core tags apply, others are er
     const fixed = kustz(['render', '--set', `${path}=1`], { cwd: dir });
     assert.is(fixed.status, 0, fixed.stderr);
   }
+  // A verbatim core tag is one too; a core tag with nothing after it says so.
+  const verbatim = kustz(['render', '--set', 'service.replicas=!<tag:yaml.org,2002:float> 1'], { cwd: dir });
+  assert.is(verbatim.stderr, 'kustz: --set service.replicas=!<tag:yaml.org,2002:float> 1: "1" is not a valid !!float; drop the tag: --set service.replicas=1\n');
+  const bare = kustz(['render', '--set', 'service.replicas=!!int'], { cwd: dir });
+  assert.is(bare.stderr, 'kustz: --set service.replicas=!!int: the tag !!int has no value after it; write the value after the tag, or drop the tag\n');
   const half = kustz(['render', '--set', 'service.replicas=!!int 1.5'], { cwd: dir });
   assert.is(half.stderr, 'kustz: --set service.replicas=!!int 1.5: "1.5" is not a valid !!int; fix the value, or drop the tag\n');
   // A value that starts with "!" is a tag alone: the hint is the flag to write, and it works.
