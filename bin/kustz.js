@@ -15,13 +15,16 @@ const cacheFile = `${bundle}.cache`;
 // The bundle is one function expression, the module wrapper included (scripts/build.mjs), so
 // that V8 compiles the file's text as read: adding the wrapper here made V8 copy all of it once
 // more. Read as bytes, then decoded: readFileSync(bundle, 'utf8') touched 66 more pages of memory.
+// `npm install --ignore-scripts` of a git checkout skips the build that makes dist/.
+function notBuilt(file, e) {
+  process.stderr.write(`kustz: cannot read ${file}: ${e.code ?? e.message}; kustz is not built\n  hint: run npm run build in ${join(__dirname, '..')}\n`);
+  process.exit(1);
+}
 let source;
 try {
   source = readFileSync(bundle).toString();
 } catch (e) {
-  // `npm install --ignore-scripts` of a git checkout skips the build that makes dist/.
-  process.stderr.write(`kustz: cannot read ${bundle}: ${e.code ?? e.message}; kustz is not built\n  hint: run npm run build in ${join(__dirname, '..')}\n`);
-  process.exit(1);
+  notBuilt(bundle, e);
 }
 // The bundle ends with its build's id, and the cache starts with the id of the bundle it was made
 // from: V8 itself checks only the source's length. (Not the files' dates: npm and cp write the
@@ -44,5 +47,14 @@ if (cacheMode === 'write') process.on('exit', () => writeFileSync(cacheFile, Buf
 if (cacheMode === 'check') process.stderr.write(`kustz: code cache ${cachedData && !script.cachedDataRejected ? 'accepted' : 'rejected'}\n`);
 const loaded = { exports: {} };
 // The bundle requires Node's modules and ./yaml.cjs; module.createRequire would cost a millisecond.
-const requireFromDist = (id) => require(id.startsWith('./') ? join(dist, id) : id);
+function requireFromDist(id) {
+  if (!id.startsWith('./')) return require(id);
+  const file = join(dist, id);
+  try {
+    return require(file);
+  } catch (e) {
+    if (e.code === 'MODULE_NOT_FOUND' && e.message.includes(file)) notBuilt(file, { code: 'ENOENT' });
+    throw e;
+  }
+}
 script.runInThisContext()(loaded.exports, requireFromDist, loaded, bundle, dist);

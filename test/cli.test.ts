@@ -588,6 +588,19 @@ test('a checkout installed without its build (npm install --ignore-scripts) says
   assert.is(r.stderr, `kustz: cannot read ${join(dir, 'dist/kustz.cjs')}: ENOENT; kustz is not built\n  hint: run npm run build in ${dir}\n`);
 });
 
+test('a build missing the YAML library it loads on demand says so, with no internal error', () => {
+  const dir = project({
+    'bin/kustz.js': readFileSync(BIN),
+    'bin/package.json': readFileSync(join(ROOT, 'bin/package.json')),
+    'dist/kustz.cjs': readFileSync(join(ROOT, 'dist/kustz.cjs')),
+    // A tag is what the built-in reader leaves to the YAML library.
+    'kustz.yml': 'name: web\nservice: {image: nginx, replicas: !!int 2}\n',
+  });
+  const r = spawnSync(process.execPath, [join(dir, 'bin/kustz.js'), 'render'], { cwd: dir, encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.is(r.stderr, `kustz: cannot read ${join(dir, 'dist/yaml.cjs')}: ENOENT; kustz is not built\n  hint: run npm run build in ${dir}\n`);
+});
+
 test('a data file named in another Unicode normalization than on disk: said so, and how to rename it', () => {
   const nfd = 'caf\u0065\u0301.env';
   const dir = project({ 'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  envs: [{name: e, files: [caf\u00e9.env]}]\n', [nfd]: 'A=1\n' });
