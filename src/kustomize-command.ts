@@ -1,9 +1,9 @@
 /** `kustz kustomize -o DIR`: the shell around kustomize.ts, which decides what DIR holds. */
-import { closeSync, existsSync, lstatSync, openSync, readSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, rmdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { changesFileRead, diskReader, isFileRead, writeFiles, WriteError, type FilesRead } from './disk.js';
 import { issue, KustzError, UsageError } from './errors.js';
-import { KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
+import { copiesListed, KUSTOMIZATION_FILE, KUSTZ_FILES, kustomization, writtenByKustz } from './kustomize.js';
 import { configFiles, loadRestrictor, realDirectory, renderFile, replacesInput, report, type IO, type RenderFlags } from './shell.js';
 
 export interface KustomizeFlags extends RenderFlags {
@@ -49,6 +49,7 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   // service.yml that kustz.yml reads as data is, and nothing is written then.
   const replaced = plan.filter((p) => changesFileRead(p.path, p.content, filesRead));
   if (replaced.length) throw new KustzError(replaced.map((p) => replacesInput(p.shown, 'write the kustomization to a directory of its own, e.g. -o deploy/')));
+  const copiedBefore = earlierCopies(join(dir, KUSTOMIZATION_FILE));
   try {
     // All or nothing: a kustomization.yml without the files it lists would not build.
     writeFiles(plan);
@@ -59,11 +60,40 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
       const path = join(dir, name);
       if (!out.files.has(name) && !isFileRead(path, filesRead) && writtenByKustz(fileStart(path))) unlinkSync(path);
     }
+    // So would the copy of a data file kustz.yml no longer names, and the directory it leaves empty.
+    for (const name of copiedBefore) {
+      const path = join(dir, ...name.split('/'));
+      if (out.files.has(name) || isFileRead(path, filesRead) || !lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
+      unlinkSync(path);
+      let parent = dirname(name);
+      while (parent !== '.' && removeIfEmpty(join(dir, ...parent.split('/')))) parent = dirname(parent);
+    }
   } catch (e) {
     const { shown, reason, hint } = e instanceof WriteError ? e : WriteError.of(output, e);
     throw new KustzError([issue('kustomize.write', `cannot write ${shown}: ${reason}`, { hint })]);
   }
   return 0;
+}
+
+/** The copies an earlier run listed in DIR's kustomization.yml, where they stay inside DIR. */
+function earlierCopies(kustomizationFile: string): string[] {
+  if (!writtenByKustz(fileStart(kustomizationFile))) return [];
+  let text: string;
+  try {
+    text = readFileSync(kustomizationFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return copiesListed(text).filter((name) => name === posix.normalize(name) && !name.startsWith('../') && name !== '..' && !posix.isAbsolute(name) && !KUSTZ_FILES.includes(name));
+}
+
+function removeIfEmpty(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The first bytes of a regular file, as Latin-1 text; '' for anything else or nothing there. */

@@ -27,6 +27,25 @@ export function writtenByKustz(start: string): boolean {
   return start.startsWith(HEADER_START);
 }
 
+/**
+ * The kustomization.yml's record of the data files kustz copied into DIR, so that the next run
+ * removes a copy kustz.yml no longer names: a renamed or dropped Secret file would otherwise
+ * linger in DIR with its values. JSON, which holds any file name on one line.
+ */
+const COPIES_START = '# Copied here by kustz, removed by it once kustz.yml no longer names them: ';
+
+/** The copies an earlier kustomization.yml of kustz lists; none for any other file. */
+export function copiesListed(kustomizationText: string): string[] {
+  if (!writtenByKustz(kustomizationText)) return [];
+  const line = kustomizationText.split('\n').find((l) => l.startsWith(COPIES_START));
+  try {
+    const names: unknown = JSON.parse(line?.slice(COPIES_START.length) ?? '[]');
+    return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 export interface KustomizeInput {
   /** Rendered with `hash: 'kustomize'` when `hash`, else with the default. */
   result: RenderResult;
@@ -87,6 +106,7 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
     KUSTOMIZATION_FILE,
     header +
       (secretLiterals ? '# Its secretGenerator literals hold Secret values: keep it out of version control.\n' : '') +
+      (place.copies.size ? `${COPIES_START}${JSON.stringify([...place.copies.keys()])}\n` : '') +
       toYaml({
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',

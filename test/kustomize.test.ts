@@ -329,6 +329,33 @@ test('kustz kustomize: a file an earlier run wrote and this one does not is remo
   assert.ok(statSync(join(out, 'registry-secrets.yml')).isDirectory());
 });
 
+test('kustz kustomize: a copy of a data file kustz.yml no longer names is removed, with the directory it leaves empty; nothing else', () => {
+  const dir = project('stale-copies', { ...SERVICE, 'config/next.env': 'LOG_LEVEL=debug\n' });
+  const out = join(dir, 'out');
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  const listed = readFileSync(join(out, 'kustomization.yml'), 'utf8');
+  assert.match(listed, '\n# Copied here by kustz, removed by it once kustz.yml no longer names them: ["secret.env","certs/tls.crt","certs/tls.key","config/app.env"]\n');
+  writeFileSync(join(out, 'config/mine.env'), 'MINE=1\n');
+  // No TLS Secret any more, and the env file renamed.
+  const source = readFileSync(join(dir, 'kustz.yml'), 'utf8')
+    .replace('?tls=web-tls', '')
+    .replace(/  files: \[\{name: web-tls.*\n/, '')
+    .replace('config/app.env', 'config/next.env');
+  writeFileSync(join(dir, 'kustz.yml'), source);
+  const k = kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV });
+  assert.is(k.status, 0, k.stderr);
+  assert.not.ok(existsSync(join(out, 'certs')), 'certs/ held only copies');
+  assert.equal(readdirSync(join(out, 'config')).sort(), ['mine.env', 'next.env']);
+  assert.ok(existsSync(join(dir, 'config/app.env')) && existsSync(join(dir, 'certs/tls.key')), 'the sources stay');
+  if (KUBECTL) assert.equal(byName(kubectlKustomize(out)), byName(rendered([], { cwd: dir, env: ENV })));
+  // A kustomization.yml that lists no copies (written by hand, or by an older kustz) has none removed.
+  const listing = readFileSync(join(out, 'kustomization.yml'), 'utf8');
+  writeFileSync(join(out, 'kustomization.yml'), listing.replace(/^# Copied here.*\n/m, ''));
+  writeFileSync(join(dir, 'kustz.yml'), source.replace('config/next.env', 'config/app.env'));
+  assert.is(kustz(['kustomize', '-o', 'out'], { cwd: dir, env: ENV }).status, 0);
+  assert.equal(readdirSync(join(out, 'config')).sort(), ['app.env', 'mine.env', 'next.env']);
+});
+
 test('kustz kustomize: never replaces or removes a file the kustz.yml reads, even written into its own directory', () => {
   // A data file named like a file kustz writes (service.yml), and one that also starts like one
   // (ingress.yml), which a run without an Ingress would remove as its own leftover.
