@@ -2,7 +2,7 @@
  * The I/O edge: reading the files a kustz.yml names, and writing outputs atomically. Nothing
  * here decides what to render; it only moves bytes.
  */
-import { closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError, type Issue } from './errors.js';
 import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
@@ -389,8 +389,13 @@ export interface PlannedWrite {
    * removed while kustz ran is not made again for an output alone.
    */
   inExistingDirectory?: boolean;
-  /** The mode of a new file, before the umask; a replaced file keeps its own. Default 0666, as a shell's `>`. */
-  newMode?: number;
+  /**
+   * The file holds Secret values or credentials: readable by its owner only, whatever the umask
+   * and whatever it held before. A new one is made 0600; one replaced, or left as it is, loses
+   * the group's and others' bits of its mode. Other files are made 0666 less the umask, as a
+   * shell's `>` makes them, and a replaced one keeps its mode.
+   */
+  ownerOnly?: boolean;
 }
 
 /** Why `shown` could not be written, and what to do; thrown after everything the write did is undone. */
@@ -487,7 +492,7 @@ export async function signalsLanded(): Promise<void> {
  * never sees half a file and a failure (a full disk, a directory where a file goes, a rename the
  * file system refuses) leaves what was on disk as it was: the files renamed so far are put back
  * from links kept to them, and no temporary file or directory made is left. A file replaced keeps
- * its mode (a manifest with Secrets at 0600 stays 0600) and, where allowed, its owner. A symlink
+ * its mode (a manifest with Secrets at 0600 stays 0600; see ownerOnly) and, where allowed, its owner. A symlink
  * at a path is replaced, never followed; a FIFO or a device there is refused, as no file of kustz
  * can stand in its place. Identical content is left alone (mtime kept) so make and pre-commit see
  * no change. Returns the files that changed.
@@ -506,7 +511,7 @@ export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
       // `-o deploy/manifests.yaml` in a fresh checkout: make the directory.
       if (!f.inExistingDirectory) made.push(...makeDirectory(dirname(f.path)));
       const old = entryAt(f.path);
-      steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined, f.newMode);
+      steps[i]!.tmp = writeTemporary(dirname(f.path), f.content, old?.isFile() ? old : undefined, f.ownerOnly === true);
       if (old) steps[i]!.backup = keepBackup(f.path);
     });
     changed.forEach((f, i) => {
@@ -528,7 +533,14 @@ export function writeFiles(files: readonly PlannedWrite[]): PlannedWrite[] {
     throw WriteError.of(at!.shown, e);
   }
   for (const { backup } of steps) if (backup) quietly(() => unlinkSync(backup));
+  // A file the same as before may now be a Secret's copy (moved from a ConfigMap's entry).
+  for (const f of files) if (f.ownerOnly && !changed.includes(f)) quietly(() => ownerOnly(f.path));
   return changed;
+}
+
+function ownerOnly(path: string): void {
+  const st = lstatSync(path);
+  if (st.isFile() && st.mode & 0o077) chmodSync(path, st.mode & 0o7700);
 }
 
 function quietly(undo: () => void): void {
@@ -580,14 +592,14 @@ function differs(f: PlannedWrite): boolean {
  * A new file in `dir` holding `content`, written to the disk, with the mode and owner of `like`
  * (the file it will replace); nothing is left where it fails.
  */
-function writeTemporary(dir: string, content: string | Uint8Array, like?: Stats, mode = 0o666): string {
+function writeTemporary(dir: string, content: string | Uint8Array, like: Stats | undefined, ownerOnly: boolean): string {
   const tmp = temporaryName(dir);
   // A new file is made with its mode, so one with credentials (0600) is never readable by others,
   // not even before its rename; a replacement starts at 0600 and takes the old file's mode.
-  const fd = openSync(tmp, 'wx', like ? 0o600 : mode);
+  const fd = openSync(tmp, 'wx', like || ownerOnly ? 0o600 : 0o666);
   try {
     if (like) {
-      fchmodSync(fd, like.mode & 0o7777);
+      fchmodSync(fd, like.mode & (ownerOnly ? 0o7700 : 0o7777));
       if (like.uid !== process.getuid?.() || like.gid !== process.getgid?.()) quietly(() => fchownSync(fd, like.uid, like.gid));
     }
     const bytes = typeof content === 'string' ? Buffer.from(content) : content;

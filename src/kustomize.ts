@@ -123,21 +123,28 @@ export function kustomization(input: KustomizeInput): KustomizeOutput {
 }
 
 /**
- * DEL, the C1 controls, U+FFFE and U+FFFF in a ConfigMap value: kustomize's generator prints them
- * raw, and its own YAML reader then fails ("control characters are not allowed"), or reads U+0085
- * back as a space. A Secret's values are base64, which carries anything.
+ * DEL, the C1 controls, U+FFFE and U+FFFF in a value kustomize holds as text: a ConfigMap's (its
+ * generator prints them raw, and its own YAML reader then fails, "control characters are not
+ * allowed", or reads U+0085 back as a space), and a Secret's where it stands in kustomization.yml
+ * as a literal (the secretGenerator fails the same way, or turns U+0085 into a space). A Secret's
+ * files and env files kustomize reads as bytes, into base64, which carries anything.
  */
 const KUSTOMIZE_UNPRINTABLE = /[\x7f-\x9f\ufffe\uffff]/;
 
 function unwritableByKustomize(o: KubeObject, g: GeneratedData, where: SourcePositions): Issue[] {
-  if (o.kind !== 'ConfigMap') return [];
-  return Object.entries((o['data'] ?? {}) as Record<string, string>).flatMap(([key, value]) => {
+  const configMap = o.kind === 'ConfigMap';
+  const values = configMap ? Object.entries((o['data'] ?? {}) as Record<string, string>) : g.sources.flatMap((s) => (s.mode === 'literals' ? s.entries : []));
+  return values.flatMap(([key, value]) => {
     const found = KUSTOMIZE_UNPRINTABLE.exec(value);
     if (!found) return [];
     const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    return [issue('kustomize.value', `ConfigMap ${o.metadata.name}: the value of "${key}" holds ${code}, which kustomize's configMapGenerator cannot carry (kubectl kustomize fails, or changes the value)`, {
-      ...where.value(g, key, found.index),
-      hint: 'remove the character, or use kustz render for this service',
+    const generator = configMap ? "kustomize's configMapGenerator" : "kustomize's secretGenerator, given it as a literal,";
+    // A Secret's value stays out of the message: no code frame.
+    const { frame, ...at } = where.value(g, key, found.index);
+    return [issue('kustomize.value', `${o.kind} ${o.metadata.name}: the value of "${key}" holds ${code}, which ${generator} cannot carry (kubectl kustomize fails, or changes the value)`, {
+      ...at,
+      ...(configMap && frame !== undefined ? { frame } : {}),
+      hint: configMap ? 'remove the character, or use kustz render for this service' : 'remove the character, put the value in a file of its own under secrets.files, or use kustz render for this service',
     })];
   });
 }

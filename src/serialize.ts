@@ -39,10 +39,12 @@ export function quoteForKubectl(node: Node | Document): void {
 
 /**
  * Characters that gopkg.in/yaml (kubectl, kustomize, the kubelet's tools) refuses in a YAML text
- * (DEL, the C1 controls, U+FFFE, U+FFFF: "control characters are not allowed") or reads as line
- * breaks (U+0085, U+2028, U+2029), where yaml writes them as they are, even inside double quotes.
+ * (DEL, the C1 controls, U+FFFE, U+FFFF: "control characters are not allowed"), reads as line
+ * breaks (U+0085, U+2028, U+2029) or, at some places in a file, as a byte order mark that breaks
+ * the parse (U+FEFF: kustomize failed with "did not find expected key" on a kustomization.yml
+ * holding one), where yaml writes them as they are, even inside double quotes.
  */
-const GO_YAML_UNSAFE = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+const GO_YAML_UNSAFE = /[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/;
 const GO_YAML_ESCAPES: Record<string, string> = { '\x85': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 /**

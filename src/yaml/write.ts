@@ -149,7 +149,7 @@ const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 const SIMPLE = /^[A-Za-z][A-Za-z0-9_./+=-]*$/;
 // stringifyString.js: control characters force double quotes (here: yaml's job), as do the
 // characters Go's YAML reads as line breaks or refuses (serialize.ts escapes them).
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\u{D800}-\u{DFFF}]/u;
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\u{D800}-\u{DFFF}]/u;
 
 /** A string as a key (`implicitKey`) or a value, at `indent` (yaml's ctx.indent). */
 function string(value: string, indent: string, implicitKey: boolean, dq: DoubleQuotes): string {
