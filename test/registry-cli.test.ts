@@ -164,6 +164,20 @@ test('pull-secret lint: warnings, --strict, validate', () => {
   assert.is(vs.status, 1);
 });
 
+test('a registry key or server full of stars renders at once (a backtracking glob took minutes)', () => {
+  const head = `name: app\nservice:\n  image: ${'b'.repeat(30)}.io/app:1\n  imagePullSecrets: [pull]\nsecrets:\n`;
+  const keyed = project({
+    'kustz.yml': `${head}  files:\n    - {name: pull, type: kubernetes.io/dockerconfigjson, files: [.dockerconfigjson=config.json]}\n`,
+    'config.json': `{"auths": {"************a.io": {"auth": "${AUTH}"}}}`,
+  });
+  const served = project({ 'kustz.yml': `${head}  dockerRegistry:\n    - {name: pull, server: "************a.io", username: robot, password: "\${P}"}\n` });
+  for (const [dir, env] of [[keyed, {}], [served, { P: PASSWORD }]] as const) {
+    const r = kustz(['render'], { cwd: dir, env, timeout: 10_000 });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stderr, /warning: .*no credential in the pull secret "pull" matches image/);
+  }
+});
+
 test('an invalid image reference is an error before the cluster sees it', () => {
   const dir = project({ 'kustz.yml': 'name: app\nservice:\n  image: Registry.example.com/Team/App:1\n' });
   const r = kustz(['render'], { cwd: dir });

@@ -5,7 +5,7 @@ import { hasErrors, type Issue } from '../src/errors.js';
 import { expandCredential } from '../src/registry/credentials.js';
 import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, type DockerSecretType } from '../src/registry/docker-config.js';
 import { imageLookup } from '../src/registry/image.js';
-import { credentialKeyMatches, lintPullSecrets } from '../src/registry/keyring.js';
+import { credentialKeyMatches, filepathMatch, lintPullSecrets } from '../src/registry/keyring.js';
 
 /**
  * Docker config files as users paste them (tabs, no final newline where it matters). Inline, not
@@ -443,6 +443,75 @@ test(`credentialKeyMatches: ${matches.length} key/image pairs`, () => {
     .filter(([key, image, expected]) => credentialKeyMatches(key, image) !== expected)
     .map(([key, image, expected, why]) => `${key} vs ${image}: expected ${expected} (${why})`);
   assert.equal(wrong, []);
+});
+
+// --- filepathMatch: Go's path/filepath.Match, which the kubelet applies to each host label -----
+
+/** filepath.Match's answers, from Go 1.19; ErrBadPattern rows are false, as the kubelet takes them. */
+const GO_MATCHES: Array<[pattern: string, name: string, matched: boolean]> = [
+  ['*', '', true],
+  ['*', 'eu', true],
+  ['*a', 'bbba', true],
+  ['*a', 'bbbab', false],
+  ['a*b*c', 'axxbyyc', true],
+  ['a*b*c', 'axxbyyb', false],
+  ['*-mirror', 'eu-mirror', true],
+  ['*-mirror', 'mirror', false],
+  ['r?', 'r1', true],
+  ['r?', 'r', false],
+  ['??', 'é', false],
+  ['*?', 'é', true],
+  ['[0-9]', '7', true],
+  ['[0-9]', 'x', false],
+  ['[^0-9]', 'x', true],
+  ['[^0-9]', '7', false],
+  ['[a-cx-z]', 'y', true],
+  ['[a-cx-z]', 'm', false],
+  ['[z-a]', 'm', false],
+  ['[é-ü]', 'ö', true],
+  ['[\\]a]', ']', true],
+  ['[\\-]', '-', true],
+  ['\\*', '*', true],
+  ['\\*', 'a', false],
+  ['\\a', 'a', true],
+  ['a/b', 'a/b', true],
+  ['*', 'a/b', false],
+  ['a?b', 'a/b', false],
+  ['a*b', 'a/b', false],
+  ['[^a]', '/', true],
+  ['*[a-z]*[0-9]', 'ab9', true],
+  ['e[u-w]*', 'eu-west', true],
+  ['x*[', 'abc', false],
+  ['************a', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', false],
+  ['************a', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbba', true],
+  // ErrBadPattern
+  ['[]a]', 'a', false],
+  ['[a-]', 'a', false],
+  ['[-a]', 'a', false],
+  ['[^]', 'a', false],
+  ['[', 'a', false],
+  ['a[', 'b', false],
+  ['[a', 'a', false],
+  ['[a-', 'a', false],
+  ['a\\', 'a', false],
+  ['*[', 'abc', false],
+  ['*\\', 'ab', false],
+  ['*b[', 'ab', false],
+];
+
+test(`filepathMatch agrees with Go on ${GO_MATCHES.length} patterns`, () => {
+  const wrong = GO_MATCHES.filter(([pattern, name, matched]) => filepathMatch(pattern, name) !== matched);
+  assert.equal(wrong, []);
+});
+
+test('filepathMatch: stars cost no backtracking', () => {
+  // A backtracking matcher takes seconds on the first and centuries on the others; these take microseconds.
+  const started = performance.now();
+  assert.is(credentialKeyMatches('**********a.io', `${'b'.repeat(30)}.io/app`), false);
+  assert.is(filepathMatch(`${'*'.repeat(1000)}a`, 'b'.repeat(10_000)), false);
+  assert.is(filepathMatch(`${'*b'.repeat(200)}*a`, 'b'.repeat(10_000)), false);
+  assert.is(filepathMatch(`*${'b'.repeat(100)}a`, 'b'.repeat(10_000)), false);
+  assert.ok(performance.now() - started < 2000, `took ${Math.round(performance.now() - started)} ms`);
 });
 
 // --- lintPullSecrets -------------------------------------------------------------------------

@@ -89,47 +89,120 @@ function urlsMatch(glob: string, target: string): boolean {
   const th = splitHostPort(t.host);
   if (gh.port !== th.port || gh.labels.length !== th.labels.length) return false;
   if (!t.path.startsWith(g.path)) return false;
-  return gh.labels.every((label, k) => globMatch(label, th.labels[k]!));
+  return gh.labels.every((label, k) => filepathMatch(label, th.labels[k]!));
 }
 
 /**
- * Go's filepath.Match for one host label, as far as a label can reach it: url.Parse has already
- * cut at a '?' (a query) and refused a '\\' in the host, so only these remain; a malformed
- * pattern matches nothing:
+ * Go's path/filepath.Match (on Linux), which the kubelet applies to each host label:
  *
- *     pattern = *( "*" | class | char )               ; "*" matches any run of characters
- *     class   = "[" [ "^" ] 1*( c [ "-" c ] ) "]"     ; c = any character but "-" and "]"
+ *     pattern = *( "*" | "?" | class | "\\" char | char )   ; "*": any run without "/", "?": one character but "/"
+ *     class   = "[" [ "^" ] 1*( c [ "-" c ] ) "]"           ; c = "\\" char | any character but "\\", "-" and "]"
+ *
+ * A malformed pattern is Go's ErrBadPattern, which the kubelet takes for no match. Like Go, each
+ * run of stars takes the first place where the text up to the next star fits, and never comes
+ * back to it: the time grows with pattern length times label length, however many stars.
  */
-function globMatch(pattern: string, name: string): boolean {
-  const lit = (ch: string) => `\\u{${ch.codePointAt(0)!.toString(16)}}`;
-  const chars = [...pattern];
-  let re = '';
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i]!;
-    if (c === '*') re += '.*';
-    else if (c !== '[') re += lit(c);
-    else {
-      const negated = chars[i + 1] === '^';
-      i += negated ? 2 : 1;
-      let ranges = '';
-      for (let first = true; first || chars[i] !== ']'; first = false) {
-        const lo = chars[i];
-        if (lo === undefined || lo === '-' || lo === ']') return false;
-        let hi = lo;
-        i++;
-        if (chars[i] === '-') {
-          const end = chars[i + 1];
-          if (end === undefined || end === '-' || end === ']') return false;
-          hi = end;
-          i += 2;
-        }
-        // Go accepts a reversed range and it matches nothing; a JavaScript class would throw.
-        if (lo.codePointAt(0)! <= hi.codePointAt(0)!) ranges += `${lit(lo)}-${lit(hi)}`;
+export function filepathMatch(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  chunks: while (p < pattern.length) {
+    const stars = p;
+    while (pattern[p] === '*') p++;
+    const star = p > stars;
+    const end = chunkEnd(pattern, p);
+    const chunk = pattern.slice(p, end);
+    p = end;
+    if (star && chunk === '') return !name.includes('/', n);
+    const at = matchChunk(chunk, name, n);
+    if (at >= 0 && (at === name.length || p < pattern.length)) {
+      n = at;
+      continue;
+    }
+    if (at === BAD_PATTERN || !star) return false;
+    for (let i = n; i < name.length && name[i] !== '/'; i++) {
+      const later = matchChunk(chunk, name, i + 1);
+      if (later === BAD_PATTERN) return false;
+      // The last chunk must reach the end of the name; any other may stop short.
+      if (later >= 0 && (later === name.length || p < pattern.length)) {
+        n = later;
+        continue chunks;
       }
-      re += `[${negated ? '^' : ''}${ranges}]`;
+    }
+    return false;
+  }
+  return n === name.length;
+}
+
+const NO_MATCH = -1;
+const BAD_PATTERN = -2;
+
+/** Where the chunk starting at `p` ends: at the next star outside a class (Go's scanChunk). */
+function chunkEnd(pattern: string, p: number): number {
+  let inClass = false;
+  for (; p < pattern.length; p++) {
+    const c = pattern[p];
+    if (c === '\\') {
+      if (p + 1 < pattern.length) p++;
+    } else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '*' && !inClass) break;
+  }
+  return p;
+}
+
+/**
+ * Go's matchChunk: where in `name` a star-free chunk matched from `at` ends, NO_MATCH, or
+ * BAD_PATTERN. Go reads the whole chunk even after a mismatch, so a malformed one is always
+ * found out.
+ */
+function matchChunk(chunk: string, name: string, at: number): number {
+  let failed = false;
+  let c = 0;
+  while (c < chunk.length) {
+    if (at >= name.length) failed = true;
+    const ch = chunk[c];
+    if (ch === '[') {
+      const r = failed ? -1 : name.codePointAt(at)!;
+      if (!failed) at += r > 0xffff ? 2 : 1;
+      c++;
+      const negated = chunk[c] === '^';
+      if (negated) c++;
+      let match = false;
+      for (let ranges = 0; chunk[c] !== ']' || ranges === 0; ranges++) {
+        const lo = classChar(chunk, c);
+        if (!lo) return BAD_PATTERN;
+        const hi = chunk[lo.next] === '-' ? classChar(chunk, lo.next + 1) : lo;
+        if (!hi) return BAD_PATTERN;
+        c = hi.next;
+        if (lo.r <= r && r <= hi.r) match = true;
+      }
+      c++;
+      if (match === negated) failed = true;
+    } else if (ch === '?') {
+      if (!failed) {
+        if (name[at] === '/') failed = true;
+        at += name.codePointAt(at)! > 0xffff ? 2 : 1;
+      }
+      c++;
+    } else {
+      if (ch === '\\' && ++c === chunk.length) return BAD_PATTERN;
+      if (!failed) failed = chunk[c] !== name[at++];
+      c++;
     }
   }
-  return new RegExp(`^${re}$`, 'su').test(name);
+  return failed ? NO_MATCH : at;
+}
+
+/**
+ * The class character at `c` and where the class goes on (Go's getEsc), or undefined where Go
+ * reports a bad pattern: a class that ends, or "-" or "]" where a character belongs.
+ */
+function classChar(chunk: string, c: number): { r: number; next: number } | undefined {
+  if (c >= chunk.length || chunk[c] === '-' || chunk[c] === ']') return undefined;
+  if (chunk[c] === '\\' && ++c === chunk.length) return undefined;
+  const r = chunk.codePointAt(c)!;
+  const next = c + (r > 0xffff ? 2 : 1);
+  return next < chunk.length ? { r, next } : undefined;
 }
 
 function keyMatchesLookup(authsKey: string, look: Extract<ImageLookup, { ok: true }>): boolean {
