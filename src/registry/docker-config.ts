@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import { issue, REDACTED, warning, type Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position, utf16Problem } from '../files.js';
 import { goJsonString } from '../gojson.js';
-import { member, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
+import { goMap, goString, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
 import { kubeletIndexKey, shownRegistry } from './keyring.js';
 
 /** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
@@ -65,6 +65,17 @@ interface Store {
   field: 'credsStore' | 'credHelpers';
 }
 
+/**
+ * The registries as the kubelet decodes them: `entries` in file order, repeated keys included,
+ * undefined when there is no map at all; `dropped`, entries a null "auths" emptied away; `at`,
+ * where the map stands.
+ */
+interface RegistryMap {
+  entries?: JsonMember[];
+  dropped: JsonMember[];
+  at: number;
+}
+
 class DockerConfigChecker {
   readonly issues: Issue[] = [];
 
@@ -87,8 +98,12 @@ class DockerConfigChecker {
     if (this.type === 'kubernetes.io/dockerconfigjson') this.checkHttpHeaders(root);
     const registryMap = this.type === 'kubernetes.io/dockerconfigjson' ? this.auths(root) : this.legacyRoot(root);
     if (!registryMap) return { issues: this.issues, registries: [] };
+    // Go decoded the entries a null emptied away all the same: one it cannot decode fails the Secret.
+    for (const m of registryMap.dropped) this.checkEntry(m, undefined, false);
+    const entries = registryMap.entries;
+    if (!entries) return { issues: this.issues, registries: [] };
 
-    if (registryMap.members.length === 0) {
+    if (entries.length === 0) {
       const store = this.storeFor(root);
       this.error('registry.empty-auths',
         store
@@ -98,44 +113,52 @@ class DockerConfigChecker {
       return { issues: this.issues, registries: [] };
     }
 
-    const registries: string[] = [];
+    // A key's last entry replaces the earlier ones, which count only where Go cannot decode them.
+    const last = new Map<string, JsonMember>();
+    for (const m of entries) last.set(m.key, m);
     const seen = new Set<string>();
-    for (const m of registryMap.members) {
+    for (const m of entries) {
       if (seen.has(m.key)) {
         this.issues.push(warning('registry.duplicate-key', `registry "${shownRegistry(m.key)}" is listed twice; the kubelet uses the last entry`, { ...this.at(m.keyAt), hint: 'remove one of the two entries' }));
-      } else {
-        seen.add(m.key);
-        registries.push(m.key);
       }
-      this.checkKey(m);
-      this.checkEntry(m, this.storeFor(root, m.key));
+      seen.add(m.key);
+      const used = last.get(m.key) === m;
+      if (used) this.checkKey(m);
+      this.checkEntry(m, used ? this.storeFor(root, m.key) : undefined, used);
     }
-    return { issues: this.issues, registries };
+    return { issues: this.issues, registries: [...last.keys()] };
   }
 
-  private auths(root: JsonObject): (JsonObject) | undefined {
-    const auths = member(root, 'auths');
-    if (auths?.value.kind === 'object') {
-      // "auths" twice (or "Auths" beside it): Go decodes both into one map.
-      return { ...auths.value, members: members(root, 'auths').flatMap((m) => (m.value.kind === 'object' ? m.value.members : [])) };
+  /** "auths", every member of that name decoded in turn as Go does (see goMap). */
+  private auths(root: JsonObject): RegistryMap {
+    const auths = goMap(root, 'auths');
+    for (const m of auths.wrong) {
+      this.error('registry.auths-not-object', `"auths" must be an object of registries, not ${article(m.value.kind)}; the kubelet rejects the whole Secret`, m.value.at,
+        members(root, 'auths').length > 1 ? `remove this "${m.key}": the field is given twice, and the kubelet's decoder reads each one, not just the last` : 'write "auths": {"registry.example.com": {"auth": "..."}}');
     }
-    if (!auths || auths.value.kind === 'null') {
-      const legacy = root.members.some((m) => member(m.value, 'auth') !== undefined);
-      this.error('registry.no-auths', auths ? '"auths" is null: the docker config holds no registry credentials' : 'the docker config has no "auths" object, so the kubelet finds no registry credentials in it',
-        auths ? auths.keyAt : root.at,
+    const map = { dropped: auths.dropped, at: members(root, 'auths').filter((m) => m.value.kind === 'object').at(-1)?.value.at ?? root.at };
+    if (auths.entries) {
+      if (auths.cleared && auths.dropped.length) {
+        this.issues.push(warning('registry.auths-null', `"auths" is null here, which empties the map: the kubelet drops the registries listed before it (${[...new Set(auths.dropped.map((m) => `"${shownRegistry(m.key)}"`))].join(', ')})`, {
+          ...this.at(auths.cleared.keyAt), hint: 'remove "auths": null, so that every registry counts',
+        }));
+      }
+      return { ...map, entries: auths.entries };
+    }
+    if (auths.wrong.length === 0) {
+      const legacy = root.members.some((m) => members(m.value, 'auth').length > 0);
+      this.error('registry.no-auths', auths.cleared ? '"auths" is null: the docker config holds no registry credentials' : 'the docker config has no "auths" object, so the kubelet finds no registry credentials in it',
+        auths.cleared ? auths.cleared.keyAt : root.at,
         legacy
           ? 'this looks like a legacy .dockercfg (registries at the top level): use type kubernetes.io/dockercfg, or wrap it as {"auths": {...}}'
           : 'a config.json looks like {"auths": {"registry.example.com": {"auth": "..."}}}; run `docker login REGISTRY` to get one');
-      return undefined;
     }
-    this.error('registry.auths-not-object', `"auths" must be an object of registries, not ${article(auths.value.kind)}; the kubelet rejects the whole Secret`, auths.value.at,
-      'write "auths": {"registry.example.com": {"auth": "..."}}');
-    return undefined;
+    return map;
   }
 
-  private legacyRoot(root: JsonObject): (JsonObject) | undefined {
-    const auths = member(root, 'auths');
-    if (auths?.value.kind === 'object') {
+  private legacyRoot(root: JsonObject): RegistryMap | undefined {
+    const auths = members(root, 'auths').find((m) => m.value.kind === 'object');
+    if (auths) {
       this.error('registry.wrong-type', 'this is a config.json ({"auths": ...}) but the Secret type is kubernetes.io/dockercfg, which expects the registries at the top level; the kubelet would find a registry named "auths" and no credentials',
         auths.keyAt, 'use type kubernetes.io/dockerconfigjson with the key .dockerconfigjson, or drop the "auths" wrapper');
       return undefined;
@@ -150,7 +173,7 @@ class DockerConfigChecker {
           : `remove "${field.key}", or use the whole config.json with type kubernetes.io/dockerconfigjson`);
       return undefined;
     }
-    return root;
+    return { entries: root.members, dropped: [], at: root.at };
   }
 
   /**
@@ -158,21 +181,26 @@ class DockerConfigChecker {
    * registry, any store the file names.
    */
   private storeFor(root: JsonObject, registry?: string): Store | undefined {
-    const helpers = member(root, 'credhelpers')?.value;
-    const helper = helpers?.kind !== 'object' ? undefined : registry === undefined ? helpers.members[0] : member(helpers, registry.toLowerCase());
+    const helpers = goMap(root, 'credhelpers').entries ?? [];
+    const helper = registry === undefined ? helpers[0] : helpers.filter((h) => h.key.toLowerCase() === registry.toLowerCase()).at(-1);
     if (helper?.value.kind === 'string') return { name: helper.value.value, field: 'credHelpers' };
-    const store = member(root, 'credsstore')?.value;
-    if (store?.kind === 'string' && store.value !== '') return { name: store.value, field: 'credsStore' };
+    const store = goString(root, 'credsstore').value;
+    if (store && store.value !== '') return { name: store.value, field: 'credsStore' };
     return undefined;
   }
 
-  /** The kubelet decodes HttpHeaders as a map of strings: anything else fails the whole Secret. */
+  /**
+   * The kubelet decodes HttpHeaders as a map of strings, every "HttpHeaders" in turn: anything
+   * else, even where a later one is right, fails the whole Secret.
+   */
   private checkHttpHeaders(root: JsonObject) {
-    const headers = member(root, 'httpheaders')?.value;
-    if (!headers || headers.kind === 'null') return;
-    const bad = headers.kind !== 'object' ? headers : headers.members.map((h) => h.value).find((v) => v.kind !== 'string' && v.kind !== 'null');
-    if (bad) {
-      this.error('registry.http-headers', `"HttpHeaders" must map names to strings, not hold ${article(bad.kind)}; the kubelet rejects the whole Secret and every image pull of the Pod fails`, bad.at,
+    const headers = goMap(root, 'httpheaders');
+    const bad = [
+      ...headers.wrong.map((m) => m.value),
+      ...[...headers.dropped, ...(headers.entries ?? [])].map((m) => m.value).filter((v) => v.kind !== 'string' && v.kind !== 'null'),
+    ].sort((a, b) => a.at - b.at);
+    for (const v of bad) {
+      this.error('registry.http-headers', `"HttpHeaders" must map names to strings, not hold ${article(v.kind)}; the kubelet rejects the whole Secret and every image pull of the Pod fails`, v.at,
         'quote the values, or remove "HttpHeaders": the kubelet does not send them');
     }
   }
@@ -192,7 +220,12 @@ class DockerConfigChecker {
     }
   }
 
-  private checkEntry(m: JsonMember, store: Store | undefined) {
+  /**
+   * One entry, decoded as the kubelet's DockerConfigEntry.UnmarshalJSON does. `used`: the
+   * kubelet keeps it (it is not replaced by a later entry for its key, nor emptied away);
+   * otherwise only what fails the whole Secret counts.
+   */
+  private checkEntry(m: JsonMember, store: Store | undefined, used: boolean) {
     // A key may hold a password (https://robot:PASSWORD@host); messages go to CI logs.
     const where = `the entry for "${shownRegistry(m.key)}"`;
     const v = m.value;
@@ -204,15 +237,14 @@ class DockerConfigChecker {
     const fields = new Map<string, JsonString>();
     let typesOk = true;
     for (const name of ['username', 'password', 'email', 'auth']) {
-      const f = member(v, name);
-      if (!f || f.value.kind === 'null') continue;
-      if (f.value.kind !== 'string') {
-        this.error('registry.field-type', `"${f.key}" in ${where} must be a string, not ${article(f.value.kind)}; the kubelet rejects the whole Secret`, f.value.at,
-          name === 'auth' ? 'write the base64 of user:password as a string, e.g. "auth": "dXNlcjpwYXNz" (echo -n user:password | base64)' : 'quote the value');
+      const f = goString(v, name);
+      for (const wrong of f.wrong) {
+        this.error('registry.field-type', `"${wrong.key}" in ${where} must be a string, not ${article(wrong.value.kind)}; the kubelet rejects the whole Secret`, wrong.value.at,
+          members(v, name).length > 1 ? `remove this "${wrong.key}": the field is given twice, and the kubelet's decoder reads each one, not just the last`
+            : name === 'auth' ? 'write the base64 of user:password as a string, e.g. "auth": "dXNlcjpwYXNz" (echo -n user:password | base64)' : 'quote the value');
         typesOk = false;
-      } else if (f.value.value !== '') {
-        fields.set(name, f.value);
       }
+      if (f.value && f.value.value !== '') fields.set(name, f.value);
     }
     if (!typesOk) return;
 
@@ -220,14 +252,16 @@ class DockerConfigChecker {
     const username = fields.get('username')?.value;
     const password = fields.get('password')?.value;
     if (auth) {
-      this.checkAuth(where, auth, username, password);
+      this.checkAuth(where, auth, username, password, used);
+    } else if (!used) {
+      return;
     } else if (username !== undefined || password !== undefined) {
       if (username === undefined || password === undefined) {
         const missing = username === undefined ? 'username' : 'password';
         this.error('registry.incomplete-credential', `${where} has a ${missing === 'username' ? 'password' : 'username'} but no ${missing}`, m.keyAt,
           `add "${missing}", or replace both with "auth": base64 of user:password`);
       }
-    } else if (member(v, 'identitytoken') || member(v, 'registrytoken')) {
+    } else if (members(v, 'identitytoken').length || members(v, 'registrytoken').length) {
       this.error('registry.token-ignored',
         `${where} has only an identity/registry token: the kubelet reads just auth, username and password from a pull secret and drops tokens, so it would pull without credentials`,
         m.keyAt, 'use a username and password (or an "auth" value) for this registry, e.g. a robot account or access token used as password; or use the secrets.dockerRegistry form of kustz.yml');
@@ -241,7 +275,7 @@ class DockerConfigChecker {
     }
   }
 
-  private checkAuth(where: string, auth: JsonString, username: string | undefined, password: string | undefined) {
+  private checkAuth(where: string, auth: JsonString, username: string | undefined, password: string | undefined, used: boolean) {
     const decoded = goBase64Decode(auth.value);
     const howTo = "auth must be base64 of user:password, e.g. the output of `printf '%s:%s' \"$USER\" \"$PASSWORD\" | base64 -w0`";
     if (decoded === undefined) {
@@ -255,6 +289,7 @@ class DockerConfigChecker {
         `${howTo}; a bare token needs the user name the registry expects in front of it`);
       return;
     }
+    if (!used) return;
     if (colon === 0) {
       this.error('registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
       return;

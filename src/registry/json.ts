@@ -223,16 +223,57 @@ export function positionAt(text: string, offset: number): { line: number; col: n
 }
 
 
-export function member(node: JsonNode, name: string): JsonMember | undefined {
-  return members(node, name).at(-1);
-}
-
 /**
  * Every member `name` (lower case) matches as Go's encoding/json matches a field: ignoring case,
  * with Unicode's simple folding (the long s "ſ" is an "s"; toLowerCase already folds the Kelvin
- * sign). Go decodes each of them in turn: the last wins, except that maps merge.
+ * sign). Go decodes each of them in turn, as goString and goMap describe.
  */
 export function members(node: JsonNode, name: string): JsonMember[] {
   if (node.kind !== 'object') return [];
   return node.members.filter((m) => m.key.toLowerCase().replace(/\u017f/g, 's') === name);
+}
+
+/**
+ * A string field as Go decodes it: each member in turn, a string replacing the value, a null
+ * leaving it as it was. `wrong`: members of another kind, each a type error that fails the
+ * whole decode, even where a later member is right.
+ */
+export function goString(node: JsonNode, name: string): { value?: JsonString; wrong: JsonMember[] } {
+  let value: JsonString | undefined;
+  const wrong: JsonMember[] = [];
+  for (const m of members(node, name)) {
+    if (m.value.kind === 'string') value = m.value;
+    else if (m.value.kind !== 'null') wrong.push(m);
+  }
+  return { ...(value ? { value } : {}), wrong };
+}
+
+/**
+ * A map field as Go decodes it: each member in turn, an object adding its members to the map
+ * (a key already there gets the later value), a null emptying it (to nil). `entries`: the
+ * members put into the map since it was last emptied, in order, or undefined while it is nil;
+ * `dropped`: the ones a null emptied away, which Go decoded all the same; `cleared`: the null
+ * that did; `wrong`: members neither object nor null, each a type error that fails the decode.
+ */
+export interface GoMap {
+  entries?: JsonMember[];
+  dropped: JsonMember[];
+  cleared?: JsonMember;
+  wrong: JsonMember[];
+}
+
+export function goMap(node: JsonNode, name: string): GoMap {
+  const map: GoMap = { dropped: [], wrong: [] };
+  for (const m of members(node, name)) {
+    if (m.value.kind === 'object') {
+      (map.entries ??= []).push(...m.value.members);
+    } else if (m.value.kind === 'null') {
+      map.dropped.push(...(map.entries ?? []));
+      delete map.entries;
+      map.cleared = m;
+    } else {
+      map.wrong.push(m);
+    }
+  }
+  return map;
 }
