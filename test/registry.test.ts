@@ -188,6 +188,9 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   // docker login against a registry that hands out a token (ACR) writes "user:" as auth; the kubelet sends an empty password.
   ['auth with an empty password beside an identity token', utf8('{"auths": {"myreg.azurecr.io": {"auth": "MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==", "identitytoken": "eyJ"}}}'), JSON_TYPE,
     ['error:registry.auth-empty-password@1:41'], ['myreg.azurecr.io']],
+  // The kubelet takes "auth" whole and never looks at the "password" beside it.
+  ['auth with an empty password beside a password field', utf8('{"auths":{"ghcr.io":{"auth":"dXNlcjo=","password":"secret"}}}'), JSON_TYPE,
+    ['error:registry.auth-empty-password@1:29'], ['ghcr.io']],
   ['HttpHeaders that is no map of strings fails the whole Secret', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}}, "HttpHeaders": {"X-Meta": 1}}'), JSON_TYPE, ['error:registry.http-headers@1:68'], ['ghcr.io']],
   ['a user before the host is none of the key (Go puts it in URL.User)', utf8('{"auths": {"https://robot@harbor.example.com": {"auth": "dTpw"}}}'), JSON_TYPE, [], ['https://robot@harbor.example.com']],
   ['registry listed twice', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}, "ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE,

@@ -294,10 +294,15 @@ class DockerConfigChecker {
       this.error('registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
       return;
     }
-    if (colon === text.length - 1 && !password) {
-      // docker login writes "user:" beside an identitytoken, which the kubelet drops.
-      this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password (docker writes that beside an identity token, which the kubelet drops), so the registry rejects the pull`, auth.at,
-        'log in with a username and password or access token (a robot account), not a token docker exchanged at login; or use the secrets.dockerRegistry form of kustz.yml');
+    if (colon === text.length - 1) {
+      if (password === undefined) {
+        // docker login writes "user:" beside an identitytoken, which the kubelet drops.
+        this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password (docker writes that beside an identity token, which the kubelet drops), so the registry rejects the pull`, auth.at,
+          'log in with a username and password or access token (a robot account), not a token docker exchanged at login; or use the secrets.dockerRegistry form of kustz.yml');
+      } else {
+        this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password; the kubelet sends that, and never the "password" beside it, so the registry rejects the pull`, auth.at,
+          'recompute "auth" as base64 of user:password with the password in it, or remove "auth" and give "username" and "password"');
+      }
       return;
     }
     if ((username !== undefined && username !== text.slice(0, colon)) || (password !== undefined && password !== text.slice(colon + 1))) {
