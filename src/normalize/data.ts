@@ -4,7 +4,7 @@ import { HASH_SUFFIX_LENGTH } from '../hash.js';
 import * as rules from '../k8s.js';
 import { formatPath } from '../parse.js';
 import { expandCredential } from '../registry/credentials.js';
-import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson } from '../registry/docker-config.js';
+import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson, registryKeyProblem } from '../registry/docker-config.js';
 import { shownRegistry } from '../registry/keyring.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
@@ -265,8 +265,14 @@ function dockerRegistrySecrets(
       group = { entries: [], ok: claim('Secret', entry.name, path), servers: new Map(), at: path };
       byName.set(entry.name, group);
     }
+    if (entry.server === '') {
+      ctx.error([...path, 'server'], 'registry.empty-server', 'server is empty: `kubectl create secret docker-registry` refuses an empty --docker-server, and kustz does not take it for Docker Hub either',
+        `leave server out for Docker Hub (${DOCKER_HUB_SERVER}), or write the registry host`);
+      group.ok = false;
+      return;
+    }
     // Entries of one name make one Secret, one login per registry: a second would replace the first.
-    const server = entry.server || DOCKER_HUB_SERVER;
+    const server = entry.server ?? DOCKER_HUB_SERVER;
     const first = group.servers.get(server);
     if (first !== undefined) {
       ctx.error(entry.server === undefined ? path : [...path, 'server'], 'registry.duplicate-server', `the Secret "${entry.name}" already holds a login for ${shownRegistry(server)}, from secrets.dockerRegistry[${first}]`,
@@ -275,6 +281,11 @@ function dockerRegistrySecrets(
       return;
     }
     group.servers.set(server, i);
+    const badServer = registryKeyProblem(server);
+    if (badServer) {
+      ctx.error([...path, 'server'], 'registry.bad-key', badServer.message, badServer.hint);
+      group.ok = false;
+    }
     const username = expandCredential(entry.username, ctx.env, 'username', true);
     const password = expandCredential(entry.password, ctx.env, 'password', false);
     for (const [field, result] of [['username', username], ['password', password]] as const) {

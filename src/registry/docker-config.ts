@@ -206,12 +206,12 @@ class DockerConfigChecker {
   }
 
   private checkKey(m: JsonMember) {
-    const key = kubeletIndexKey(m.key);
-    if (key === undefined) {
-      this.error('registry.bad-key', `registry "${shownRegistry(m.key)}" is not a registry address the kubelet can parse, so it ignores this entry`, m.keyAt,
-        'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"');
+    const bad = registryKeyProblem(m.key);
+    if (bad) {
+      this.error('registry.bad-key', bad.message, m.keyAt, bad.hint);
       return;
     }
+    const key = kubeletIndexKey(m.key)!;
     const host = key.split('/')[0]!;
     if (host !== host.toLowerCase()) {
       this.issues.push(warning('registry.key-case', `registry "${shownRegistry(m.key)}" has upper-case letters; the kubelet compares hosts case-sensitively, so it only matches images written with the same case`, {
@@ -311,6 +311,20 @@ class DockerConfigChecker {
       }));
     }
   }
+}
+
+/**
+ * Why the kubelet ignores the entry under a registry key (an `auths` key, or a
+ * secrets.dockerRegistry server, which becomes one): Go's url.Parse rejects it.
+ */
+export function registryKeyProblem(key: string): { message: string; hint: string } | undefined {
+  if (kubeletIndexKey(key) !== undefined) return undefined;
+  return {
+    message: `registry "${shownRegistry(key)}" is not a registry address the kubelet can parse, so it ignores this entry`,
+    hint: key.includes('${')
+      ? 'kustz expands ${NAME} only in the username and password of secrets.dockerRegistry: write the registry host itself, e.g. "registry.example.com:5000"'
+      : 'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"',
+  };
 }
 
 function storeHint(registry: string | undefined): string {
