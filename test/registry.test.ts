@@ -355,6 +355,12 @@ for (const [image, host, path] of lookups) {
   });
 }
 
+test('imageLookup: a first component with a "_" is no domain, yet the kubelet matches keys against it', () => {
+  // distribution/reference reads the whole name as a path; the kubelet's keyring parses it as a URL.
+  assert.equal(imageLookup('my_registry.example.com/team/app:1'),
+    { ok: true, host: 'my_registry.example.com', path: 'my_registry.example.com/team/app', key: 'my_registry.example.com/team/app' });
+});
+
 const badImages: Array<[image: string, why: RegExp]> = [
   ['', /empty/],
   ['Nginx', /"library\/Nginx" must be lower case/],
@@ -453,6 +459,11 @@ const matches: Array<[authsKey: string, image: string, expected: boolean, why: s
   ['localhost', 'localhost/app', true, 'bare localhost'],
   ['https://index.docker.io/v1/', 'localhost/app', true, 'kubelet quirk: a dotless first component gets Docker Hub credentials'],
   ['https://index.docker.io/v1/', 'localhost:5000/app', false, 'a port makes it a registry'],
+  // a first component with a "_": no domain to distribution/reference, a host to the keyring
+  ['https://index.docker.io/v1/', 'my_registry.example.com/team/app:1', false, 'isDefaultRegistryMatch sees the "."'],
+  ['my_registry.example.com', 'my_registry.example.com/team/app:1', true, 'url.Parse takes "_" in a host'],
+  ['https://index.docker.io/v1/', 'my_registry/app', true, 'no "." or ":": a Docker Hub user'],
+
 ];
 
 test(`credentialKeyMatches: ${matches.length} key/image pairs`, () => {
@@ -553,6 +564,9 @@ test('lintPullSecrets: no generated key matches the image', () => {
   assert.match(found!.hint!, 'https://index.docker.io/v1/');
   const port = lintPullSecrets({ image: 'registry.example.com:5000/app', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['registry.example.com'] }] });
   assert.match(port[0]!.hint!, '"registry.example.com:5000"');
+  const underscore = lintPullSecrets({ image: 'my_registry.example.com/team/app:1', imagePullSecrets: ['r'], generated: [{ name: 'r', type: 'kubernetes.io/dockerconfigjson', registries: ['https://index.docker.io/v1/'] }] });
+  assert.equal(summary(underscore), ['warning:registry.no-matching-credential@undefined:undefined']);
+  assert.match(underscore[0]!.hint!, 'add an entry for "my_registry.example.com"');
 });
 
 test('lintPullSecrets: an external secret beside a generated one may hold the credential (the kubelet merges them)', () => {

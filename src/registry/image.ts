@@ -8,7 +8,7 @@ const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const REFERENCE = new RegExp(
-  `^((?:(${DOMAIN})/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*))` +
+  `^((?:${DOMAIN}/)?(${PATH_COMPONENT}(?:/${PATH_COMPONENT})*))` +
     '(?::[\\w][\\w.-]{0,127})?' +
     '(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):([0-9a-fA-F]{32,}))?$',
 );
@@ -33,6 +33,10 @@ export type ImageLookup = { ok: true; host: string; path: string; key: string } 
  * is `localhost`, or has an upper-case letter; otherwise the registry is Docker Hub
  * (`docker.io`), where a one-component name gets `library/`. `index.docker.io` becomes
  * `docker.io`. The repository path must be lower case.
+ *
+ * `host` is the first component of `key`, which the kubelet matches registry keys against: the
+ * registry, or, where the first component is no valid domain (`my_registry.example.com`: a
+ * "_"), that component all the same, though distribution/reference reads it as part of the path.
  */
 export function imageLookup(image: string): ImageLookup {
   const fail = (why: string): ImageLookup => ({ ok: false, message: `image "${image}" ${why}` });
@@ -47,7 +51,7 @@ export function imageLookup(image: string): ImageLookup {
       ? 'is not a valid reference: it contains whitespace'
       : 'is not a valid reference: expected [registry[:port]/]name[:tag][@sha256:digest] with a lower-case name');
   }
-  const [, name, host, path, algorithm, hex] = m;
+  const [, name, path, algorithm, hex] = m;
   // distribution/reference v0.6.0, which the kubelet uses, leaves the domain out of the limit.
   if (path!.length > 255) return fail('is not a valid reference: the repository path is longer than 255 characters');
   if (algorithm !== undefined) {
@@ -55,7 +59,7 @@ export function imageLookup(image: string): ImageLookup {
     if (length === undefined) return fail(`has an invalid digest: the kubelet knows no algorithm "${algorithm}" (use sha256)`);
     if (hex!.length !== length || hex !== hex!.toLowerCase()) return fail(`has an invalid digest: ${algorithm} needs ${length} lower-case hex digits`);
   }
-  return { ok: true, host: host!, path: path!, key: name! };
+  return { ok: true, host: name!.slice(0, name!.indexOf('/')), path: path!, key: name! };
 }
 
 function splitDockerDomain(image: string): [domain: string, remainder: string] {
