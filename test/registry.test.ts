@@ -196,6 +196,8 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   ['registry listed twice', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}, "ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE,
     ['warning:registry.duplicate-key@1:41'], ['ghcr.io']],
   ['upper-case registry key', utf8('{"auths": {"GHCR.io": {"auth": "dTpw"}}}'), JSON_TYPE, ['warning:registry.key-case@1:12'], ['GHCR.io']],
+  ['userinfo Go refuses', utf8('{"auths": {"https://robot:p^ss@ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE, ['error:registry.bad-key@1:12'], ['https://robot:p^ss@ghcr.io']],
+
   ['registry key with a bad port', utf8('{"auths": {"ghcr.io:https": {"auth": "dTpw"}}}'), JSON_TYPE, ['error:registry.bad-key@1:12'], ['ghcr.io:https']],
   ['legacy .dockercfg', fixture('legacy.dockercfg'), CFG_TYPE, [], ['https://index.docker.io/v1/', 'quay.io']],
   ['config.json given as a legacy .dockercfg', fixture('valid.json'), CFG_TYPE, ['error:registry.wrong-type@2:2'], []],
@@ -232,6 +234,10 @@ test('checkDockerConfig: hints name the fix', () => {
   assert.match(desktop.hint!, /remove "credsStore".*docker login https:\/\/index\.docker\.io\/v1\/.*secrets\.dockerRegistry.*\$\{ENV\}/);
   assert.match(checkDockerConfig(fixture('cred-helpers.json'), JSON_TYPE).issues[0]!.message, /"ecr-login" \(credHelpers\)/);
   assert.match(checkDockerConfig(fixture('auth-no-colon.json'), JSON_TYPE).issues[0]!.message, /rejects the whole Secret/);
+  // The hint for a key with a password in it gives a key to write, with neither password nor <redacted>.
+  assert.match(hintOf(utf8('{"auths": {"https://robot:Pa55@Quay.io/v2/": {"auth": "dTpw"}}}')), /without the user and password.*: "https:\/\/quay\.io\/v2\/"$/);
+  assert.is(hintOf(utf8('{"auths": {"https://Robot:12/Pa55@quay.io": {"auth": "dTpw"}}}')), 'write the host in lower case');
+  assert.match(hintOf(utf8('{"auths": {"https://robot:p^ss@ghcr.io": {"auth": "dTpw"}}}')), /leave out the user and password .*: "https:\/\/ghcr\.io"$/);
 });
 
 test('checkDockerConfig: no message or hint holds a fixture secret', () => {
@@ -244,7 +250,7 @@ test('checkDockerConfig: no message or hint holds a fixture secret', () => {
   issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"password": Fx-pw-7Qz!r9}}}'), JSON_TYPE).issues);
   issues.push(...checkDockerConfig(utf8('{"auths": {"ghcr.io": {"auth": "RngtdG9rLTNLcDhXZA==", "x": 1,}}}'), JSON_TYPE).issues);
   // A password in the registry address itself (https://robot:PASSWORD@host).
-  issues.push(...checkDockerConfig(utf8('{"auths": {"https://robot:Fx-pw-7Qz!r9@h": {}, "https://robot:Fx-pw-7Qz!r9@h": {}, "HTTPS://R:Fx-pw-7Qz!r9@H:x": {}}}'), JSON_TYPE).issues);
+  issues.push(...checkDockerConfig(utf8('{"auths": {"https://robot:Fx-pw-7Qz!r9@h": {}, "https://robot:Fx-pw-7Qz!r9@h": {}, "HTTPS://R:Fx-pw-7Qz!r9@H:x": {}, "https://R:Fx-pw-7Qz!r9@Quay.io": {}, "https://R:Fx-pw-7Qz!r9^@h": {}}}'), JSON_TYPE).issues);
   assert.ok(issues.length >= 12, `checked ${issues.length} issues`);
   const text = JSON.stringify(issues);
   for (const secret of FIXTURE_SECRETS) assert.not.ok(text.includes(secret), `an issue shows ${secret}`);
@@ -425,6 +431,10 @@ const matches: Array<[authsKey: string, image: string, expected: boolean, why: s
   ['ghcr.io#%zz', 'ghcr.io/acme/api', false, 'a broken escape, even in the fragment, fails url.Parse'],
   ['ghcr.io?\u007f', 'ghcr.io/acme/api', false, 'a control character fails url.Parse'],
   ['https://robot@ghcr.io', 'ghcr.io/acme/api', true, 'the user before @ is URL.User, not the host'],
+  ['https://robot:p~!$&()*+,;=%41@ghcr.io', 'ghcr.io/acme/api', true, 'userinfo of the characters Go allows'],
+  ['https://robot:p^ss@ghcr.io', 'ghcr.io/acme/api', false, 'a "^" in the userinfo: net/url: invalid userinfo'],
+  ['https://robot:pä@ghcr.io', 'ghcr.io/acme/api', false, 'a non-ASCII userinfo: invalid'],
+
   // Docker Hub: short names, aliases
   ['https://index.docker.io/v1/', 'nginx', true, 'kubectl default server, official image'],
   ['https://index.docker.io/v1/', 'acme/api:2', true, 'kubectl default server, user image'],

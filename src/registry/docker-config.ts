@@ -214,8 +214,13 @@ class DockerConfigChecker {
     const key = kubeletIndexKey(m.key)!;
     const host = key.split('/')[0]!;
     if (host !== host.toLowerCase()) {
+      const bare = withoutUserinfo(m.key);
       this.issues.push(warning('registry.key-case', `registry "${shownRegistry(m.key)}" has upper-case letters; the kubelet compares hosts case-sensitively, so it only matches images written with the same case`, {
-        ...this.at(m.keyAt), hint: `write it in lower case: "${shownRegistry(m.key).toLowerCase()}"`,
+        ...this.at(m.keyAt), hint: !m.key.includes('@')
+          ? `write it in lower case: "${m.key.toLowerCase()}"`
+          : bare === undefined
+            ? 'write the host in lower case'
+            : `write it in lower case, and without the user and password, which the kubelet does not use: "${bare.toLowerCase()}"`,
       }));
     }
   }
@@ -319,12 +324,27 @@ class DockerConfigChecker {
  */
 export function registryKeyProblem(key: string): { message: string; hint: string } | undefined {
   if (kubeletIndexKey(key) !== undefined) return undefined;
+  const bare = withoutUserinfo(key);
   return {
     message: `registry "${shownRegistry(key)}" is not a registry address the kubelet can parse, so it ignores this entry`,
     hint: key.includes('${')
       ? 'kustz expands ${NAME} only in the username and password of secrets.dockerRegistry: write the registry host itself, e.g. "registry.example.com:5000"'
-      : 'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"',
+      : bare !== undefined && kubeletIndexKey(bare) !== undefined
+        ? `leave out the user and password before "@", which hold a character Go's url.Parse refuses there and which the kubelet does not use: "${bare}"`
+        : 'write the registry host, with a port or a path if needed: "registry.example.com", "registry.example.com:5000", "https://index.docker.io/v1/"',
   };
+}
+
+/**
+ * A registry key written without the `user:password@` before its host, or undefined unless its
+ * last "@" is the one that ends Go's userinfo: nothing before that "@", a password perhaps,
+ * may show.
+ */
+function withoutUserinfo(key: string): string | undefined {
+  const scheme = /^https?:\/\//.exec(key)?.[0] ?? '';
+  const at = key.lastIndexOf('@');
+  const end = key.slice(scheme.length).search(/[/?#]|$/) + scheme.length;
+  return at >= scheme.length && at < end ? scheme + key.slice(at + 1) : undefined;
 }
 
 function storeHint(registry: string | undefined): string {

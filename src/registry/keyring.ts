@@ -51,9 +51,12 @@ function parseSchemeless(value: string): { host: string; path: string } | undefi
   const end = value.search(/[?#]/);
   const noQuery = end < 0 ? value : value.slice(0, end);
   const slash = noQuery.indexOf('/');
-  // Go puts `user:password@` into URL.User; the kubelet keys on the host after it.
+  // Go puts `user:password@` into URL.User, refusing characters RFC 3986 keeps out of it
+  // (validUserinfo); the kubelet keys on the host after it.
   const authority = slash < 0 ? noQuery : noQuery.slice(0, slash);
-  const host = authority.slice(authority.lastIndexOf('@') + 1);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0 && /[^A-Za-z0-9\-._:~!$&'()*+,;=%@]/.test(authority.slice(0, at))) return undefined;
+  const host = authority.slice(at + 1);
   const path = slash < 0 ? '' : noQuery.slice(slash);
   if (host === '' || /[^A-Za-z0-9\-._~!$&'()*+,;=:[\]<>"\u0080-\uffff]/.test(host)) return undefined;
   let port = '';
