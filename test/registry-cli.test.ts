@@ -178,6 +178,24 @@ test('a registry key or server full of stars renders at once (a backtracking glo
   }
 });
 
+test('a credential ending in a line break (echo user:pass | base64) is a warning that never shows it', () => {
+  const echoed = Buffer.from(`robot:${PASSWORD}\n`).toString('base64');
+  const head = 'name: app\nservice:\n  image: ghcr.io/acme/app:1\n  imagePullSecrets: [pull]\nsecrets:\n';
+  const fromFile = project({
+    'kustz.yml': `${head}  files:\n    - {name: pull, type: kubernetes.io/dockerconfigjson, files: [.dockerconfigjson=config.json]}\n`,
+    'config.json': `{"auths": {"ghcr.io": {"auth": "${echoed}"}}}`,
+  });
+  const f = kustz(['render'], { cwd: fromFile });
+  assert.is(f.status, 0, f.stderr);
+  assert.match(f.stderr, /kustz: warning: config.json:1:32: "auth" in the entry for "ghcr.io" decodes to a password that ends with a line break/);
+  assert.match(f.stderr, /printf %s user:password \| base64/);
+  const fromEnv = project({ 'kustz.yml': `${head}  dockerRegistry:\n    - name: pull\n      server: ghcr.io\n      username: robot\n      password: \${P}\n` });
+  const e = kustz(['render'], { cwd: fromEnv, env: { P: `${PASSWORD}\n` } });
+  assert.is(e.status, 0, e.stderr);
+  assert.match(e.stderr, /kustz: warning: kustz.yml:10:17: password \(\$\{P\}\) ends with a line break/);
+  for (const r of [f, e]) assert.not.ok(r.stderr.includes(PASSWORD) || r.stderr.includes(echoed), r.stderr);
+});
+
 test('an invalid image reference is an error before the cluster sees it', () => {
   const dir = project({ 'kustz.yml': 'name: app\nservice:\n  image: Registry.example.com/Team/App:1\n' });
   const r = kustz(['render'], { cwd: dir });

@@ -191,6 +191,9 @@ const configCases: Array<[name: string, input: Uint8Array, type: DockerSecretTyp
   // The kubelet takes "auth" whole and never looks at the "password" beside it.
   ['auth with an empty password beside a password field', utf8('{"auths":{"ghcr.io":{"auth":"dXNlcjo=","password":"secret"}}}'), JSON_TYPE,
     ['error:registry.auth-empty-password@1:29'], ['ghcr.io']],
+  // `echo user:pass | base64` puts a line break into the password the kubelet sends.
+  ['auth made with echo', utf8('{"auths":{"ghcr.io":{"auth":"dXNlcjpwYXNzCg=="}}}'), JSON_TYPE, ['warning:registry.trailing-line-break@1:29'], ['ghcr.io']],
+  ['a password field ending in a line break', utf8('{"auths":{"ghcr.io":{"username":"u","password":"p\\r\\n"}}}'), JSON_TYPE, ['warning:registry.trailing-line-break@1:48'], ['ghcr.io']],
   ['HttpHeaders that is no map of strings fails the whole Secret', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}}, "HttpHeaders": {"X-Meta": 1}}'), JSON_TYPE, ['error:registry.http-headers@1:68'], ['ghcr.io']],
   ['a user before the host is none of the key (Go puts it in URL.User)', utf8('{"auths": {"https://robot@harbor.example.com": {"auth": "dTpw"}}}'), JSON_TYPE, [], ['https://robot@harbor.example.com']],
   ['registry listed twice', utf8('{"auths": {"ghcr.io": {"auth": "dTpw"}, "ghcr.io": {"auth": "dTpw"}}}'), JSON_TYPE,
@@ -652,6 +655,20 @@ for (const [value, allowLiteral, code] of credentialErrors) {
     assert.not.ok(text.includes('Fx-pw-7Qz!r9'));
   });
 }
+
+test('expandCredential: a final line break or bytes Node could not decode are warnings, without the value', () => {
+  const env = { ECHOED: 'Fx-pw-7Qz!r9\n', CRLF: 'Fx-pw-7Qz!r9\r\n', LATIN1: 'Fx-pw-7Qz\ufffd' };
+  const echoed = expandCredential('${ECHOED}', env, 'password');
+  assert.is(echoed.value, 'Fx-pw-7Qz!r9\n', 'kubectl would send it too: the value stays');
+  assert.equal(summary(echoed.issues), ['warning:registry.trailing-line-break@undefined:undefined']);
+  assert.match(echoed.issues[0]!.hint!, /ECHOED.*printf %s/);
+  assert.equal(summary(expandCredential('${CRLF}', env, 'password').issues), ['warning:registry.trailing-line-break@undefined:undefined']);
+  assert.equal(summary(expandCredential('robot\n', env, 'username', true).issues), ['warning:registry.trailing-line-break@undefined:undefined']);
+  const latin1 = expandCredential('${LATIN1}', env, 'password');
+  assert.equal(summary(latin1.issues), ['warning:registry.variable-not-utf8@undefined:undefined']);
+  const text = JSON.stringify([...echoed.issues, ...latin1.issues]);
+  assert.not.ok(text.includes('Fx-pw'), text);
+});
 
 test('expandCredential: the hints say what to write', () => {
   const literal = expandCredential('Fx-pw-7Qz!r9', ENV, 'password').issues[0]!;

@@ -289,7 +289,7 @@ function dockerRegistrySecrets(
     const username = expandCredential(entry.username, ctx.env, 'username', true);
     const password = expandCredential(entry.password, ctx.env, 'password', false);
     for (const [field, result] of [['username', username], ['password', password]] as const) {
-      for (const found of result.issues) ctx.error([...path, field], found.code, found.message, found.hint);
+      for (const found of result.issues) (found.severity === 'error' ? ctx.error : ctx.warn).call(ctx, [...path, field], found.code, found.message, found.hint);
     }
     const badUser = username.value === undefined ? [] : checkRegistryUsername(username.value);
     for (const found of badUser) ctx.error([...path, 'username'], found.code, found.message, found.hint);

@@ -12,6 +12,7 @@ import { Buffer } from 'node:buffer';
 import { issue, REDACTED, warning, type Issue } from '../errors.js';
 import { decodeUtf8, invalidUtf8Position, utf16Problem } from '../files.js';
 import { goJsonString } from '../gojson.js';
+import { lineBreakAtEnd } from './credentials.js';
 import { goMap, goString, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
 import { kubeletIndexKey, shownRegistry } from './keyring.js';
 
@@ -266,6 +267,14 @@ class DockerConfigChecker {
         this.error('registry.incomplete-credential', `${where} has a ${missing === 'username' ? 'password' : 'username'} but no ${missing}`, m.keyAt,
           `add "${missing}", or replace both with "auth": base64 of user:password`);
       }
+      for (const name of ['username', 'password']) {
+        const f = fields.get(name);
+        if (f && lineBreakAtEnd(f.value)) {
+          this.issues.push(warning('registry.trailing-line-break', `"${name}" in ${where} ends with a line break, which the kubelet sends as part of it, so the registry rejects the pull`, {
+            ...this.at(f.at), hint: 'remove the \\n at its end',
+          }));
+        }
+      }
     } else if (members(v, 'identitytoken').length || members(v, 'registrytoken').length) {
       this.error('registry.token-ignored',
         `${where} has only an identity/registry token: the kubelet reads just auth, username and password from a pull secret and drops tokens, so it would pull without credentials`,
@@ -309,6 +318,11 @@ class DockerConfigChecker {
           'recompute "auth" as base64 of user:password with the password in it, or remove "auth" and give "username" and "password"');
       }
       return;
+    }
+    if (lineBreakAtEnd(text)) {
+      this.issues.push(warning('registry.trailing-line-break', `"auth" in ${where} decodes to a password that ends with a line break, as \`echo user:password | base64\` makes it; the kubelet sends the line break as part of the password, so the registry rejects the pull`, {
+        ...this.at(auth.at), hint: 'make auth with `printf %s user:password | base64` or `echo -n user:password | base64`, which add no line break',
+      }));
     }
     if ((username !== undefined && username !== text.slice(0, colon)) || (password !== undefined && password !== text.slice(colon + 1))) {
       this.issues.push(warning('registry.auth-mismatch', `"auth" and "username"/"password" in ${where} disagree; the kubelet uses "auth"`, {
