@@ -10,14 +10,14 @@
  */
 import { Buffer } from 'node:buffer';
 import { issue, REDACTED, warning, type Issue } from '../errors.js';
-import { decodeUtf8, invalidUtf8Position, utf16Problem } from '../files.js';
+import { decodeUtf8, utf16Problem } from '../files.js';
 import { goJsonString } from '../gojson.js';
 import { lineBreakAtEnd } from './credentials.js';
 import { goMap, goString, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
 import { kubeletIndexKey, shownRegistry } from './keyring.js';
 
-/** A byte order mark stays part of a decoded `auth`, as it does for Go: the user name then differs. */
-const AUTH_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
+/** UTF-8 as Go reads it: a byte order mark stays a character (in a decoded `auth`, the user name then differs). */
+const GO_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Fields of docker's config.json beside "auths" (docker/cli configfile), in lower case as Go's decoder folds them. */
 const CONFIG_JSON_FIELDS = ['credsstore', 'credhelpers', 'httpheaders', 'psformat', 'imagesformat', 'detachkeys', 'proxies', 'plugins', 'currentcontext', 'aliases', 'features', 'experimental', 'stackorchestrator'];
@@ -41,23 +41,60 @@ export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
 export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { issues: Issue[]; registries: string[] } {
   const utf16 = utf16Problem(bytes);
   if (utf16) return { issues: [issue('registry.invalid-utf8', utf16.message, { line: 1, col: 1, hint: utf16.hint })], registries: [] };
-  const text = decodeUtf8(bytes);
-  if (text === undefined) {
-    return {
-      issues: [issue('registry.invalid-utf8', 'the docker config is not valid UTF-8', {
-        ...invalidUtf8Position(bytes), hint: 'save the file as UTF-8; a docker config.json written by `docker login` always is, so the file was probably damaged in transfer',
-      })],
-      registries: [],
-    };
-  }
+  const valid = decodeUtf8(bytes);
+  const { text, invalid } = valid === undefined ? decodeAsGo(bytes) : { text: valid, invalid: [] };
   let root: JsonNode;
   try {
     root = parseJson(text);
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
+    // Go's scanner, too, stops at a byte that is no UTF-8 outside a string.
+    if (invalid.includes(e.at)) return { issues: [issue('registry.invalid-utf8', 'the docker config is not valid UTF-8', { ...positionAt(text, e.at), hint: NOT_UTF8_HINT })], registries: [] };
     return { issues: [issue('registry.json-syntax', `the docker config is not valid JSON: ${e.message}`, { ...positionAt(text, e.at), hint: e.hint })], registries: [] };
   }
-  return new DockerConfigChecker(text, type).check(root);
+  return new DockerConfigChecker(text, type, invalid).check(root);
+}
+
+const NOT_UTF8_HINT = 'save the file as UTF-8; a docker config.json written by `docker login` always is, so the file was probably damaged in transfer';
+
+/**
+ * The text Go's encoding/json reads from bytes that are not all UTF-8: each byte that starts no
+ * valid sequence becomes U+FFFD. `invalid`: the offsets of those in the text.
+ */
+function decodeAsGo(bytes: Uint8Array): { text: string; invalid: number[] } {
+  let text = '';
+  const invalid: number[] = [];
+  let run = 0;
+  for (let i = 0; i < bytes.length;) {
+    const n = utf8SequenceLength(bytes, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    text += GO_TEXT.decode(bytes.subarray(run, i));
+    invalid.push(text.length);
+    text += '\ufffd';
+    run = ++i;
+  }
+  return { text: text + GO_TEXT.decode(bytes.subarray(run)), invalid };
+}
+
+/** The length of the well-formed UTF-8 sequence at `i` (Unicode's table 3-7), or 0. */
+function utf8SequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i]!;
+  if (lead < 0x80) return 1;
+  if (lead < 0xc2 || lead > 0xf4) return 0;
+  const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+  // The second byte's range keeps out overlong forms, surrogates and code points past U+10FFFF.
+  const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+  const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+  const second = bytes[i + 1];
+  if (second === undefined || second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) {
+    const next = bytes[i + k];
+    if (next === undefined || next < 0x80 || next > 0xbf) return 0;
+  }
+  return length;
 }
 
 /** Where a credential lives when the file only names a helper: the registry's own, else the default store. */
@@ -80,7 +117,8 @@ interface RegistryMap {
 class DockerConfigChecker {
   readonly issues: Issue[] = [];
 
-  constructor(private readonly text: string, private readonly type: DockerSecretType) {}
+  /** `invalid`: offsets of bytes that were no UTF-8, each U+FFFD in `text` now, as Go reads them. */
+  constructor(private readonly text: string, private readonly type: DockerSecretType, private invalid: number[] = []) {}
 
   private at(offset: number) {
     return positionAt(this.text, offset);
@@ -91,18 +129,40 @@ class DockerConfigChecker {
   }
 
   check(root: JsonNode): { issues: Issue[]; registries: string[] } {
+    const registries = this.registries(root);
+    const stray = this.invalid[0];
+    if (stray !== undefined) {
+      this.issues.push(warning('registry.invalid-utf8', 'the docker config is not valid UTF-8 here, outside the registry keys and the credentials the kubelet uses: its decoder reads the byte as U+FFFD', {
+        ...this.at(stray), hint: NOT_UTF8_HINT,
+      }));
+    }
+    return { issues: this.issues, registries };
+  }
+
+  /**
+   * The first byte that was no UTF-8 between offsets `from` and `to`, now accounted for; the
+   * ones left at the end stand where the kubelet takes neither key nor credential.
+   */
+  private invalidIn(from: number, to: number): number | undefined {
+    const first = this.invalid.find((o) => o >= from && o < to);
+    if (first !== undefined) this.invalid = this.invalid.filter((o) => o < from || o >= to);
+    return first;
+  }
+
+  /** The registries the kubelet finds, in file order. */
+  private registries(root: JsonNode): string[] {
     if (root.kind !== 'object') {
       this.error('registry.not-object', `the docker config must be a JSON object, not ${article(root.kind)}`, root.at,
         this.type === 'kubernetes.io/dockercfg' ? 'a .dockercfg looks like {"registry.example.com": {"auth": "..."}}' : 'a config.json looks like {"auths": {"registry.example.com": {"auth": "..."}}}');
-      return { issues: this.issues, registries: [] };
+      return [];
     }
     if (this.type === 'kubernetes.io/dockerconfigjson') this.checkHttpHeaders(root);
     const registryMap = this.type === 'kubernetes.io/dockerconfigjson' ? this.auths(root) : this.legacyRoot(root);
-    if (!registryMap) return { issues: this.issues, registries: [] };
+    if (!registryMap) return [];
     // Go decoded the entries a null emptied away all the same: one it cannot decode fails the Secret.
     for (const m of registryMap.dropped) this.checkEntry(m, undefined, false);
     const entries = registryMap.entries;
-    if (!entries) return { issues: this.issues, registries: [] };
+    if (!entries) return [];
 
     if (entries.length === 0) {
       const store = this.storeFor(root);
@@ -111,7 +171,7 @@ class DockerConfigChecker {
           ? `the docker config lists no registry: docker keeps the credentials in the credential store "${store.name}" (${store.field}), not in this file, so the kubelet has none to use`
           : 'the docker config lists no registry, so the kubelet has no credential to use',
         registryMap.at, store ? storeHint(undefined) : 'run `docker login REGISTRY` and use the resulting ~/.docker/config.json, or use the secrets.dockerRegistry form of kustz.yml');
-      return { issues: this.issues, registries: [] };
+      return [];
     }
 
     // A key's last entry replaces the earlier ones, which count only where Go cannot decode them.
@@ -127,7 +187,7 @@ class DockerConfigChecker {
       if (used) this.checkKey(m);
       this.checkEntry(m, used ? this.storeFor(root, m.key) : undefined, used);
     }
-    return { issues: this.issues, registries: [...last.keys()] };
+    return [...last.keys()];
   }
 
   /** "auths", every member of that name decoded in turn as Go does (see goMap). */
@@ -207,6 +267,11 @@ class DockerConfigChecker {
   }
 
   private checkKey(m: JsonMember) {
+    const invalid = this.invalidIn(m.keyAt, m.value.at);
+    if (invalid !== undefined) {
+      this.error('registry.invalid-utf8', `registry "${shownRegistry(m.key)}" is not valid UTF-8: the kubelet reads the byte as U+FFFD, so the key matches no image`, invalid, NOT_UTF8_HINT);
+      return;
+    }
     const bad = registryKeyProblem(m.key);
     if (bad) {
       this.error('registry.bad-key', bad.message, m.keyAt, bad.hint);
@@ -269,7 +334,10 @@ class DockerConfigChecker {
       }
       for (const name of ['username', 'password']) {
         const f = fields.get(name);
-        if (f && lineBreakAtEnd(f.value)) {
+        const invalid = f && this.invalidIn(f.at, f.end);
+        if (invalid !== undefined) {
+          this.error('registry.invalid-utf8', `"${name}" in ${where} is not valid UTF-8: the kubelet sends U+FFFD in place of the byte, so the registry gets another ${name}`, invalid, NOT_UTF8_HINT);
+        } else if (f && lineBreakAtEnd(f.value)) {
           this.issues.push(warning('registry.trailing-line-break', `"${name}" in ${where} ends with a line break, which the kubelet sends as part of it, so the registry rejects the pull`, {
             ...this.at(f.at), hint: 'remove the \\n at its end',
           }));
@@ -290,13 +358,18 @@ class DockerConfigChecker {
   }
 
   private checkAuth(where: string, auth: JsonString, username: string | undefined, password: string | undefined, used: boolean) {
+    const invalid = this.invalidIn(auth.at, auth.end);
+    if (invalid !== undefined) {
+      this.error('registry.invalid-utf8', `"auth" in ${where} is not valid UTF-8, and so no base64; the kubelet rejects the whole Secret and every image pull of the Pod fails`, invalid, NOT_UTF8_HINT);
+      return;
+    }
     const decoded = goBase64Decode(auth.value);
     const howTo = "auth must be base64 of user:password, e.g. the output of `printf '%s:%s' \"$USER\" \"$PASSWORD\" | base64 -w0`";
     if (decoded === undefined) {
       this.error('registry.auth-not-base64', `"auth" in ${where} is not valid base64 (${REDACTED}); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at, howTo);
       return;
     }
-    const text = AUTH_TEXT.decode(decoded);
+    const text = GO_TEXT.decode(decoded);
     const colon = text.indexOf(':');
     if (colon < 0) {
       this.error('registry.auth-no-colon', `"auth" in ${where} does not decode to user:password (no ':'); the kubelet rejects the whole Secret and every image pull of the Pod fails`, auth.at,

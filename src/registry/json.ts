@@ -7,7 +7,7 @@
 export type JsonNode =
   | { kind: 'object'; at: number; members: JsonMember[] }
   | { kind: 'array'; at: number; items: JsonNode[] }
-  | { kind: 'string'; at: number; value: string }
+  | { kind: 'string'; at: number; end: number; value: string }
   | { kind: 'number' | 'boolean' | 'null'; at: number };
 
 export type JsonObject = Extract<JsonNode, { kind: 'object' }>;
@@ -62,7 +62,11 @@ export function parseJson(text: string): JsonNode {
       depth--;
       return node;
     }
-    if (c === '"') return { kind: 'string', at: i, value: string() };
+    if (c === '"') {
+      const at = i;
+      const text = string();
+      return { kind: 'string', at, end: i, value: text };
+    }
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
       NUMBER.lastIndex = i;
       const at = i;
