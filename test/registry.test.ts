@@ -5,7 +5,7 @@ import { hasErrors, type Issue } from '../src/errors.js';
 import { expandCredential } from '../src/registry/credentials.js';
 import { checkDockerConfig, checkRegistryUsername, dockerConfigJson, type DockerSecretType } from '../src/registry/docker-config.js';
 import { imageLookup } from '../src/registry/image.js';
-import { credentialKeyMatches, filepathMatch, lintPullSecrets } from '../src/registry/keyring.js';
+import { credentialKeyMatches, filepathMatch, lintPullSecrets, type PullUse } from '../src/registry/keyring.js';
 
 /**
  * Docker config files as users paste them (tabs, no final newline where it matters). Inline, not
@@ -232,6 +232,30 @@ for (const [name, input, type, issues, registries] of configCases) {
       assert.is(i.file, undefined);
       assert.is(i.frame, undefined);
     }
+  });
+}
+
+// An entry no image of the service pulls with fails no pull: its credential problems are warnings.
+const useCases: Array<[name: string, config: string, use: PullUse, issues: string[]]> = [
+  ['Docker Desktop entry beside the one the image uses', '{"auths":{"ghcr.io":{"auth":"dTpw"},"https://index.docker.io/v1/":{}},"credsStore":"desktop"}', { image: 'ghcr.io/acme/app:1' },
+    ['warning:registry.credential-in-store@1:37']],
+  ['Docker Desktop entry the image needs', '{"auths":{"ghcr.io":{"auth":"dTpw"},"https://index.docker.io/v1/":{}},"credsStore":"desktop"}', { image: 'nginx' },
+    ['error:registry.credential-in-store@1:37']],
+  ['a Secret no imagePullSecrets entry names', '{"auths":{"ghcr.io":{}}}', 'unused', ['warning:registry.empty-entry@1:11']],
+  ['an empty password where the image does not pull', '{"auths":{"quay.io":{"auth":"dTo="},"ghcr.io":{"auth":"dTpw"}}}', { image: 'ghcr.io/acme/app:1' },
+    ['warning:registry.auth-empty-password@1:29']],
+  ['a key the kubelet cannot read, the image served by another', '{"auths":{"ghcr.io:abc":{"auth":"dTpw"},"quay.io":{"auth":"dTpw"}}}', { image: 'quay.io/acme/app:1' },
+    ['warning:registry.bad-key@1:11']],
+  ['a key the kubelet cannot read, and nothing else serves the image', '{"auths":{"ghcr.io:abc":{"auth":"dTpw"},"quay.io":{"auth":"dTpw"}}}', { image: 'ghcr.io/acme/app:1' },
+    ['error:registry.bad-key@1:11']],
+  ['what fails the whole Secret stays an error', '{"auths":{"quay.io":{"auth":5},"ghcr.io":{"auth":"dTpw"}}}', 'unused', ['error:registry.field-type@1:29']],
+  ['an image that is no valid reference needs every entry', '{"auths":{"quay.io":{}}}', { image: 'Nginx' }, ['error:registry.empty-entry@1:11']],
+];
+for (const [name, config, use, issues] of useCases) {
+  test(`checkDockerConfig for its use: ${name}`, () => {
+    const found = checkDockerConfig(utf8(config), JSON_TYPE, use).issues;
+    assert.equal(summary(found), issues);
+    if (issues[0]!.startsWith('warning:')) assert.match(found[0]!.message, use === 'unused' ? /; no imagePullSecrets entry names this Secret$/ : /; image "[^"]+" (takes no credential from this|gets its credential from another) entry$/);
   });
 }
 

@@ -5,7 +5,7 @@ import * as rules from '../k8s.js';
 import { formatPath } from '../parse.js';
 import { expandCredential } from '../registry/credentials.js';
 import { checkDockerConfig, checkRegistryUsername, DOCKER_HUB_SERVER, dockerConfigJson, registryKeyProblem } from '../registry/docker-config.js';
-import { shownRegistry } from '../registry/keyring.js';
+import { shownRegistry, unneededBecause, type PullUse } from '../registry/keyring.js';
 import { parseFileSource } from '../shorthand.js';
 import type { DataSource, GeneratedData, GeneratorConfig, KustzConfig, SecretGeneratorConfig } from '../types.js';
 import type { Context } from './context.js';
@@ -76,7 +76,7 @@ export function normalizeData(ctx: Context, cfg: KustzConfig, hashed = false): G
         return;
       }
       const data = collect(ctx, gen, mode, path, type);
-      const secret = checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path), path);
+      const secret = checkSize(ctx, checkSecret(ctx, { kind: 'Secret', name: gen.name, type, ...data, at: path }, path, pullUse(cfg, gen.name)), path);
       if (named) out.push(secret);
     });
   }
@@ -173,7 +173,12 @@ function collect(
 
 const DATA_KEYS: KeyRule = { code: 'data.key', what: 'key', check: rules.configMapKey };
 
-function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number)[]): GeneratedData {
+/** What the service pulls with the Secret `name`, for the registry checks. */
+function pullUse(cfg: KustzConfig, name: string): PullUse {
+  return cfg.service.imagePullSecrets?.includes(name) ? { image: cfg.service.image } : 'unused';
+}
+
+function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number)[], use: PullUse): GeneratedData {
   const type = secret.type!;
   const rule = Object.hasOwn(REQUIRED_KEYS, type) ? REQUIRED_KEYS[type] : undefined;
   const keys = [...secret.data.keys()];
@@ -204,7 +209,7 @@ function checkSecret(ctx: Context, secret: GeneratedData, path: (string | number
     const value = secret.data.get(rule.registry)!;
     const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : value;
     const source = secret.sources.find((s) => s.mode === 'files' && s.key === rule.registry);
-    const checked = checkDockerConfig(bytes, type as typeof rules.DOCKER_CONFIG_JSON | typeof rules.DOCKER_CFG);
+    const checked = checkDockerConfig(bytes, type as typeof rules.DOCKER_CONFIG_JSON | typeof rules.DOCKER_CFG, use);
     if (source?.mode === 'files') ctx.addFileIssues(ctx.displayName(source.path), checked.issues);
     else {
       // The JSON came from a literal or an env value, not a file of its own: point at the generator.
@@ -281,11 +286,6 @@ function dockerRegistrySecrets(
       return;
     }
     group.servers.set(server, i);
-    const badServer = registryKeyProblem(server);
-    if (badServer) {
-      ctx.error([...path, 'server'], 'registry.bad-key', badServer.message, badServer.hint);
-      group.ok = false;
-    }
     const username = expandCredential(entry.username, ctx.env, 'username', true);
     const password = expandCredential(entry.password, ctx.env, 'password', false);
     for (const [field, result] of [['username', username], ['password', password]] as const) {
@@ -305,6 +305,19 @@ function dockerRegistrySecrets(
     });
   });
   return [...byName].flatMap(([name, group]) => {
+    // A server the kubelet cannot read counts as the same auths key of a config file does: an error where the pull needs it.
+    const keys = [...group.servers.keys()];
+    for (const [server, i] of group.servers) {
+      const bad = registryKeyProblem(server);
+      if (!bad) continue;
+      const unneeded = unneededBecause(server, keys, pullUse(cfg, name), true);
+      if (unneeded !== undefined) {
+        ctx.warn(['secrets', 'dockerRegistry', i, 'server'], 'registry.bad-key', `${bad.message}; ${unneeded}`, bad.hint);
+      } else {
+        ctx.error(['secrets', 'dockerRegistry', i, 'server'], 'registry.bad-key', bad.message, bad.hint);
+        group.ok = false;
+      }
+    }
     if (!group.ok) return [];
     const json = dockerConfigJson(group.entries);
     const servers = Object.keys((JSON.parse(json) as { auths: Record<string, unknown> }).auths);

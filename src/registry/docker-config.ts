@@ -14,7 +14,7 @@ import { decodeUtf8, utf16Problem } from '../files.js';
 import { goJsonString } from '../gojson.js';
 import { lineBreakAtEnd } from './credentials.js';
 import { goMap, goString, members, parseJson, positionAt, JsonSyntaxError, type JsonMember, type JsonNode, type JsonObject, type JsonString } from './json.js';
-import { kubeletIndexKey, shownRegistry } from './keyring.js';
+import { kubeletIndexKey, shownRegistry, unneededBecause, type PullUse } from './keyring.js';
 
 /** UTF-8 as Go reads it: a byte order mark stays a character (in a decoded `auth`, the user name then differs). */
 const GO_TEXT = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -38,7 +38,7 @@ export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
  *
  * `registries` lists the registry keys in file order (each once).
  */
-export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { issues: Issue[]; registries: string[] } {
+export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType, use?: PullUse): { issues: Issue[]; registries: string[] } {
   const utf16 = utf16Problem(bytes);
   if (utf16) return { issues: [issue('registry.invalid-utf8', utf16.message, { line: 1, col: 1, hint: utf16.hint })], registries: [] };
   const valid = decodeUtf8(bytes);
@@ -52,7 +52,7 @@ export function checkDockerConfig(bytes: Uint8Array, type: DockerSecretType): { 
     if (invalid.includes(e.at)) return { issues: [issue('registry.invalid-utf8', 'the docker config is not valid UTF-8', { ...positionAt(text, e.at), hint: NOT_UTF8_HINT })], registries: [] };
     return { issues: [issue('registry.json-syntax', `the docker config is not valid JSON: ${e.message}`, { ...positionAt(text, e.at), hint: e.hint })], registries: [] };
   }
-  return new DockerConfigChecker(text, type, invalid).check(root);
+  return new DockerConfigChecker(text, type, use, invalid).check(root);
 }
 
 const NOT_UTF8_HINT = 'save the file as UTF-8; a docker config.json written by `docker login` always is, so the file was probably damaged in transfer';
@@ -117,8 +117,11 @@ interface RegistryMap {
 class DockerConfigChecker {
   readonly issues: Issue[] = [];
 
+  /** The registry keys the kubelet finds. */
+  private keys: string[] = [];
+
   /** `invalid`: offsets of bytes that were no UTF-8, each U+FFFD in `text` now, as Go reads them. */
-  constructor(private readonly text: string, private readonly type: DockerSecretType, private invalid: number[] = []) {}
+  constructor(private readonly text: string, private readonly type: DockerSecretType, private readonly use: PullUse | undefined, private invalid: number[]) {}
 
   private at(offset: number) {
     return positionAt(this.text, offset);
@@ -126,6 +129,16 @@ class DockerConfigChecker {
 
   private error(code: string, message: string, offset: number, hint: string) {
     this.issues.push(issue(code, message, { ...this.at(offset), hint }));
+  }
+
+  /**
+   * A problem with the entry under `key` that fails only the pulls needing it: an error where
+   * the service's pull does (see unneededBecause), else a warning that says why it is one.
+   */
+  private entryProblem(key: string, code: string, message: string, offset: number, hint: string, broken = false) {
+    const unneeded = unneededBecause(key, this.keys, this.use, broken);
+    if (unneeded === undefined) this.error(code, message, offset, hint);
+    else this.issues.push(warning(code, `${message}; ${unneeded}`, { ...this.at(offset), hint }));
   }
 
   check(root: JsonNode): { issues: Issue[]; registries: string[] } {
@@ -177,6 +190,7 @@ class DockerConfigChecker {
     // A key's last entry replaces the earlier ones, which count only where Go cannot decode them.
     const last = new Map<string, JsonMember>();
     for (const m of entries) last.set(m.key, m);
+    this.keys = [...last.keys()];
     const seen = new Set<string>();
     for (const m of entries) {
       if (seen.has(m.key)) {
@@ -187,7 +201,7 @@ class DockerConfigChecker {
       if (used) this.checkKey(m);
       this.checkEntry(m, used ? this.storeFor(root, m.key) : undefined, used);
     }
-    return [...last.keys()];
+    return this.keys;
   }
 
   /** "auths", every member of that name decoded in turn as Go does (see goMap). */
@@ -269,12 +283,12 @@ class DockerConfigChecker {
   private checkKey(m: JsonMember) {
     const invalid = this.invalidIn(m.keyAt, m.value.at);
     if (invalid !== undefined) {
-      this.error('registry.invalid-utf8', `registry "${shownRegistry(m.key)}" is not valid UTF-8: the kubelet reads the byte as U+FFFD, so the key matches no image`, invalid, NOT_UTF8_HINT);
+      this.entryProblem(m.key, 'registry.invalid-utf8', `registry "${shownRegistry(m.key)}" is not valid UTF-8: the kubelet reads the byte as U+FFFD, so the key matches no image`, invalid, NOT_UTF8_HINT, true);
       return;
     }
     const bad = registryKeyProblem(m.key);
     if (bad) {
-      this.error('registry.bad-key', bad.message, m.keyAt, bad.hint);
+      this.entryProblem(m.key, 'registry.bad-key', bad.message, m.keyAt, bad.hint, true);
       return;
     }
     const key = kubeletIndexKey(m.key)!;
@@ -323,20 +337,20 @@ class DockerConfigChecker {
     const username = fields.get('username')?.value;
     const password = fields.get('password')?.value;
     if (auth) {
-      this.checkAuth(where, auth, username, password, used);
+      this.checkAuth(m.key, where, auth, username, password, used);
     } else if (!used) {
       return;
     } else if (username !== undefined || password !== undefined) {
       if (username === undefined || password === undefined) {
         const missing = username === undefined ? 'username' : 'password';
-        this.error('registry.incomplete-credential', `${where} has a ${missing === 'username' ? 'password' : 'username'} but no ${missing}`, m.keyAt,
+        this.entryProblem(m.key, 'registry.incomplete-credential', `${where} has a ${missing === 'username' ? 'password' : 'username'} but no ${missing}`, m.keyAt,
           `add "${missing}", or replace both with "auth": base64 of user:password`);
       }
       for (const name of ['username', 'password']) {
         const f = fields.get(name);
         const invalid = f && this.invalidIn(f.at, f.end);
         if (invalid !== undefined) {
-          this.error('registry.invalid-utf8', `"${name}" in ${where} is not valid UTF-8: the kubelet sends U+FFFD in place of the byte, so the registry gets another ${name}`, invalid, NOT_UTF8_HINT);
+          this.entryProblem(m.key, 'registry.invalid-utf8', `"${name}" in ${where} is not valid UTF-8: the kubelet sends U+FFFD in place of the byte, so the registry gets another ${name}`, invalid, NOT_UTF8_HINT);
         } else if (f && lineBreakAtEnd(f.value)) {
           this.issues.push(warning('registry.trailing-line-break', `"${name}" in ${where} ends with a line break, which the kubelet sends as part of it, so the registry rejects the pull`, {
             ...this.at(f.at), hint: 'remove the \\n at its end',
@@ -344,20 +358,20 @@ class DockerConfigChecker {
         }
       }
     } else if (members(v, 'identitytoken').length || members(v, 'registrytoken').length) {
-      this.error('registry.token-ignored',
+      this.entryProblem(m.key, 'registry.token-ignored',
         `${where} has only an identity/registry token: the kubelet reads just auth, username and password from a pull secret and drops tokens, so it would pull without credentials`,
         m.keyAt, 'use a username and password (or an "auth" value) for this registry, e.g. a robot account or access token used as password; or use the secrets.dockerRegistry form of kustz.yml');
     } else if (store) {
-      this.error('registry.credential-in-store',
+      this.entryProblem(m.key, 'registry.credential-in-store',
         `${where} holds no credential: docker keeps it in the credential store "${store.name}" (${store.field}) on the machine that ran \`docker login\`, not in this file, so the kubelet cannot use it`,
         m.keyAt, storeHint(shownRegistry(m.key)));
     } else {
-      this.error('registry.empty-entry', `${where} holds no credential (no "auth", no "username"/"password")`, m.keyAt,
+      this.entryProblem(m.key, 'registry.empty-entry', `${where} holds no credential (no "auth", no "username"/"password")`, m.keyAt,
         `add "auth": base64 of user:password, or run \`docker login ${shownRegistry(m.key)}\` again`);
     }
   }
 
-  private checkAuth(where: string, auth: JsonString, username: string | undefined, password: string | undefined, used: boolean) {
+  private checkAuth(key: string, where: string, auth: JsonString, username: string | undefined, password: string | undefined, used: boolean) {
     const invalid = this.invalidIn(auth.at, auth.end);
     if (invalid !== undefined) {
       this.error('registry.invalid-utf8', `"auth" in ${where} is not valid UTF-8, and so no base64; the kubelet rejects the whole Secret and every image pull of the Pod fails`, invalid, NOT_UTF8_HINT);
@@ -378,16 +392,16 @@ class DockerConfigChecker {
     }
     if (!used) return;
     if (colon === 0) {
-      this.error('registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
+      this.entryProblem(key, 'registry.auth-empty-user', `"auth" in ${where} decodes to an empty user name (${REDACTED}), which registries reject`, auth.at, howTo);
       return;
     }
     if (colon === text.length - 1) {
       if (password === undefined) {
         // docker login writes "user:" beside an identitytoken, which the kubelet drops.
-        this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password (docker writes that beside an identity token, which the kubelet drops), so the registry rejects the pull`, auth.at,
+        this.entryProblem(key, 'registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password (docker writes that beside an identity token, which the kubelet drops), so the registry rejects the pull`, auth.at,
           'log in with a username and password or access token (a robot account), not a token docker exchanged at login; or use the secrets.dockerRegistry form of kustz.yml');
       } else {
-        this.error('registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password; the kubelet sends that, and never the "password" beside it, so the registry rejects the pull`, auth.at,
+        this.entryProblem(key, 'registry.auth-empty-password', `"auth" in ${where} decodes to a user with an empty password; the kubelet sends that, and never the "password" beside it, so the registry rejects the pull`, auth.at,
           'recompute "auth" as base64 of user:password with the password in it, or remove "auth" and give "username" and "password"');
       }
       return;

@@ -228,6 +228,25 @@ export function credentialKeyMatches(authsKey: string, image: string): boolean {
   return look.ok && keyMatchesLookup(authsKey, look);
 }
 
+/** What the service pulls with a pull Secret: its image, or nothing when no imagePullSecrets entry names the Secret. */
+export type PullUse = { image: string } | 'unused';
+
+/**
+ * Why the service's pull does not need the entry under `authsKey` of a Secret whose keys are
+ * `keys`, so that a problem with the entry need not fail the render; undefined when it does. It
+ * does when the entry serves the image or, for a key the kubelet cannot read (`broken`), when no
+ * key serves it: the entry was likely meant for it. Without a known use, or with an image that
+ * is no valid reference, every entry counts as needed.
+ */
+export function unneededBecause(authsKey: string, keys: readonly string[], use: PullUse | undefined, broken: boolean): string | undefined {
+  if (use === undefined) return undefined;
+  if (use === 'unused') return 'no imagePullSecrets entry names this Secret';
+  const look = imageLookup(use.image);
+  if (!look.ok) return undefined;
+  if (broken) return keys.some((k) => keyMatchesLookup(k, look)) ? `image "${use.image}" gets its credential from another entry` : undefined;
+  return keyMatchesLookup(authsKey, look) ? undefined : `image "${use.image}" takes no credential from this entry`;
+}
+
 /** A pull-secret warning and what it is about: the image, an imagePullSecrets entry, or a generated Secret. */
 export type PullSecretWarning = Issue & { about: { image: string } | { pullSecret: string } | { generated: string } };
 
