@@ -765,6 +765,17 @@ test('KRM function through kpt: warnings and errors are results kpt lists under 
   assert.match(failed.stderr, 'Results:\n    [error] service.replicas: kustz.yml:4:13: service.replicas must be an integer, got "two"');
 });
 
+test('KRM function through kpt: a Knative Service named like the generated Service stays in the package', () => {
+  if (!KPT) return;
+  const knative = 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - image: gcr.io/knative-samples/helloworld-go\n';
+  const dir = project('kpt-knative', { 'pkg/knative.yaml': knative, 'fn.yml': 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {service: {image: nginx, ports: ["80"]}}\n' });
+  const r = spawnSync('kpt', ['fn', 'eval', 'pkg', '--exec', BIN, '--fn-config', 'fn.yml'], { cwd: dir, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(readFileSync(join(dir, 'pkg/knative.yaml'), 'utf8'), knative);
+  const kinds = readdirSync(join(dir, 'pkg')).flatMap((f) => parse(readFileSync(join(dir, 'pkg', f), 'utf8')).map((o) => `${o.apiVersion} ${o.kind}`));
+  assert.equal(kinds.sort(), ['apps/v1 Deployment', 'serving.knative.dev/v1 Service', 'v1 Service']);
+});
+
 test('examples/kustomize-plugin: legacy/ builds under kubectl; exec/ is skipped silently there, and runs as a function', () => {
   const example = join(ROOT, 'examples/kustomize-plugin');
   const service = rendered(['--hash', '-c', 'service/kustz.yml'], { cwd: example });
@@ -877,6 +888,28 @@ test('KRM function: a key of spec with no value is not set (name then comes from
     assert.is(r.status, 0, `${spec}: ${r.stderr}`);
     assert.equal((parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web'], spec);
   }
+});
+
+test('KRM function: an item is replaced only by an object of its API group, of any version of it', () => {
+  const fc = 'functionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {service: {image: nginx, ports: ["80"]}}}';
+  const knative = '- apiVersion: serving.knative.dev/v1\n  kind: Service\n  metadata: {name: web}\n  spec: {template: {spec: {containers: [{image: hello}]}}}\n';
+  const older = '- apiVersion: apps/v1beta2\n  kind: Deployment\n  metadata: {name: web}\n';
+  const r = kustz(['fn'], { input: `kind: ResourceList\nitems:\n${knative}${older}${fc}\n` });
+  assert.is(r.status, 0, r.stderr);
+  // The Knative Service as it came; the core Service added beside it.
+  assert.ok(r.stdout.startsWith(`kind: ResourceList\nitems:\n${knative}`), r.stdout);
+  const items = (parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items;
+  assert.equal(items.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`), ['serving.knative.dev/v1 Service/web', 'apps/v1 Deployment/web', 'v1 Service/web']);
+});
+
+test('KRM function: a replacement keeps where kpt wrote the item, not its local-config or other config.kubernetes.io annotations', () => {
+  const fc = 'functionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {service: {image: nginx}}}';
+  const old = '- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n    annotations:\n      config.kubernetes.io/local-config: "true"\n      config.kubernetes.io/path: web.yaml\n      config.kubernetes.io/index: "0"\n      internal.config.kubernetes.io/path: web.yaml\n      config.kubernetes.io/function: "exec: {path: x}"\n';
+  const r = kustz(['fn'], { input: `kind: ResourceList\nitems:\n${old}${fc}\n` });
+  assert.is(r.status, 0, r.stderr);
+  const items = (parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items;
+  assert.equal(items.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web']);
+  assert.equal(items[0]!.metadata.annotations, { 'config.kubernetes.io/path': 'web.yaml', 'config.kubernetes.io/index': '0', 'internal.config.kubernetes.io/path': 'web.yaml' });
 });
 
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
