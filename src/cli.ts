@@ -3,7 +3,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { helpText, parseArgs, type CommandSpec, type Flags, type OptionSpec } from './args.js';
 import { changesFileRead, namesStream, writeFiles, WriteError, writeInto, type FilesRead } from './disk.js';
 import { escapeUnprintable, formatIssue, KustzError, UsageError, type Issue } from './errors.js';
-import { runFunction } from './fn.js';
+import { readFunctionInput, runFunction } from './fn.js';
 import { kustomizeCommand, type KustomizeFlags } from './kustomize-command.js';
 import { installPlugin } from './plugin.js';
 import { serialize } from './serialize.js';
@@ -139,7 +139,7 @@ export const COMMANDS: Command[] = [
     description: 'Run as a KRM function: a ResourceList on stdin, the same list with the generated objects on stdout',
     options: [],
     examples: ['kpt fn eval DIR --exec kustz --fn-config kustz-generator.yaml'],
-    run: (_, __, io) => runFunction(io.stdin?.() ?? '', io),
+    run: (_, __, io) => runFunction(readFunctionInput(io.stdin?.() ?? ''), io),
   },
   {
     name: 'plugin',

@@ -4,26 +4,37 @@
  * back to the package's files, and a YAML library that prints them anew moves comments and
  * rewrites scalars (`010` becomes `10`, which Go's YAML 1.1 had read as 8).
  */
-import type { Document, Node, YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import { issue, type Issue } from './errors.js';
 import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
-import { configFromYamlNode, MAX_ALIAS_COUNT, unquotedMessage, type ParsedConfig } from './parse.js';
+import { configFromYamlNode, resolvedNodeAt, unquotedMessage, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 import { yamlLib } from './yaml/lib.js';
 
-function parseResourceList(text: string): Document | undefined {
-  const { isMap, parseDocument } = yamlLib();
+/**
+ * stdin and its YAML, read once: the list may hold a whole kustomization or kpt package, and its
+ * document is the largest thing kustz ever holds.
+ */
+export interface FunctionInput {
+  text: string;
+  doc: Document;
+  lines: LineCounter;
+}
+
+export function readFunctionInput(text: string): FunctionInput {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lines = new LineCounter();
   // uniqueKeys off: the list is kustomize's or kpt's, and is passed on as it came.
-  const doc = parseDocument(text, { uniqueKeys: false, logLevel: 'error', resolveKnownTags: false });
-  if (doc.errors.length || !isMap(doc.contents) || doc.get('kind') !== 'ResourceList') return undefined;
-  return doc;
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, logLevel: 'error', prettyErrors: false, resolveKnownTags: false });
+  return { text, doc, lines };
 }
 
 /** Whether stdin holds a ResourceList, which is how kustomize and kpt call a function. */
-export function isResourceList(text: string): boolean {
-  return parseResourceList(text) !== undefined;
+export function isResourceList({ doc }: FunctionInput): boolean {
+  const { isMap } = yamlLib();
+  return !doc.errors.length && isMap(doc.contents) && doc.get('kind') === 'ResourceList';
 }
 
 function fail(io: IO, i: Issue): number {
@@ -31,10 +42,10 @@ function fail(io: IO, i: Issue): number {
   return 1;
 }
 
-export function runFunction(text: string, io: IO): number {
+export function runFunction(input: FunctionInput, io: IO): number {
   const { isNode, isScalar, isSeq } = yamlLib();
-  const doc = parseResourceList(text);
-  if (!doc) return fail(io, notAResourceList(text));
+  const { text, doc } = input;
+  if (!isResourceList(input)) return fail(io, notAResourceList(input));
   for (const key of ['items', 'results']) {
     const list = doc.get(key, true) as Node | undefined;
     if (list !== undefined && !isSeq(list) && !(isScalar(list) && list.value === null)) {
@@ -77,12 +88,10 @@ function withoutGeneratorConfig(node: unknown): Issue | undefined {
 }
 
 /** Why stdin is no ResourceList: where its YAML breaks, or what it lacks. */
-function notAResourceList(text: string): Issue {
-  const { LineCounter, parseDocument } = yamlLib();
-  const lineCounter = new LineCounter();
-  const error = parseDocument(text, { lineCounter, uniqueKeys: false, logLevel: 'error', prettyErrors: false }).errors[0];
+function notAResourceList({ doc, lines }: FunctionInput): Issue {
+  const error = doc.errors[0];
   if (error) {
-    return issue('fn.input', `stdin is not valid YAML: ${unquotedMessage(error.code, error.message)}`, { file: 'stdin', ...lineCounter.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
+    return issue('fn.input', `stdin is not valid YAML: ${unquotedMessage(error.code, error.message)}`, { file: 'stdin', ...lines.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
   }
   return issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
     hint: 'kustz fn is run by kustomize or kpt; to render a kustz.yml, run kustz render',
@@ -134,25 +143,17 @@ function objectEdits(text: string, doc: Document, objects: readonly KubeObject[]
   const edits: Edit[] = [];
   const appended: KubeObject[] = [];
   const replaced = new Set<Node>();
-  // Each item as a value, read once; one yaml cannot expand (an alias without its anchor, too
-  // many aliases) is nobody's old object.
-  const known = (items?.items ?? []).flatMap((n) => {
-    if (!isMap(n)) return [];
-    try {
-      return [{ node: n, value: n.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT }) as unknown }];
-    } catch {
-      return [];
-    }
-  });
+  // Only the few fields that say which object an item is are read: turning each item into a
+  // value doubled the memory a large list takes.
+  const known = (items?.items ?? []).filter((n): n is YAMLMap => isMap(n));
   for (const object of objects) {
-    const found = known.find((k) => !replaced.has(k.node) && sameObject(k.value, object));
-    const old = found?.node;
+    const old = known.find((n) => !replaced.has(n) && sameObject(doc, n, object));
     if (!old?.range) {
       appended.push(object);
       continue;
     }
     replaced.add(old);
-    const kept = keptAnnotations(found!.value);
+    const kept = keptAnnotations(doc, old);
     const o = kept ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...kept } } } : object;
     const [from, to] = old.range;
     const newline = text[to - 1] === '\n' ? '\n' : '';
@@ -211,10 +212,19 @@ function appendEdits(text: string, doc: Document, key: string, values: readonly 
  * One object for the API server: a kind is named within its API group (a Knative
  * serving.knative.dev Service is no core Service), and each version of a group serves the same object.
  */
-function sameObject(item: unknown, o: KubeObject): boolean {
-  const i = item as Partial<KubeObject> | undefined;
-  const m = i?.metadata;
-  return i?.kind === o.kind && apiGroup(i.apiVersion) === apiGroup(o.apiVersion) && m?.name === o.metadata.name && (m?.namespace ?? '') === (o.metadata.namespace ?? '');
+function sameObject(doc: Document, item: YAMLMap, o: KubeObject): boolean {
+  const at = (...path: string[]) => scalarValue(resolvedNodeAt(doc, item, path));
+  return (
+    at('kind') === o.kind &&
+    apiGroup(at('apiVersion')) === apiGroup(o.apiVersion) &&
+    at('metadata', 'name') === o.metadata.name &&
+    (at('metadata', 'namespace') ?? '') === (o.metadata.namespace ?? '')
+  );
+}
+
+function scalarValue(node: unknown): unknown {
+  const { isScalar } = yamlLib();
+  return isScalar(node) ? node.value : undefined;
 }
 
 /** `apps` of apps/v1, and "" (the core group) of v1. */
@@ -222,9 +232,15 @@ function apiGroup(apiVersion: unknown): string | undefined {
   return typeof apiVersion === 'string' ? apiVersion.slice(0, Math.max(0, apiVersion.lastIndexOf('/'))) : undefined;
 }
 
-function keptAnnotations(item: unknown): Record<string, string> | undefined {
-  const annotations = (item as KubeObject).metadata?.annotations ?? {};
-  const kept = Object.entries(annotations).filter(([k, v]) => KEPT_ANNOTATION.test(k) && typeof v === 'string');
+function keptAnnotations(doc: Document, item: YAMLMap): Record<string, string> | undefined {
+  const { isAlias, isMap } = yamlLib();
+  const annotations = resolvedNodeAt(doc, item, ['metadata', 'annotations']);
+  if (!isMap(annotations)) return undefined;
+  const kept = annotations.items.flatMap(({ key, value }) => {
+    const name = scalarValue(key);
+    const v = scalarValue(isAlias(value) ? value.resolve(doc) : value);
+    return typeof name === 'string' && KEPT_ANNOTATION.test(name) && typeof v === 'string' ? [[name, v] as const] : [];
+  });
   return kept.length ? Object.fromEntries(kept) : undefined;
 }
 

@@ -506,7 +506,7 @@ function textOf(node: unknown): string | undefined {
  * The node at `path`, following aliases on the way and at the end (doc.getIn stops at them), so
  * that `B: *a` has the text of the anchored `A: &a 1.10`, as its value does.
  */
-function resolvedNodeAt(doc: Document, root: unknown, path: Path): unknown {
+export function resolvedNodeAt(doc: Document, root: unknown, path: Path): unknown {
   const { isAlias, isCollection } = yamlLib();
   let node: unknown = root;
   for (const key of path) {

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { describeError, makeDirectory, readConfigFile } from './disk.js';
 import { formatIssue, issue, KustzError } from './errors.js';
 import { builtin } from './lazy.js';
-import { isResourceList, runFunction } from './fn.js';
+import { isResourceList, readFunctionInput, runFunction, type FunctionInput } from './fn.js';
 import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
 import { serialize } from './serialize.js';
 import { parseConfig } from './parse.js';
 import { report, type IO } from './shell.js';
 
-export type PluginCall = { protocol: 'exec'; config: string } | { protocol: 'krm'; input: string };
+export type PluginCall = { protocol: 'exec'; config: string } | { protocol: 'krm'; input: FunctionInput };
 
 /**
  * A legacy exec plugin gets KUSTOMIZE_PLUGIN_CONFIG_ROOT and the absolute path of a temporary
@@ -30,7 +30,7 @@ export function pluginCall(
     return { protocol: 'exec', config: argv[0]! };
   }
   if (argv.length === 0 && !stdin.isTTY) {
-    const input = stdin.read();
+    const input = readFunctionInput(stdin.read());
     if (isResourceList(input)) return { protocol: 'krm', input };
   }
   return undefined;

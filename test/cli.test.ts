@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { runCli } from '../src/cli.js';
+import { MAX_STDIN_BYTES } from '../src/disk.js';
 import { BIN, hasCommand, kustz, ROOT } from './helpers/cli.js';
 import { project } from './helpers/project.js';
 
@@ -380,7 +381,7 @@ test('a full disk or a read-only descriptor behind stdout is an error of its own
   assert.is(gone.stderr, '');
 });
 
-test('stdin without end (/dev/zero) is an error past 64 MiB, for kustz fn and a run without arguments (the KRM protocol)', () => {
+test('stdin without end (/dev/zero) is an error past the cap, for kustz fn and a run without arguments (the KRM protocol)', () => {
   if (!existsSync('/dev/zero')) return;
   const dir = project({ 'kustz.yml': BASE });
   for (const args of [['fn'], []]) {
@@ -391,7 +392,7 @@ test('stdin without end (/dev/zero) is an error past 64 MiB, for kustz fn and a 
     closeSync(zero);
     assert.is(r.status, 1, `kustz ${args.join(' ')}: ${r.stderr}`);
     assert.is(r.stdout, '');
-    assert.match(r.stderr, /^kustz: stdin holds more than 67108864 bytes; kustz reads a ResourceList of at most 64 MiB\n  hint: .+\n$/);
+    assert.match(r.stderr, new RegExp(`^kustz: stdin holds more than ${MAX_STDIN_BYTES} bytes; kustz reads a ResourceList of at most ${MAX_STDIN_BYTES / 1024 / 1024} MiB\\n  hint: .+\\n$`));
   }
 });
 

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
+import { MAX_STDIN_BYTES } from '../src/disk.js';
 import { kustomizeHash } from '../src/hash.js';
 import { kustomization } from '../src/kustomize.js';
 import { readFromMap } from '../src/files.js';
@@ -910,6 +911,31 @@ test('KRM function: a replacement keeps where kpt wrote the item, not its local-
   const items = (parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items;
   assert.equal(items.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web']);
   assert.equal(items[0]!.metadata.annotations, { 'config.kubernetes.io/path': 'web.yaml', 'config.kubernetes.io/index': '0', 'internal.config.kubernetes.io/path': 'web.yaml' });
+});
+
+test('KRM function: a ResourceList of the largest size stdin takes is read, one a byte larger refused; neither crashes', () => {
+  const head = 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {service: {image: nginx}}}\nitems:\n';
+  // As kpt writes a package of many small objects (64 MiB of them once ran Node out of heap).
+  const items: string[] = [];
+  let size = head.length;
+  for (let i = 0; ; i++) {
+    const item = `- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: cm-${i}\n    annotations:\n      config.kubernetes.io/path: 'cm-${i}.yaml'\n  data: {k: v}\n`;
+    if (size + item.length > MAX_STDIN_BYTES - 2) break;
+    items.push(item);
+    size += item.length;
+  }
+  const input = `${head}${items.join('')}${'#'.repeat(MAX_STDIN_BYTES - size - 1)}\n`;
+  assert.is(Buffer.byteLength(input), MAX_STDIN_BYTES);
+  const read = kustz(['fn'], { input });
+  assert.is(read.status, 0, read.stderr);
+  assert.is(read.stdout.split('\n  kind: ConfigMap\n').length - 1, items.length);
+  assert.match(read.stdout, '\n  kind: Deployment\n');
+  for (const args of [['fn'], []]) {
+    const refused = kustz(args, { input: `${input}\n` });
+    assert.is(refused.status, 1, refused.stderr);
+    assert.is(refused.stdout, '');
+    assert.match(refused.stderr, /^kustz: stdin holds more than \d+ bytes; kustz reads a ResourceList of at most \d+ MiB\n  hint: .+\n$/);
+  }
 });
 
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
