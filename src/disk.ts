@@ -168,6 +168,8 @@ export interface ReadOptions {
   read?: FilesRead;
   dirs?: RealDirectories;
   base?: FileBase;
+  /** What names the kustz.yml readConfigFile reads, where kustz's command line does not. */
+  namedIn?: FileBase;
 }
 
 /**
@@ -271,7 +273,7 @@ export function readErrorHint(e: unknown, missing: string): string {
  * symlink that leads out of its own directory: in CI a pull request could commit
  * `kustz.yml -> /proc/self/environ`, and messages quote the file being parsed.
  */
-export function readConfigFile(path: string, restrictor: LoadRestrictor, { read, dirs = new Map(), base = BESIDE_KUSTZ_YML }: ReadOptions = {}): ReadResult {
+export function readConfigFile(path: string, restrictor: LoadRestrictor, { read, dirs = new Map(), base = BESIDE_KUSTZ_YML, namedIn }: ReadOptions = {}): ReadResult {
   let fd: number | undefined;
   try {
     const opened = openConfined(path, restrictor === 'rootonly' ? { realBase: realDirOf(dirs, dirname(path)), dirs } : undefined);
@@ -293,7 +295,8 @@ export function readConfigFile(path: string, restrictor: LoadRestrictor, { read,
       return { ok: false, message: 'it is a pipe (/dev/stdin or a <(...) process substitution), not a file',
         hint: "kustz.yml names its files relative to its own directory, which a pipe has none of: write it to a file first, e.g. envsubst < kustz.tpl.yml > kustz.yml" };
     }
-    return { ok: false, message: `cannot read the file: ${describeError(e)}`, hint: readErrorHint(e, 'check the name: a path given to kustz starts from the current directory') };
+    const from = namedIn ? `paths in ${namedIn.namer} are relative to ${namedIn.dir}` : 'a path given to kustz starts from the current directory';
+    return { ok: false, message: `cannot read the file: ${describeError(e)}`, hint: readErrorHint(e, `check the name: ${from}`) };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

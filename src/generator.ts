@@ -5,11 +5,12 @@
  *   kind: Kustz
  *   metadata: {name: web}
  *   spec:
- *     config: kustz.yml   # a kustz.yml, relative to the working directory (the kustomization's)
+ *     config: kustz.yml   # a kustz.yml, relative to the kustomization's directory (the working
+ *                         # directory) or the kpt package's (which kpt names in an annotation)
  *     hash: true          # optional: kustomize appends hash suffixes (the needs-hash annotation)
  *   # or, instead of spec.config, the kustz.yml fields inline under spec (name defaults to metadata.name)
  */
-import { basename } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import { diskReader, realPathOutside } from './disk.js';
 import { closest, hasErrors, issue, KustzError, type Issue } from './errors.js';
 import { BESIDE_KUSTZ_YML, confinementProblem, isAbsolutePath, type FileBase } from './files.js';
@@ -103,31 +104,55 @@ function readGeneratorConfig(parsed: ParsedConfig | undefined): KustzGenerator {
 /**
  * Why the generator config may not name `config`, if it may not. The generator config sits in
  * the repository, so a pull request chooses the path, and messages about the file it names quote
- * it (values, lines) in CI logs: inside the kustomization's directory any file goes; beyond it
- * (a sibling ../service/kustz.yml) only a kustz.yml, never /proc/self/environ or a kubeconfig.
+ * it (values, lines) in CI logs: inside the kustomization's (or kpt package's) directory any
+ * file goes; beyond it (a sibling ../service/kustz.yml) only a kustz.yml, never
+ * /proc/self/environ or a kubeconfig.
  */
-function configOutside(config: string, kustomizationDir: string): string | undefined {
-  if (isAbsolutePath(config)) return `"${config}" is an absolute path; name a kustz.yml relative to the kustomization directory`;
+function configOutside(config: string, root: SpecRoot): string | undefined {
+  if (isAbsolutePath(config)) return `"${config}" is an absolute path; name a kustz.yml relative to ${root.base.dir}`;
   if (CONFIG_NAMES.includes(basename(config.replaceAll('\\', '/')))) return undefined;
-  if (confinementProblem(config) === undefined && realPathOutside(kustomizationDir, config) === undefined) return undefined;
-  return `"${config}" lies outside the kustomization directory, where kustz reads only a file named ${CONFIG_NAMES.join(' or ')}`;
+  if (confinementProblem(config) === undefined && realPathOutside(root.path, config) === undefined) return undefined;
+  return `"${config}" lies outside ${root.base.dir}, where kustz reads only a file named ${CONFIG_NAMES.join(' or ')}`;
 }
 
 // kustomize runs kustz here, with no flag of kustz's to lift the load restrictor.
 const { lift: _lift, ...KUSTZ_YML_UNDER_KUSTOMIZE } = BESIDE_KUSTZ_YML;
-const SPEC_FILES: FileBase = { namer: 'the spec', dir: "the kustomization's directory" };
+
+/** Where the spec's paths (spec.config, or the files an inline spec names) start. */
+interface SpecRoot {
+  path: string;
+  base: FileBase;
+}
+
+/** kpt's annotation on the functionConfig: the absolute path of the package it runs on. */
+const PACKAGE_PATH = 'internal.config.kubernetes.io/package-path';
 
 /**
- * The objects a generator config stands for, rendered from io.cwd, with the problems and
+ * kustomize runs kustz in the kustomization's directory. kpt runs it wherever kpt was started
+ * (kpt fn render pkg, from the package's parent), and names the package in an annotation.
+ */
+function specRoot(parsed: ParsedConfig | undefined, io: IO): SpecRoot {
+  const metadata = isMap(parsed?.value) ? parsed.value['metadata'] : undefined;
+  const annotations = isMap(metadata) ? metadata['annotations'] : undefined;
+  const pkg = isMap(annotations) ? annotations[PACKAGE_PATH] : undefined;
+  if (typeof pkg === 'string' && isAbsolute(pkg)) return { path: pkg, base: { namer: 'the spec', dir: "the kpt package's directory" } };
+  return { path: io.cwd, base: { namer: 'the spec', dir: "the kustomization's directory" } };
+}
+
+/**
+ * The objects a generator config stands for, rendered from its root, with the problems and
  * warnings met; no objects means it failed. The caller reports the issues, each protocol its way.
  */
 export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: KubeObject[]; issues: Issue[] } {
   try {
     const config = readGeneratorConfig(parsed);
+    const root = specRoot(parsed, io);
     if (config.config !== undefined) {
-      const outside = configOutside(config.config, io.cwd);
-      if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { ...parsed!.locate(['spec', 'config']), path: 'spec.config', hint: 'name the file kustz.yml, or move it into the kustomization directory' })]);
-      const rendered = renderFile(config.config, { hash: config.hash }, io, { hashMode: 'kustomize', base: KUSTZ_YML_UNDER_KUSTOMIZE });
+      const outside = configOutside(config.config, root);
+      if (outside) throw new KustzError([issue('generator.config', `spec.config: ${outside}`, { ...parsed!.locate(['spec', 'config']), path: 'spec.config', hint: `name the file kustz.yml, or move it into ${root.base.dir}` })]);
+      // The kustz.yml is shown as spec.config names it, and found from the root.
+      const inRoot: IO = { stdout: io.stdout, stderr: io.stderr, env: io.env, cwd: root.path };
+      const rendered = renderFile(config.config, { hash: config.hash }, inRoot, { hashMode: 'kustomize', base: KUSTZ_YML_UNDER_KUSTOMIZE, namedIn: root.base });
       return hasErrors(rendered.issues) ? { issues: rendered.issues } : { objects: rendered.result!.objects, issues: rendered.issues };
     }
     // render names kustz.yml paths, which the positions already follow into spec; the paths
@@ -153,8 +178,8 @@ export function generate(parsed: ParsedConfig | undefined, io: IO): { objects?: 
       result = render({
         config: config.inline!,
         file: config.inline!.file,
-        readFile: diskReader(io.cwd, 'rootonly', { base: SPEC_FILES }),
-        fileBase: SPEC_FILES,
+        readFile: diskReader(root.path, 'rootonly', { base: root.base }),
+        fileBase: root.base,
         env: io.env,
         ...(config.hash ? { hash: 'kustomize' as const } : {}),
       });

@@ -114,18 +114,19 @@ export interface Rendered {
  * Renders one kustz.yml from disk; problems come back as issues, never as throws. `--hash`
  * means `hashMode`: 'suffix' where kustz prints the objects, 'kustomize' where kustomize builds them.
  * `filesRead`, when given, learns the kustz.yml and every file it names; `base` says how
- * messages name where files are read from.
+ * messages name where files are read from, and `namedIn` what names the kustz.yml where the
+ * command line does not (a generator config's spec).
  */
 export function renderFile(
   file: string,
   flags: RenderFlags,
   io: IO,
-  { hashMode = 'suffix', filesRead, base }: { hashMode?: RenderInput['hash']; filesRead?: FilesRead; base?: FileBase } = {},
+  { hashMode = 'suffix', filesRead, base, namedIn }: { hashMode?: RenderInput['hash']; filesRead?: FilesRead; base?: FileBase; namedIn?: FileBase } = {},
 ): Rendered {
   const path = file.startsWith('/') ? file : `${io.cwd}/${file}`;
   const restrictor = loadRestrictor(flags);
   const reading = { read: filesRead, dirs: realDirectoriesOf(io), base };
-  const read = readConfigFile(path, restrictor, reading);
+  const read = readConfigFile(path, restrictor, { ...reading, namedIn });
   if (!read.ok) {
     // `kustz render services/api`, as kustomize build takes a directory.
     const inside = CONFIG_NAMES.find((name) => existsSync(join(path, name)));

@@ -777,6 +777,40 @@ test('KRM function through kpt: a Knative Service named like the generated Servi
   assert.equal(kinds.sort(), ['apps/v1 Deployment', 'serving.knative.dev/v1 Service', 'v1 Service']);
 });
 
+test('KRM function through kpt fn render: spec.config and the files of an inline spec are read from the package, wherever kpt runs', () => {
+  if (!KPT) return;
+  const kptfile = (config: string) => `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: {name: pkg}\npipeline:\n  mutators:\n  - exec: ${BIN}\n    configPath: ${config}\n`;
+  const gen = (spec: string) => `apiVersion: kustz/v1\nkind: Kustz\nmetadata:\n  name: web\n  annotations: {config.kubernetes.io/local-config: "true"}\nspec: ${spec}\n`;
+  const dir = project('kpt-render', {
+    // A kustz.yml where kpt runs, which kustz once read instead of the package's.
+    'kustz.yml': 'name: decoy\nservice: {image: nginx}\n',
+    'pkg/kustz.yml': 'name: web\nservice: {image: nginx, ports: ["80"]}\n',
+    'pkg/app.env': 'A=1\n',
+    'pkg/.krmignore': 'kustz.yml\n',
+    'pkg/Kptfile': kptfile('gen.yaml'),
+    'pkg/gen.yaml': gen('{config: kustz.yml}'),
+  });
+  const objects = () =>
+    readdirSync(join(dir, 'pkg'))
+      .filter((f) => !['Kptfile', 'gen.yaml', 'kustz.yml'].includes(f) && /\.ya?ml$/.test(f))
+      .flatMap((f) => parse(readFileSync(join(dir, 'pkg', f), 'utf8')))
+      .map((o) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+  for (const [cwd, pkg] of [[dir, 'pkg'], [join(dir, 'pkg'), '.']]) {
+    const r = spawnSync('kpt', ['fn', 'render', pkg!, '--allow-exec'], { cwd, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.equal(objects(), ['Deployment/web', 'Service/web'], cwd);
+  }
+  writeFileSync(join(dir, 'pkg/gen.yaml'), gen('{service: {image: nginx}, configmaps: {envs: [{name: env, files: [app.env]}]}}'));
+  const inline = spawnSync('kpt', ['fn', 'render', 'pkg', '--allow-exec'], { cwd: dir, encoding: 'utf8' });
+  assert.is(inline.status, 0, inline.stderr);
+  assert.ok(objects().includes('ConfigMap/env'), objects().join());
+  writeFileSync(join(dir, 'pkg/gen.yaml'), gen('{config: svc/kustz.yml}'));
+  const missing = spawnSync('kpt', ['fn', 'render', 'pkg', '--allow-exec'], { cwd: dir, encoding: 'utf8' });
+  assert.is.not(missing.status, 0);
+  assert.match(missing.stderr, "paths in the spec are relative to the kpt package's directory");
+});
+
 test('examples/kustomize-plugin: legacy/ builds under kubectl; exec/ is skipped silently there, and runs as a function', () => {
   const example = join(ROOT, 'examples/kustomize-plugin');
   const service = rendered(['--hash', '-c', 'service/kustz.yml'], { cwd: example });
@@ -936,6 +970,30 @@ test('KRM function: a ResourceList of the largest size stdin takes is read, one 
     assert.is(refused.stdout, '');
     assert.match(refused.stderr, /^kustz: stdin holds more than \d+ bytes; kustz reads a ResourceList of at most \d+ MiB\n  hint: .+\n$/);
   }
+});
+
+test('KRM function: paths in the spec start from the kpt package a functionConfig names, else from the working directory', () => {
+  const dir = project('package-path', { 'pkg/kustz.yml': 'name: web\nservice: {image: nginx}\n', 'pkg/app.env': 'A=1\n', 'kustz.yml': 'name: decoy\nservice: {image: nginx}\n' });
+  const list = (spec: string, annotations: string) => `kind: ResourceList\nitems: []\nfunctionConfig:\n  apiVersion: kustz/v1\n  kind: Kustz\n  metadata:\n    name: web\n    annotations: {${annotations}}\n  spec: ${spec}\n`;
+  const inPackage = `internal.config.kubernetes.io/package-path: '${join(dir, 'pkg')}', internal.config.kubernetes.io/path: gen.yaml`;
+  const names = (stdout: string) => (parse(stdout)[0] as unknown as { items: KubeObject[] }).items.map((o) => `${o.kind}/${o.metadata.name}`);
+  const config = kustz(['fn'], { cwd: dir, input: list('{config: kustz.yml}', inPackage) });
+  assert.is(config.status, 0, config.stderr);
+  assert.equal(names(config.stdout), ['Deployment/web']);
+  const inline = kustz(['fn'], { cwd: dir, input: list('{service: {image: nginx}, configmaps: {envs: [{name: env, files: [app.env]}]}}', inPackage) });
+  assert.is(inline.status, 0, inline.stderr);
+  assert.equal(names(inline.stdout), ['ConfigMap/env', 'Deployment/web']);
+  const missing = kustz(['fn'], { cwd: dir, input: list('{config: svc/kustz.yml}', inPackage) });
+  assert.is(missing.status, 1);
+  assert.is(missing.stderr, "kustz: svc/kustz.yml: cannot read the file: no such file\n  hint: check the name: paths in the spec are relative to the kpt package's directory\n");
+  const outside = kustz(['fn'], { cwd: dir, input: list('{config: /etc/hostname}', inPackage) });
+  assert.match(outside.stderr, "is an absolute path; name a kustz.yml relative to the kpt package's directory");
+  // Without the annotation (kustomize, kpt fn eval --fn-config), the working directory.
+  const here = kustz(['fn'], { cwd: dir, input: list('{config: kustz.yml}', '') });
+  assert.is(here.status, 0, here.stderr);
+  assert.equal(names(here.stdout), ['Deployment/decoy']);
+  const gone = kustz(['fn'], { cwd: dir, input: list('{config: svc/kustz.yml}', '') });
+  assert.match(gone.stderr, "hint: check the name: paths in the spec are relative to the kustomization's directory\n");
 });
 
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {

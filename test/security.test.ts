@@ -148,9 +148,9 @@ test("a kustomize generator config names a file in the kustomization's directory
   assert.match(sibling.stdout, /kind: Deployment/);
   for (const [config, message] of [
     [join(outside, 'secret.yml'), 'is an absolute path'],
-    ['../service/notes.yml', 'lies outside the kustomization directory, where kustz reads only a file named kustz.yml or kustz.yaml'],
-    ['linked/secret.yml', 'lies outside the kustomization directory'],
-    ['../../../../../../../../proc/self/environ', 'lies outside the kustomization directory'],
+    ['../service/notes.yml', 'lies outside the kustomization\'s directory, where kustz reads only a file named kustz.yml or kustz.yaml'],
+    ['linked/secret.yml', 'lies outside the kustomization\'s directory'],
+    ['../../../../../../../../proc/self/environ', 'lies outside the kustomization\'s directory'],
   ]) {
     const r = run(config);
     failsCleanly(r, config);
