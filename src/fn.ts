@@ -37,6 +37,10 @@ export function isResourceList({ doc }: FunctionInput): boolean {
   return !doc.errors.length && isMap(doc.contents) && doc.get('kind') === 'ResourceList';
 }
 
+/** How issues name the parts of the input, which are no file of the user's. */
+const STDIN = 'stdin';
+const FUNCTION_CONFIG = 'functionConfig';
+
 function fail(io: IO, i: Issue): number {
   report([i], false, io);
   return 1;
@@ -56,7 +60,7 @@ export function runFunction(input: FunctionInput, io: IO): number {
   const missing = withoutGeneratorConfig(node);
   let functionConfig: ParsedConfig | undefined;
   try {
-    functionConfig = !missing && isNode(node) ? configFromYamlNode(doc, node, 'functionConfig') : undefined;
+    functionConfig = !missing && isNode(node) ? configFromYamlNode(doc, node, FUNCTION_CONFIG) : undefined;
   } catch (e) {
     // yaml's messages end in the text at fault, which may be a password of the generator config.
     return fail(io, issue('fn.input', `the functionConfig cannot be read: ${unquotedMessage('', (e as Error).message)}`, { hint: 'define each anchor (&name) before its aliases (*name), and expand at most 100 aliases' }));
@@ -79,10 +83,10 @@ function withoutGeneratorConfig(node: unknown): Issue | undefined {
   const { isMap, isScalar } = yamlLib();
   const hint = `pass the generator config as the functionConfig: kpt fn eval DIR --exec kustz --fn-config kustz-generator.yaml, that file holding ${GENERATOR_CONFIG_EXAMPLE}; kustomize passes the config that names kustz as its function`;
   if (node === undefined || (isScalar(node) && node.value === null)) {
-    return issue('fn.config', 'the ResourceList has no functionConfig, the generator config kustz renders from', { file: 'stdin', hint });
+    return issue('fn.config', 'the ResourceList has no functionConfig, the generator config kustz renders from', { file: STDIN, hint });
   }
   if (isMap(node) && node.get('apiVersion') === 'v1' && node.get('kind') === 'ConfigMap') {
-    return issue('fn.config', 'this is a ConfigMap, as kpt passes when run without --fn-config; kustz needs its generator config, of kind Kustz', { file: 'functionConfig', path: 'kind', hint });
+    return issue('fn.config', 'this is a ConfigMap, as kpt passes when run without --fn-config; kustz needs its generator config, of kind Kustz', { file: FUNCTION_CONFIG, path: 'kind', hint });
   }
   return undefined;
 }
@@ -91,7 +95,7 @@ function withoutGeneratorConfig(node: unknown): Issue | undefined {
 function notAResourceList({ doc, lines }: FunctionInput): Issue {
   const error = doc.errors[0];
   if (error) {
-    return issue('fn.input', `stdin is not valid YAML: ${unquotedMessage(error.code, error.message)}`, { file: 'stdin', ...lines.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
+    return issue('fn.input', `stdin is not valid YAML: ${unquotedMessage(error.code, error.message)}`, { file: STDIN, ...lines.linePos(error.pos[0]), hint: 'kustz fn reads the ResourceList that kustomize or kpt writes' });
   }
   return issue('fn.input', 'stdin holds no ResourceList (kind: ResourceList, items, functionConfig)', {
     hint: 'kustz fn is run by kustomize or kpt; to render a kustz.yml, run kustz render',
@@ -100,13 +104,15 @@ function notAResourceList({ doc, lines }: FunctionInput): Issue {
 
 /** An issue as a KRM result (config.kubernetes.io/v1 ResourceList results). */
 function result(i: Issue): Record<string, unknown> {
-  const where = i.line === undefined ? '' : `${i.file}:${i.line}:${i.col}: `;
+  // A kustz.yml, or a file it names, is the user's, with or without a line (one not found has
+  // none); stdin and its functionConfig are what kpt or kustomize wrote.
+  const file = i.file === STDIN || i.file === FUNCTION_CONFIG ? undefined : i.file;
+  const where = file === undefined ? '' : i.line === undefined ? `${file}: ` : `${file}:${i.line}:${i.col}: `;
   return {
     message: `${where}${i.message}${i.hint ? ` (hint: ${i.hint})` : ''}`,
     severity: i.severity,
     ...(i.path ? { field: { path: i.path } } : {}),
-    // A file with a position is one the user has (a kustz.yml); `functionConfig` is not one.
-    ...(i.line !== undefined ? { file: { path: i.file } } : {}),
+    ...(file === undefined ? {} : { file: { path: file } }),
   };
 }
 

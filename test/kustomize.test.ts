@@ -996,6 +996,20 @@ test('KRM function: paths in the spec start from the kpt package a functionConfi
   assert.match(gone.stderr, "hint: check the name: paths in the spec are relative to the kustomization's directory\n");
 });
 
+test('KRM function: a result names the file of an error that has no line in it, a spec.config not found', () => {
+  const dir = tempDir('result-file');
+  const r = kustz(['fn'], { cwd: dir, input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: svc/kustz.yml}}\n' });
+  assert.is(r.status, 1);
+  assert.ok(
+    r.stdout.endsWith(`results:\n- message: "svc/kustz.yml: cannot read the file: no such file (hint: check the name: paths in the spec are relative to the kustomization's directory)"\n  severity: error\n  file:\n    path: svc/kustz.yml\n`),
+    r.stdout,
+  );
+  // The parts of stdin are no file of the user's.
+  const none = kustz(['fn'], { cwd: dir, input: 'kind: ResourceList\nitems: []\n' });
+  assert.is(none.status, 1);
+  assert.not.match(none.stdout, 'file:');
+});
+
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
   const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
   const bad = kustz([], { input });
