@@ -69,7 +69,8 @@ export function runFunction(input: FunctionInput, io: IO): number {
   // On stderr for kustomize, which shows a failed function's stderr; as results for kpt, which
   // lists them under the function, with its severity and field.
   report(issues, false, io);
-  const edits = [...(objects ? objectEdits(text, doc, objects) : []), ...appendEdits(text, doc, 'results', issues.map(result))];
+  const ref = resourceRef(doc, node);
+  const edits = [...(objects ? objectEdits(text, doc, objects) : []), ...appendEdits(text, doc, 'results', issues.map((i) => result(i, ref)))];
   io.stdout(applyEdits(text, edits));
   return objects ? 0 : 1;
 }
@@ -102,18 +103,35 @@ function notAResourceList({ doc, lines }: FunctionInput): Issue {
   });
 }
 
-/** An issue as a KRM result (config.kubernetes.io/v1 ResourceList results). */
-function result(i: Issue): Record<string, unknown> {
+/**
+ * An issue as a KRM result (config.kubernetes.io/v1 ResourceList results). A field is a field of
+ * a resource, which resourceRef names: the functionConfig's, for a problem in it (an inline
+ * spec). A kustz.yml is no resource: its problems name the file, and the field in the message,
+ * as on stderr.
+ */
+function result(i: Issue, functionConfig: Record<string, string>): Record<string, unknown> {
   // A kustz.yml, or a file it names, is the user's, with or without a line (one not found has
   // none); stdin and its functionConfig are what kpt or kustomize wrote.
   const file = i.file === STDIN || i.file === FUNCTION_CONFIG ? undefined : i.file;
   const where = file === undefined ? '' : i.line === undefined ? `${file}: ` : `${file}:${i.line}:${i.col}: `;
+  const field = i.path && i.file === FUNCTION_CONFIG ? i.path : undefined;
+  const at = i.path && field === undefined ? ` (at ${i.path})` : '';
   return {
-    message: `${where}${i.message}${i.hint ? ` (hint: ${i.hint})` : ''}`,
+    message: `${where}${i.message}${at}${i.hint ? ` (hint: ${i.hint})` : ''}`,
     severity: i.severity,
-    ...(i.path ? { field: { path: i.path } } : {}),
+    ...(field === undefined ? {} : { resourceRef: functionConfig, field: { path: field } }),
     ...(file === undefined ? {} : { file: { path: file } }),
   };
+}
+
+/** What names the functionConfig as a resource: those of apiVersion, kind, name and namespace it has. */
+function resourceRef(doc: Document, node: unknown): Record<string, string> {
+  const ref: Record<string, string> = {};
+  for (const [key, path] of [['apiVersion', ['apiVersion']], ['kind', ['kind']], ['name', ['metadata', 'name']], ['namespace', ['metadata', 'namespace']]] as const) {
+    const value = scalarValue(resolvedNodeAt(doc, node, path));
+    if (typeof value === 'string') ref[key] = value;
+  }
+  return ref;
 }
 
 /**

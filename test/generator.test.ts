@@ -54,7 +54,7 @@ test('a key of spec that is no kustz.yml field is named in spec, as the near-mis
   const fn = kustz(['fn'], { input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {hsah: true, service: {image: nginx}}}\n' });
   assert.is(fn.status, 1);
   assert.is(fn.stderr, 'kustz: functionConfig: unknown key "hsah" in spec (at spec.hsah)\n  hint: did you mean "hash"?\n');
-  assert.equal(results(fn.stdout), [{ message: 'unknown key "hsah" in spec (hint: did you mean "hash"?)', severity: 'error', field: { path: 'spec.hsah' } }]);
+  assert.equal(results(fn.stdout), [{ message: 'unknown key "hsah" in spec (hint: did you mean "hash"?)', severity: 'error', resourceRef: { apiVersion: 'kustz/v1', kind: 'Kustz', name: 'web' }, field: { path: 'spec.hsah' } }]);
 });
 
 test('an inline spec: paths name the field where it is in the generator config, spec.service.ports[0], and metadata.name for the default name', () => {

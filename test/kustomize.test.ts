@@ -751,7 +751,7 @@ test('KRM function through kpt fn eval --exec: generated objects written beside 
   }
 });
 
-test('KRM function through kpt: warnings and errors are results kpt lists under the function, with field and position', () => {
+test('KRM function through kpt: warnings and errors are results kpt lists under the function, with file, position and field', () => {
   if (!KPT) return;
   const dir = project('kpt-results', { 'pkg/a.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', 'fn.yml': 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {config: kustz.yml}\n' });
   const run = (config: string) => {
@@ -760,10 +760,16 @@ test('KRM function through kpt: warnings and errors are results kpt lists under 
   };
   const warned = run('name: web\nservice:\n  image: nginx\n  resources: {memory: 0}\n');
   assert.is(warned.status, 0, warned.stderr);
-  assert.match(warned.stderr, "Results:\n    [warning] service.resources.memory: kustz.yml:4:23: a memory limit of 0 sets no limit at all");
+  // A kustz.yml is no resource, which a result's field belongs to: the field is in the message.
+  assert.match(warned.stderr, /Results:\n {4}\[warning\]: kustz\.yml:4:23: a memory limit of 0 sets no limit at all[^\n]* \(at service\.resources\.memory\)/);
   const failed = run('name: web\nservice:\n  image: nginx\n  replicas: two\n');
   assert.is.not(failed.status, 0);
-  assert.match(failed.stderr, 'Results:\n    [error] service.replicas: kustz.yml:4:13: service.replicas must be an integer, got "two"');
+  assert.match(failed.stderr, 'Results:\n    [error]: kustz.yml:4:13: service.replicas must be an integer, got "two" (at service.replicas)');
+  // An inline spec is the functionConfig's: its field, with the functionConfig as the resource.
+  writeFileSync(join(dir, 'fn.yml'), 'apiVersion: kustz/v1\nkind: Kustz\nmetadata: {name: web}\nspec: {service: {image: nginx, replicas: two}}\n');
+  const inline = spawnSync('kpt', ['fn', 'eval', 'pkg', '--exec', BIN, '--fn-config', 'fn.yml'], { cwd: dir, encoding: 'utf8' });
+  assert.is.not(inline.status, 0);
+  assert.match(inline.stderr, 'Results:\n    [error] kustz/v1/Kustz/web spec.service.replicas: spec.service.replicas must be an integer, got "two"');
 });
 
 test('KRM function through kpt: a Knative Service named like the generated Service stays in the package', () => {
@@ -996,7 +1002,7 @@ test('KRM function: paths in the spec start from the kpt package a functionConfi
   assert.match(gone.stderr, "hint: check the name: paths in the spec are relative to the kustomization's directory\n");
 });
 
-test('KRM function: a result names the file of an error that has no line in it, a spec.config not found', () => {
+test('KRM function: a result names the file of a problem in a kustz.yml, with a line or without (a spec.config not found), and its field in the message', () => {
   const dir = tempDir('result-file');
   const r = kustz(['fn'], { cwd: dir, input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: svc/kustz.yml}}\n' });
   assert.is(r.status, 1);
@@ -1004,6 +1010,11 @@ test('KRM function: a result names the file of an error that has no line in it, 
     r.stdout.endsWith(`results:\n- message: "svc/kustz.yml: cannot read the file: no such file (hint: check the name: paths in the spec are relative to the kustomization's directory)"\n  severity: error\n  file:\n    path: svc/kustz.yml\n`),
     r.stdout,
   );
+  // A kustz.yml is no resource, which a field would belong to: the field is in the message.
+  writeFileSync(join(dir, 'kustz.yml'), 'name: web\nservice: {image: nginx, replicas: two}\n');
+  const field = kustz(['fn'], { cwd: dir, input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {config: kustz.yml}}\n' });
+  assert.is(field.status, 1);
+  assert.match(field.stdout, `results:\n- message: 'kustz.yml:2:35: service.replicas must be an integer, got "two" (at service.replicas) (hint: write e.g. replicas: 2)'\n  severity: error\n  file:\n    path: kustz.yml\n`);
   // The parts of stdin are no file of the user's.
   const none = kustz(['fn'], { cwd: dir, input: 'kind: ResourceList\nitems: []\n' });
   assert.is(none.status, 1);
@@ -1016,7 +1027,7 @@ test('KRM protocol errors: on stderr and as results, non-zero; no arguments and 
   assert.is(bad.status, 1);
   assert.match(bad.stderr, 'kind must be Kustz, got "Kustomize"');
   // The list as it came, with results that kpt shows under the function.
-  assert.is(bad.stdout, `${input}results:\n- message: kind must be Kustz, got "Kustomize"\n  severity: error\n  field:\n    path: kind\n`);
+  assert.is(bad.stdout, `${input}results:\n- message: kind must be Kustz, got "Kustomize"\n  severity: error\n  resourceRef:\n    apiVersion: kustz/v1\n    kind: Kustomize\n    name: web\n  field:\n    path: kind\n`);
   const misspelt = kustz(['fn'], { input: RESOURCE_LIST.replace('  spec: {service', '  specs: {service') });
   assert.is(misspelt.status, 1);
   assert.match(misspelt.stderr, 'unknown key "specs" in the generator config (at specs)\n  hint: did you mean "spec"?');
