@@ -70,7 +70,7 @@ export function runFunction(input: FunctionInput, io: IO): number {
   // lists them under the function, with its severity and field.
   report(issues, false, io);
   const ref = resourceRef(doc, node);
-  const edits = [...(objects ? objectEdits(text, doc, objects) : []), ...appendEdits(text, doc, 'results', issues.map((i) => result(i, ref)))];
+  const edits = [...(objects ? objectEdits(text, doc, objects) : emptyItems(text, doc)), ...appendEdits(text, doc, 'results', issues.map((i) => result(i, ref)))];
   io.stdout(applyEdits(text, edits));
   return objects ? 0 : 1;
 }
@@ -203,6 +203,17 @@ function aliasEdits(text: string, doc: Document, replaced: ReadonlySet<Node>): E
     },
   });
   return edits;
+}
+
+/**
+ * `items: []` where the list has no items, or a null there, and kustz no objects to put in: the
+ * ResourceList's schema requires the list.
+ */
+function emptyItems(text: string, doc: Document): Edit[] {
+  const { isSeq } = yamlLib();
+  if (isSeq(doc.get('items', true))) return [];
+  const top = doc.contents as YAMLMap;
+  return [topLevelList(text, top, 'items', top.flow ? '[]' : ' []')];
 }
 
 /** `values` appended to the top-level list `key` (items, results), made where there is none. */

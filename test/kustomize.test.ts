@@ -1021,6 +1021,20 @@ test('KRM function: a result names the file of a problem in a kustz.yml, with a 
   assert.not.match(none.stdout, 'file:');
 });
 
+test('KRM function: a failed run gives items too, which a ResourceList must have, where the input had none or a null', () => {
+  const fc = 'functionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: web}, spec: {service: {image: nginx, replicas: two}}}';
+  const fcJson = '"functionConfig": {"apiVersion": "kustz/v1", "kind": "Kustz", "metadata": {"name": "web"}, "spec": {}}';
+  for (const input of [`kind: ResourceList\n${fc}\n`, `kind: ResourceList\nitems: ~\n${fc}\n`, `kind: ResourceList\n${fc}\n...\n`, `{"kind": "ResourceList", ${fcJson}}`, `{"kind": "ResourceList", "items": null, ${fcJson}}`]) {
+    const r = kustz(['fn'], { input });
+    assert.is(r.status, 1, input);
+    const docs = parseAllDocuments(r.stdout);
+    assert.equal(docs.flatMap((d) => d.errors.map((e) => e.message)), [], r.stdout);
+    const list = docs[0]!.toJS() as { items: unknown; results: unknown[] };
+    assert.equal(list.items, [], r.stdout);
+    assert.is(list.results.length, 1, r.stdout);
+  }
+});
+
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
   const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
   const bad = kustz([], { input });
