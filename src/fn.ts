@@ -7,7 +7,7 @@
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
 import { issue, type Issue } from './errors.js';
 import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
-import { configFromYamlNode, resolvedNodeAt, unquotedMessage, type ParsedConfig } from './parse.js';
+import { configFromYamlNode, resolvedNodeAt, textOf, unquotedMessage, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
@@ -268,13 +268,15 @@ function apiGroup(apiVersion: unknown): string | undefined {
 }
 
 function keptAnnotations(doc: Document, item: YAMLMap): Record<string, string> | undefined {
-  const { isAlias, isMap } = yamlLib();
+  const { isAlias, isMap, isScalar } = yamlLib();
   const annotations = resolvedNodeAt(doc, item, ['metadata', 'annotations']);
   if (!isMap(annotations)) return undefined;
   const kept = annotations.items.flatMap(({ key, value }) => {
     const name = scalarValue(key);
-    const v = scalarValue(isAlias(value) ? value.resolve(doc) : value);
-    return typeof name === 'string' && KEPT_ANNOTATION.test(name) && typeof v === 'string' ? [[name, v] as const] : [];
+    // kpt writes the index quoted ('2'); one written bare (2) is still where the item stands.
+    const node = isAlias(value) ? value.resolve(doc) : value;
+    const v = isScalar(node) && node.value !== null ? textOf(node) : undefined;
+    return typeof name === 'string' && KEPT_ANNOTATION.test(name) && v !== undefined ? [[name, v] as const] : [];
   });
   return kept.length ? Object.fromEntries(kept) : undefined;
 }

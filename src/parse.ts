@@ -494,7 +494,7 @@ function keysAsWritten(node: Node | Document): void {
 }
 
 /** A scalar node's text as written, for values that become strings; undefined for anything else. */
-function textOf(node: unknown): string | undefined {
+export function textOf(node: unknown): string | undefined {
   const { isScalar } = yamlLib();
   if (!isScalar(node)) return undefined;
   if (node.value === null) return '';

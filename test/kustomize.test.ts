@@ -951,6 +951,10 @@ test('KRM function: a replacement keeps where kpt wrote the item, not its local-
   const items = (parse(r.stdout)[0] as unknown as { items: KubeObject[] }).items;
   assert.equal(items.map((o) => `${o.kind}/${o.metadata.name}`), ['Deployment/web']);
   assert.equal(items[0]!.metadata.annotations, { 'config.kubernetes.io/path': 'web.yaml', 'config.kubernetes.io/index': '0', 'internal.config.kubernetes.io/path': 'web.yaml' });
+  // An index written bare, as a number, is kept as the string an annotation is.
+  const bare = kustz(['fn'], { input: `kind: ResourceList\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n    annotations: {internal.config.kubernetes.io/index: 2, config.kubernetes.io/path: ~}\n${fc}\n` });
+  assert.is(bare.status, 0, bare.stderr);
+  assert.equal((parse(bare.stdout)[0] as unknown as { items: KubeObject[] }).items[0]!.metadata.annotations, { 'internal.config.kubernetes.io/index': '2' });
 });
 
 test('KRM function: a ResourceList of the largest size stdin takes is read, one a byte larger refused; neither crashes', () => {
