@@ -5,7 +5,7 @@
 import { chmodSync, closeSync, constants, copyFileSync, existsSync, fchmodSync, fchownSync, fstatSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { issue, KustzError, type Issue } from './errors.js';
-import { BESIDE_KUSTZ_YML, intoBase, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
+import { BESIDE_KUSTZ_YML, decodeUtf8, intoBase, invalidUtf8Position, utf16Problem, type FileBase, type LoadRestrictor, type ReadFile, type ReadResult } from './files.js';
 
 /**
  * Inputs larger than this are refused before they are read, or, where a file tells no size
@@ -657,7 +657,11 @@ export function namesStream(path: string): boolean {
  */
 export const MAX_STDIN_BYTES = 2 * 1024 * 1024;
 
-/** All of stdin, synchronously; more than MAX_STDIN_BYTES is an error. */
+/**
+ * All of stdin, synchronously, as the UTF-8 text the KRM spec has a ResourceList be; more than
+ * MAX_STDIN_BYTES is an error, and so are bytes that are no UTF-8 (decoded as U+FFFD, they were
+ * passed on as if the list held that character) and UTF-16 (a NUL beside every letter).
+ */
 export function readStdin(): string {
   const bytes = readUpTo(0, MAX_STDIN_BYTES);
   if (bytes.length > MAX_STDIN_BYTES) {
@@ -665,7 +669,13 @@ export function readStdin(): string {
       hint: 'kustz needs only the functionConfig, none of the items: give its generator config a kustomization (or kpt package) of its own, and list that one among the resources of the large one',
     })]);
   }
-  return bytes.toString('utf8');
+  const utf16 = utf16Problem(bytes, 'stdin');
+  if (utf16) throw new KustzError([issue('stdin.invalid-utf8', utf16.message, { file: 'stdin', line: 1, col: 1, hint: utf16.hint })]);
+  const text = decodeUtf8(bytes);
+  if (text === undefined) {
+    throw new KustzError([issue('stdin.invalid-utf8', 'stdin is not valid UTF-8', { file: 'stdin', ...invalidUtf8Position(bytes), hint: 'a ResourceList is UTF-8 text: save the input as UTF-8, e.g. iconv -f LATIN1 -t UTF-8' })]);
+  }
+  return text;
 }
 
 /**

@@ -81,7 +81,7 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
  * fails at its BOM, or, without one, decodes into text with a NUL after every letter, where each
  * line then has problems of its own. It is one problem, the file's.
  */
-export function utf16Problem(bytes: Uint8Array): { message: string; hint: string } | undefined {
+export function utf16Problem(bytes: Uint8Array, what = 'the file'): { message: string; hint: string } | undefined {
   const bom = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   const head = bytes.subarray(0, 64);
   // Text in UTF-8 holds no NUL; in UTF-16, ASCII characters come with one, all on one side.
@@ -95,7 +95,7 @@ export function utf16Problem(bytes: Uint8Array): { message: string; hint: string
   if (!bom && ((odd > 0 && even > 0) || odd + even < Math.max(2, head.length / 8))) return undefined;
   const order = bom ? (bytes[0] === 0xff ? 'LE' : 'BE') : odd ? 'LE' : 'BE';
   return {
-    message: `the file is UTF-16${order} text, not UTF-8`,
+    message: `${what} is UTF-16${order} text, not UTF-8`,
     // Without a BOM, iconv's UTF-16 takes the machine's byte order: the file's must be named.
     hint: `save it as UTF-8: iconv -f UTF-16${bom ? '' : order} -t UTF-8, or in PowerShell Set-Content -Encoding utf8 (PowerShell 5 writes UTF-16 with > and Out-File)`,
   };

@@ -1039,6 +1039,25 @@ test('KRM function: a failed run gives items too, which a ResourceList must have
   }
 });
 
+test('KRM function: stdin that is no UTF-8 is an error at its first bad byte, and UTF-16 is named, for kustz fn and no arguments', () => {
+  const list = (name: string) => `kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: ${name}}, spec: {service: {image: nginx}}}\n`;
+  const [before, after] = list('w_b').split('_') as [string, string];
+  const latin1 = Buffer.concat([Buffer.from(before), Buffer.from([0xe9]), Buffer.from(after)]);
+  const utf16 = Buffer.from(list('web'), 'utf16le');
+  for (const args of [['fn'], []]) {
+    // Once read as "w\ufffdb" and passed on, or printed as the help.
+    const bad = kustz(args, { input: latin1 });
+    assert.is(bad.status, 1, bad.stderr);
+    assert.is(bad.stdout, '');
+    assert.match(bad.stderr, /^kustz: stdin:3:71: stdin is not valid UTF-8\n  hint: /);
+    for (const input of [utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), utf16])]) {
+      const wide = kustz(args, { input });
+      assert.is(wide.status, 1, wide.stderr);
+      assert.match(wide.stderr, /^kustz: stdin:1:1: stdin is UTF-16LE text, not UTF-8\n  hint: save it as UTF-8: iconv -f UTF-16(LE)? -t UTF-8/);
+    }
+  }
+});
+
 test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
   const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
   const bad = kustz([], { input });

@@ -11,7 +11,7 @@ export interface Run {
 }
 
 /** Runs the built CLI as a user would: a separate process, its own cwd and environment. */
-export function kustz(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string; timeout?: number } = {}): Run {
+export function kustz(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string | Uint8Array; timeout?: number } = {}): Run {
   const { NODE_EXTRA_CA_CERTS: _ca, KUSTZ_DEBUG: _debug, ...env } = process.env;
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
