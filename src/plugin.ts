@@ -19,7 +19,9 @@ export type PluginCall = { protocol: 'exec'; config: string } | { protocol: 'krm
 /**
  * A legacy exec plugin gets KUSTOMIZE_PLUGIN_CONFIG_ROOT and the absolute path of a temporary
  * config file as its only argument (no command is an absolute path); a KRM function gets no
- * argument and a ResourceList on stdin. Anything else is the command line.
+ * argument and a ResourceList on stdin. Text there that is no valid YAML is taken for a list
+ * that broke, and answered as `kustz fn` answers it, with where it breaks; the help would not
+ * say. Anything else is the command line.
  */
 export function pluginCall(
   argv: readonly string[],
@@ -31,7 +33,7 @@ export function pluginCall(
   }
   if (argv.length === 0 && !stdin.isTTY) {
     const input = readFunctionInput(stdin.read());
-    if (isResourceList(input)) return { protocol: 'krm', input };
+    if (isResourceList(input) || input.doc.errors.length) return { protocol: 'krm', input };
   }
   return undefined;
 }

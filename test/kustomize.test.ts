@@ -1058,7 +1058,7 @@ test('KRM function: stdin that is no UTF-8 is an error at its first bad byte, an
   }
 });
 
-test('KRM protocol errors: on stderr and as results, non-zero; no arguments and no ResourceList prints the help', () => {
+test('KRM protocol errors: on stderr and as results, non-zero; no arguments and valid YAML that is no ResourceList prints the help', () => {
   const input = RESOURCE_LIST.replace('kind: Kustz', 'kind: Kustomize');
   const bad = kustz([], { input });
   assert.is(bad.status, 1);
@@ -1081,10 +1081,14 @@ test('KRM protocol errors: on stderr and as results, non-zero; no arguments and 
     assert.is(r.status, 1, config);
     assert.is(r.stderr.split('\n')[0] + '\n', `kustz: ${message}`, config);
   }
-  // Broken YAML is shown where it breaks; a NUL in spec.config is named, not Node's argument check.
-  const broken = kustz(['fn'], { input: 'kind: ResourceList\nitems: [\nfunctionConfig: {}\n' });
-  assert.is(broken.status, 1);
-  assert.match(broken.stderr, /^kustz: stdin:3:1: stdin is not valid YAML: /);
+  // Broken YAML is shown where it breaks, also without arguments (which printed the help); a
+  // NUL in spec.config is named, not Node's argument check.
+  for (const args of [['fn'], []]) {
+    const broken = kustz(args, { input: 'kind: ResourceList\nitems: [\nfunctionConfig: {}\n' });
+    assert.is(broken.status, 1, broken.stdout);
+    assert.is(broken.stdout, '');
+    assert.match(broken.stderr, /^kustz: stdin:3:1: stdin is not valid YAML: /);
+  }
   const nul = kustz(['fn'], { input: 'kind: ResourceList\nitems: []\nfunctionConfig: {apiVersion: kustz/v1, kind: Kustz, metadata: {name: a}, spec: {config: "a\\0b"}}\n' });
   assert.is(nul.status, 1);
   assert.is(nul.stderr, 'kustz: a\\u0000b: cannot read the file: the path holds a NUL character, which no file name can\n  hint: take the NUL character out of the path\n');
