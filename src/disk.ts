@@ -650,12 +650,11 @@ export function namesStream(path: string): boolean {
 }
 
 /**
- * What stdin may hold: a ResourceList, which kpt fills with all resources of a package. The list
- * is read into one YAML document, whose nodes take up to 600 bytes of heap per byte of the
- * densest YAML (a flow list of `[:]`, measured with yaml 2.8): 2 MiB of it needs about 1.2 GB,
- * well inside Node's default heap of 4 GB, where 64 MiB of small ConfigMaps ran out of it.
+ * What stdin may hold: a ResourceList, which kustomize and kpt fill with all resources of a
+ * kustomization or package. What its YAML document would take of the heap is checked before it
+ * is read (documentTooLarge); this bounds the reading itself.
  */
-export const MAX_STDIN_BYTES = 2 * 1024 * 1024;
+export const MAX_STDIN_BYTES = 64 * 1024 * 1024;
 
 /**
  * All of stdin, synchronously, as the UTF-8 text the KRM spec has a ResourceList be; more than

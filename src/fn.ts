@@ -5,13 +5,13 @@
  * rewrites scalars (`010` becomes `10`, which Go's YAML 1.1 had read as 8).
  */
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
-import { issue, type Issue } from './errors.js';
+import { issue, KustzError, type Issue } from './errors.js';
 import { generate, GENERATOR_CONFIG_EXAMPLE } from './generator.js';
 import { configFromYamlNode, resolvedNodeAt, textOf, unquotedMessage, type ParsedConfig } from './parse.js';
 import { toYaml, withKeyOrder } from './serialize.js';
 import { report, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
-import { yamlLib } from './yaml/lib.js';
+import { documentTooLarge, yamlLib } from './yaml/lib.js';
 
 /**
  * stdin and its YAML, read once: the list may hold a whole kustomization or kpt package, and its
@@ -24,6 +24,12 @@ export interface FunctionInput {
 }
 
 export function readFunctionInput(text: string): FunctionInput {
+  const tooLarge = documentTooLarge(text);
+  if (tooLarge) {
+    throw new KustzError([issue('stdin.too-large', `reading stdin's YAML would take about ${tooLarge.needs} MiB of memory, and Node's heap here holds ${tooLarge.limit} MiB`, {
+      hint: `kustz needs only the functionConfig, none of the items: give its generator config a kustomization (or kpt package) of its own, and list that one among the resources of the large one; or give Node more: NODE_OPTIONS=--max-old-space-size=${2 * tooLarge.needs}`,
+    })]);
+  }
   const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   // uniqueKeys off: the list is kustomize's or kpt's, and is passed on as it came.

@@ -1,7 +1,7 @@
 import type { Document, Node } from 'yaml';
 import { codeFrame, issue, type Issue } from './errors.js';
 import { allowedKeys } from './generated/schema-validator.js';
-import { yamlLib } from './yaml/lib.js';
+import { documentTooLarge, yamlLib } from './yaml/lib.js';
 import { nodeAt as fastNodeAt, readYaml, type YamlNode } from './yaml/read.js';
 
 /** A path into kustz.yml: keys and indexes, e.g. ['service', 'ports', 1]. */
@@ -268,6 +268,13 @@ function quickConfig(root: YamlNode, source: string, file: string, dataFile: boo
 }
 
 function parseWithYaml(source: string, file: string, dataFile: boolean): { config?: ParsedConfig; issues: Issue[] } {
+  const tooLarge = documentTooLarge(source);
+  if (tooLarge) {
+    return { issues: [issue('yaml.too-large', `reading this YAML would take about ${tooLarge.needs} MiB of memory, and Node's heap here holds ${tooLarge.limit} MiB`, {
+      file,
+      hint: `split it into smaller files, or give Node more: NODE_OPTIONS=--max-old-space-size=${2 * tooLarge.needs}`,
+    })] };
+  }
   const { isMap, isNode, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)

@@ -220,6 +220,18 @@ test('a 2 MiB file in a Secret is refused at the 1 MiB limit; so is a ConfigMap 
   assert.match(configMap.stderr, /ConfigMap "big" holds 1228800 bytes/);
 });
 
+test('a kustz.yml or YAML data file whose document would not fit the heap is an error, not a crash', () => {
+  // 1 MiB of the densest YAML needs about 600 MiB of heap: given 256, Node died of it (exit 134).
+  const dense = `${'[:],'.repeat(256 * 1024)}[]`;
+  const env = { NODE_OPTIONS: '--max-old-space-size=256' };
+  const config = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}dns: {config: {options: [${dense}]}}\n` }), env });
+  failsCleanly(config, 'a dense kustz.yml');
+  assert.match(config.stderr, /^kustz: kustz.yml: reading this YAML would take about \d+ MiB of memory, and Node's heap here holds \d+ MiB\n  hint: split it into smaller files, or give Node more: NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+  const data = kustz(['render', '-c', 'kustz.yml'], { cwd: project({ 'kustz.yml': `${BASE}configmaps: {literals: [{name: big, files: [big.yml]}]}\n`, 'big.yml': `a: ${dense}\n` }), env });
+  failsCleanly(data, 'a dense YAML data file');
+  assert.match(data.stderr, /^kustz: big.yml: reading this YAML would take about \d+ MiB/);
+});
+
 test('the 1 MiB limit counts UTF-8 bytes of values from .env files and from YAML aliases', () => {
   // 70,000 lines of 16 bytes: a file over 1 MiB whose values hold 420,000 bytes.
   const lines = (count: number, value: string) => Array.from({ length: count }, (_, i) => `K_${String(i).padStart(6, '0')}=${value}\n`).join('');
