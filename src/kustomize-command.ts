@@ -72,9 +72,12 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
       if (!out.files.has(name) && !isFileRead(path, filesRead) && writtenByKustz(fileStart(path))) unlinkSync(path);
     }
     // So would the copy of a data file kustz.yml no longer names, and the directory it leaves empty.
+    // Not through a symlinked directory in DIR: what stands there is a file elsewhere, not a copy.
+    const realDir = realDirectory(dir);
     for (const name of copiedBefore) {
       const path = join(dir, ...name.split('/'));
       if (out.files.has(name) || isFileRead(path, filesRead) || !lstatSync(path, { throwIfNoEntry: false })?.isFile()) continue;
+      if (realDirectory(dirname(path)) !== join(realDir, ...dirname(name).split('/'))) continue;
       unlinkSync(path);
       let parent = dirname(name);
       while (parent !== '.' && removeIfEmpty(join(dir, ...parent.split('/')))) parent = dirname(parent);

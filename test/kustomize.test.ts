@@ -356,6 +356,23 @@ test('kustz kustomize: a copy of a data file kustz.yml no longer names is remove
   assert.equal(readdirSync(join(out, 'config')).sort(), ['app.env', 'mine.env', 'next.env']);
 });
 
+test('kustz kustomize: a listed copy reached through a symlinked directory in DIR is the source itself, and stays', () => {
+  // out/config links back to config/: the copy of config/app.env was that file, never a copy.
+  const dir = project('linked-copies', {
+    'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  envs: [{name: env, files: [config/app.env]}]\n',
+    'config/app.env': 'A=1\n',
+    'config/next.env': 'B=2\n',
+  });
+  mkdirSync(join(dir, 'out'));
+  symlinkSync('../config', join(dir, 'out/config'));
+  const first = kustz(['kustomize', '-o', 'out'], { cwd: dir });
+  assert.is(first.status, 0, first.stderr);
+  writeFileSync(join(dir, 'kustz.yml'), readFileSync(join(dir, 'kustz.yml'), 'utf8').replace('app.env', 'next.env'));
+  const second = kustz(['kustomize', '-o', 'out'], { cwd: dir });
+  assert.is(second.status, 0, second.stderr);
+  assert.is(readFileSync(join(dir, 'config/app.env'), 'utf8'), 'A=1\n');
+});
+
 test('kustz kustomize: never replaces or removes a file the kustz.yml reads, even written into its own directory', () => {
   // A data file named like a file kustz writes (service.yml), and one that also starts like one
   // (ingress.yml), which a run without an Ingress would remove as its own leftover.
