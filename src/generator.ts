@@ -17,7 +17,7 @@ import { BESIDE_KUSTZ_YML, confinementProblem, isAbsolutePath, type FileBase } f
 import { allowedKeys } from './generated/schema-validator.js';
 import { render } from './render.js';
 import { formatPath, type ParsedConfig, type Path } from './parse.js';
-import { CONFIG_NAMES, renderFile, type IO } from './shell.js';
+import { CONFIG_NAMES, realDirectory, renderFile, type IO } from './shell.js';
 import type { KubeObject } from './types.js';
 
 /** A generator config on one line, for hints. */
@@ -131,11 +131,18 @@ const PACKAGE_PATH = 'internal.config.kubernetes.io/package-path';
  * kustomize runs kustz in the kustomization's directory. kpt runs it wherever kpt was started
  * (kpt fn render pkg, from the package's parent), and names the package in an annotation.
  */
+const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
 function specRoot(parsed: ParsedConfig | undefined, io: IO): SpecRoot {
   const metadata = isMap(parsed?.value) ? parsed.value['metadata'] : undefined;
   const annotations = isMap(metadata) ? metadata['annotations'] : undefined;
   const pkg = isMap(annotations) ? annotations[PACKAGE_PATH] : undefined;
-  if (typeof pkg === 'string' && isAbsolute(pkg)) return { path: pkg, base: { namer: 'the spec', dir: "the kpt package's directory" } };
+  // kustomize passes the annotations of a generator file on as written: a package path that
+  // anyone could set (/proc/self, /etc) is taken only inside the directory kustz runs in, which
+  // kpt's is (`kpt fn render pkg` from the package or from above it).
+  if (typeof pkg === 'string' && isAbsolute(pkg) && within(realDirectory(pkg), realDirectory(io.cwd))) {
+    return { path: pkg, base: { namer: 'the spec', dir: "the kpt package's directory" } };
+  }
   return { path: io.cwd, base: { namer: 'the spec', dir: "the kustomization's directory" } };
 }
 

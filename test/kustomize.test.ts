@@ -1011,6 +1011,14 @@ test('KRM function: paths in the spec start from the kpt package a functionConfi
   assert.is(missing.stderr, "kustz: svc/kustz.yml: cannot read the file: no such file\n  hint: check the name: paths in the spec are relative to the kpt package's directory\n");
   const outside = kustz(['fn'], { cwd: dir, input: list('{config: /etc/hostname}', inPackage) });
   assert.match(outside.stderr, "is an absolute path; name a kustz.yml relative to the kpt package's directory");
+  // A package path outside the working directory is no kpt's: kustomize passes a generator file's
+  // annotations on as written, and /proc/self would have let spec.config print the environment.
+  for (const pkg of ['/proc/self', '/etc', join(dir, '..')]) {
+    const foreign = kustz(['fn'], { cwd: join(dir, 'pkg'), input: list('{config: environ}', `internal.config.kubernetes.io/package-path: '${pkg}'`), env: { CANARY: 's3cr3t-canary' } });
+    assert.is(foreign.status, 1, pkg);
+    assert.not.match(foreign.stdout + foreign.stderr, 's3cr3t-canary', pkg);
+    assert.match(foreign.stderr, "kustz: environ: cannot read the file: no such file\n  hint: check the name: paths in the spec are relative to the kustomization's directory\n", pkg);
+  }
   // Without the annotation (kustomize, kpt fn eval --fn-config), the working directory.
   const here = kustz(['fn'], { cwd: dir, input: list('{config: kustz.yml}', '') });
   assert.is(here.status, 0, here.stderr);
