@@ -44,7 +44,11 @@ export function kustomizeCommand(files: string[], flags: KustomizeFlags, io: IO)
   if (report(out.issues, flags.strict, io)) return 1;
   // A copy of a Secret's file, registry-secrets.yml, and a kustomization.yml holding Secret
   // literals are for their owner's eyes only, whatever cp, the umask or an earlier run gave them.
-  const plan = [...out.files].map(([name, content]) => ({ name, content, path: join(dir, ...name.split('/')), shown: join(output, name), ...(out.secret.has(name) ? { ownerOnly: true } : {}) }));
+  // Not a file the run read, which a copy is where DIR holds a link to the source's directory.
+  const plan = [...out.files].map(([name, content]) => {
+    const path = join(dir, ...name.split('/'));
+    return { name, content, path, shown: join(output, name), ...(out.secret.has(name) && !isFileRead(path, filesRead) ? { ownerOnly: true } : {}) };
+  });
   // A data file copied onto itself (-o into the kustz.yml's directory) is no change; a
   // service.yml that kustz.yml reads as data is, and nothing is written then.
   const replaced = plan.filter((p) => changesFileRead(p.path, p.content, filesRead));

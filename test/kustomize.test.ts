@@ -356,13 +356,14 @@ test('kustz kustomize: a copy of a data file kustz.yml no longer names is remove
   assert.equal(readdirSync(join(out, 'config')).sort(), ['app.env', 'mine.env', 'next.env']);
 });
 
-test('kustz kustomize: a listed copy reached through a symlinked directory in DIR is the source itself, and stays', () => {
+test('kustz kustomize: a listed copy reached through a symlinked directory in DIR is the source itself: it stays, and keeps its mode', () => {
   // out/config links back to config/: the copy of config/app.env was that file, never a copy.
   const dir = project('linked-copies', {
-    'kustz.yml': 'name: web\nservice: {image: nginx}\nconfigmaps:\n  envs: [{name: env, files: [config/app.env]}]\n',
+    'kustz.yml': 'name: web\nservice: {image: nginx}\nsecrets:\n  envs: [{name: env, files: [config/app.env]}]\n',
     'config/app.env': 'A=1\n',
     'config/next.env': 'B=2\n',
   });
+  for (const f of ['app.env', 'next.env']) chmodSync(join(dir, 'config', f), 0o644);
   mkdirSync(join(dir, 'out'));
   symlinkSync('../config', join(dir, 'out/config'));
   const first = kustz(['kustomize', '-o', 'out'], { cwd: dir });
@@ -371,6 +372,8 @@ test('kustz kustomize: a listed copy reached through a symlinked directory in DI
   const second = kustz(['kustomize', '-o', 'out'], { cwd: dir });
   assert.is(second.status, 0, second.stderr);
   assert.is(readFileSync(join(dir, 'config/app.env'), 'utf8'), 'A=1\n');
+  // The user's files, not copies: a Secret's copy would be made owner-only, they are not.
+  assert.equal(['app.env', 'next.env'].map((f) => statSync(join(dir, 'config', f)).mode & 0o777), [0o644, 0o644]);
 });
 
 test('kustz kustomize: never replaces or removes a file the kustz.yml reads, even written into its own directory', () => {
