@@ -5,13 +5,16 @@
  */
 import type { Node, YAMLMap } from 'yaml';
 import { REDACTED } from './errors.js';
-import { yamlLib } from './yaml/lib.js';
+import { documentTooLarge, yamlLib } from './yaml/lib.js';
 
 /** Shown on the expected side where a Secret value differs from the one on disk. */
 export const REDACTED_CHANGED = '<redacted: changed>';
 
 /** Shown instead of a file that does not parse: nothing in it can be told apart from a credential. */
 export const UNPARSEABLE = '# <content not shown: not valid YAML, and it may hold credentials>\n';
+
+/** Shown instead of a file whose YAML would not fit the heap (documentTooLarge): it cannot be read to cut its credentials out. */
+export const TOO_LARGE = '# <content not shown: too large to read here, and it may hold credentials>\n';
 
 /** Annotation where `kubectl apply` keeps a copy of the whole object, Secret data included. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -33,19 +36,20 @@ interface SecretValue {
 export function redactSecrets(current: string, expected: string): { current: string; expected: string } {
   const before = secretValues(current);
   const after = secretValues(expected);
-  const old = new Map((before ?? []).map((v) => [v.id, v.value]));
+  const old = new Map((typeof before === 'string' ? [] : before).map((v) => [v.id, v.value]));
   return {
-    current: before ? replace(current, before, () => REDACTED) : UNPARSEABLE,
-    expected: after ? replace(expected, after, (v) => (old.has(v.id) && old.get(v.id) !== v.value ? REDACTED_CHANGED : REDACTED)) : UNPARSEABLE,
+    current: typeof before === 'string' ? before : replace(current, before, () => REDACTED),
+    expected: typeof after === 'string' ? after : replace(expected, after, (v) => (old.has(v.id) && old.get(v.id) !== v.value ? REDACTED_CHANGED : REDACTED)),
   };
 }
 
-/** Every Secret value in a multi-document YAML text; undefined when the text does not parse. */
-function secretValues(text: string): SecretValue[] | undefined {
+/** Every Secret value in a multi-document YAML text; what to show instead where it cannot be read. */
+function secretValues(text: string): SecretValue[] | typeof UNPARSEABLE | typeof TOO_LARGE {
+  if (documentTooLarge(text)) return TOO_LARGE;
   const { isMap, parseAllDocuments, visit } = yamlLib();
   const out: SecretValue[] = [];
   for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {
-    if (doc.errors.length) return undefined;
+    if (doc.errors.length) return UNPARSEABLE;
     visit(doc, {
       Map(_, map) {
         if (map.get('kind') !== 'Secret') return undefined;

@@ -178,6 +178,17 @@ test('check: a missing output is a diff from /dev/null, and is not created', () 
   assert.not.ok(existsSync(join(dir, 'api/manifests.yaml')));
 });
 
+test('check: an output on disk too dense to read in the heap is not shown, and is no crash', () => {
+  const dir = project(SERVICES);
+  // 1 MiB of the densest YAML needs about 600 MiB of heap: given 256, Node died of it (exit 134).
+  writeFileSync(join(dir, 'api/manifests.yaml'), `${'[:],'.repeat(256 * 1024)}[]\n`);
+  const r = kustz(['check', 'api/kustz.yml'], { cwd: dir, env: { NODE_OPTIONS: '--max-old-space-size=256' } });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, 'kustz: api/manifests.yaml: out of date with api/kustz.yml\n');
+  assert.match(r.stderr, '\n-# <content not shown: too large to read here, and it may hold credentials>\n');
+  assert.match(r.stderr, '\n+  replicas: 2\n');
+});
+
 test('check: a stale output is a unified diff, and stays as it was', () => {
   const dir = project(SERVICES);
   assert.is(kustz(['render', '--write', ...FILES], { cwd: dir }).status, 0);
