@@ -27,7 +27,7 @@ interface Confinement {
 }
 
 /** `real` seen from `realBase` when it lies outside it (kustomize's root-only rule), else undefined. */
-function outsideOf(realBase: string, real: string): string | undefined {
+export function outsideOf(realBase: string, real: string): string | undefined {
   if (real.startsWith(realBase + sep)) return undefined;
   const rel = relative(realBase, real);
   return rel === '..' || rel.startsWith('..' + sep) || isAbsolute(rel) ? rel : undefined;

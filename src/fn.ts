@@ -24,10 +24,10 @@ export interface FunctionInput {
 }
 
 export function readFunctionInput(text: string): FunctionInput {
-  const tooLarge = documentTooLarge(text);
+  const tooLarge = documentTooLarge(text, "stdin's YAML");
   if (tooLarge) {
-    throw new KustzError([issue('stdin.too-large', `reading stdin's YAML would take about ${tooLarge.needs} MiB of memory, and Node's heap here holds ${tooLarge.limit} MiB`, {
-      hint: `kustz needs only the functionConfig, none of the items: give its generator config a kustomization (or kpt package) of its own, and list that one among the resources of the large one; or give Node more: NODE_OPTIONS=--max-old-space-size=${2 * tooLarge.needs}`,
+    throw new KustzError([issue('stdin.too-large', tooLarge.message, {
+      hint: `kustz needs only the functionConfig, none of the items: give its generator config a kustomization (or kpt package) of its own, and list that one among the resources of the large one; or give Node more: ${tooLarge.roomFor}`,
     })]);
   }
   const { LineCounter, parseDocument } = yamlLib();

@@ -11,7 +11,7 @@
  *   # or, instead of spec.config, the kustz.yml fields inline under spec (name defaults to metadata.name)
  */
 import { basename, isAbsolute } from 'node:path';
-import { diskReader, realPathOutside } from './disk.js';
+import { diskReader, outsideOf, realPathOutside } from './disk.js';
 import { closest, hasErrors, issue, KustzError, type Issue } from './errors.js';
 import { BESIDE_KUSTZ_YML, confinementProblem, isAbsolutePath, type FileBase } from './files.js';
 import { allowedKeys } from './generated/schema-validator.js';
@@ -131,8 +131,6 @@ const PACKAGE_PATH = 'internal.config.kubernetes.io/package-path';
  * kustomize runs kustz in the kustomization's directory. kpt runs it wherever kpt was started
  * (kpt fn render pkg, from the package's parent), and names the package in an annotation.
  */
-const within = (path: string, dir: string) => path === dir || path.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
-
 function specRoot(parsed: ParsedConfig | undefined, io: IO): SpecRoot {
   const metadata = isMap(parsed?.value) ? parsed.value['metadata'] : undefined;
   const annotations = isMap(metadata) ? metadata['annotations'] : undefined;
@@ -140,7 +138,7 @@ function specRoot(parsed: ParsedConfig | undefined, io: IO): SpecRoot {
   // kustomize passes the annotations of a generator file on as written: a package path that
   // anyone could set (/proc/self, /etc) is taken only inside the directory kustz runs in, which
   // kpt's is (`kpt fn render pkg` from the package or from above it).
-  if (typeof pkg === 'string' && isAbsolute(pkg) && within(realDirectory(pkg), realDirectory(io.cwd))) {
+  if (typeof pkg === 'string' && isAbsolute(pkg) && outsideOf(realDirectory(io.cwd), realDirectory(pkg)) === undefined) {
     return { path: pkg, base: { namer: 'the spec', dir: "the kpt package's directory" } };
   }
   return { path: io.cwd, base: { namer: 'the spec', dir: "the kustomization's directory" } };

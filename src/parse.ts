@@ -268,13 +268,8 @@ function quickConfig(root: YamlNode, source: string, file: string, dataFile: boo
 }
 
 function parseWithYaml(source: string, file: string, dataFile: boolean): { config?: ParsedConfig; issues: Issue[] } {
-  const tooLarge = documentTooLarge(source);
-  if (tooLarge) {
-    return { issues: [issue('yaml.too-large', `reading this YAML would take about ${tooLarge.needs} MiB of memory, and Node's heap here holds ${tooLarge.limit} MiB`, {
-      file,
-      hint: `split it into smaller files, or give Node more: NODE_OPTIONS=--max-old-space-size=${2 * tooLarge.needs}`,
-    })] };
-  }
+  const tooLarge = documentTooLarge(source, 'this YAML');
+  if (tooLarge) return { issues: [issue('yaml.too-large', tooLarge.message, { file, hint: `split it into smaller files, or give Node more: ${tooLarge.roomFor}` })] };
   const { isMap, isNode, isScalar, LineCounter, parseAllDocuments, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // logLevel 'error': yaml would otherwise print its own warnings (a collection used as a key)

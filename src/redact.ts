@@ -45,7 +45,7 @@ export function redactSecrets(current: string, expected: string): { current: str
 
 /** Every Secret value in a multi-document YAML text; what to show instead where it cannot be read. */
 function secretValues(text: string): SecretValue[] | typeof UNPARSEABLE | typeof TOO_LARGE {
-  if (documentTooLarge(text)) return TOO_LARGE;
+  if (documentTooLarge(text, 'the output')) return TOO_LARGE;
   const { isMap, parseAllDocuments, visit } = yamlLib();
   const out: SecretValue[] = [];
   for (const doc of parseAllDocuments(text, { logLevel: 'error' })) {

@@ -20,19 +20,33 @@ export function yamlLib(): typeof import('yaml') {
 const HEAP_PER_STRUCTURAL_CHARACTER = 1200;
 /** Below this size no text can come near the heap limit: counting would only cost start-up time. */
 const CANNOT_FILL_THE_HEAP = 64 * 1024;
-const STRUCTURAL = new Uint8Array(128);
-for (const c of '\n,:-[]{}?!&*|>#\'"') STRUCTURAL[c.charCodeAt(0)] = 1;
+/** Built at the first large text: a usual run never needs it. */
+let structuralCharacters: Uint8Array | undefined;
+
+function structuralTable(): Uint8Array {
+  if (!structuralCharacters) {
+    structuralCharacters = new Uint8Array(128);
+    for (const c of '\n,:-[]{}?!&*|>#\'"') structuralCharacters[c.charCodeAt(0)] = 1;
+  }
+  return structuralCharacters;
+}
 
 /**
- * What yaml's document of `text` would take and what the heap holds, in MiB, where the document
- * would take more than 3/4 of Node's heap limit (which Node sizes from the machine's memory).
+ * Why yaml's document of `text` (`what`: "stdin's YAML", "this YAML") cannot be read here, where
+ * it would take more than 3/4 of Node's heap limit (which Node sizes from the machine's memory),
+ * and the NODE_OPTIONS that would give Node room for it.
  */
-export function documentTooLarge(text: string): { needs: number; limit: number } | undefined {
+export function documentTooLarge(text: string, what: string): { message: string; roomFor: string } | undefined {
   if (text.length < CANNOT_FILL_THE_HEAP) return undefined;
-  let structural = 0;
-  for (let i = 0; i < text.length; i++) structural += STRUCTURAL[text.charCodeAt(i)] ?? 0;
-  const needs = structural * HEAP_PER_STRUCTURAL_CHARACTER + text.length * 2;
+  const structural = structuralTable();
+  let count = 0;
+  for (let i = 0; i < text.length; i++) count += structural[text.charCodeAt(i)] ?? 0;
+  const needs = count * HEAP_PER_STRUCTURAL_CHARACTER + text.length * 2;
   const limit = builtin<typeof import('node:v8')>('node:v8').getHeapStatistics().heap_size_limit;
+  if (needs <= limit * 0.75) return undefined;
   const mib = (n: number) => Math.ceil(n / 1024 / 1024);
-  return needs > limit * 0.75 ? { needs: mib(needs), limit: mib(limit) } : undefined;
+  return {
+    message: `reading ${what} would take about ${mib(needs)} MiB of memory, and Node's heap here holds ${mib(limit)} MiB`,
+    roomFor: `NODE_OPTIONS=--max-old-space-size=${2 * mib(needs)}`,
+  };
 }
